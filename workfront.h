@@ -1,0 +1,2811 @@
+/* workfront.h - a single-header C client for the Adobe Workfront REST API.
+   https://github.com/ (this repository)                     MIT licence, see end of file.
+
+   WHAT IT IS
+   ==========
+   A complete Workfront client in one file: a small HTTP/1.1 client over
+   mbedTLS (certificates verified by default), a jsmn-based reader for the
+   {"data":...} / {"error":...} envelope with typed views, query-string
+   builders and login/session handling.  No runtime, no globals, no threads
+   of its own: it is meant for firmware, static builds and single-binary
+   tools where Python or Node are not an option.
+
+   BUILD
+   =====
+   In exactly one C or C++ file:
+
+       #define WORKFRONT_IMPLEMENTATION
+       #include "workfront.h"
+
+   Elsewhere include it without the define.  The implementation needs
+   jsmn.h on the include path (Debian: libjsmn-dev) and mbedTLS 2.28 or 3.x
+   (Debian: libmbedtls-dev); link with
+
+       cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
+
+   EXAMPLE
+   =======
+       #define WORKFRONT_IMPLEMENTATION
+       #include "workfront.h"
+       #include <stdio.h>
+
+       int main(void) {
+           wf_client_desc desc = {0};           // zero = documented default
+           desc.domain = "acme";                // https://acme.my.workfront.com
+           desc.api_key = getenv("WF_API_KEY");
+           wf_client *c = NULL;
+           if (wf_client_create(&desc, &c, NULL) != WF_OK) return 1;
+
+           wf_query q = {0};                    // zero = empty, heap-backed
+           wf_query_add(&q, "status", "CUR");
+           wf_query_add(&q, "fields", "name,assignedTo:name");
+           wf_json tasks;
+           if (wf_search(c, "task", &q, &tasks) == WF_OK) {
+               for (wf_json t = wf_json_first(tasks); wf_json_ok(t); t = wf_json_next(t)) {
+                   char name[256];
+                   wf_json_str(wf_json_get(t, "name"), name, sizeof name, NULL);
+                   printf("%s\n", name);
+               }
+           } else {
+               fprintf(stderr, "%s\n", wf_client_error(c)->text);
+           }
+           wf_query_free(&q);
+           wf_client_destroy(c);
+           return 0;
+       }
+
+   CONFIGURATION MACROS (define before including the implementation)
+   ====================
+   WF_API                  storage class of public functions (default: extern)
+   WORKFRONT_STATIC        make every public function static (one TU only)
+   WF_MALLOC(n)/WF_FREE(p) the default allocator (default: malloc/free);
+                           per client, wf_client_desc.allocator overrides it
+   WF_ASSERT(x)            internal assertions (default: assert)
+   WF_NO_TLS               build without mbedTLS: plain http:// only
+   WF_DEFAULT_API_VERSION  the API version used when none is given ("v22.0")
+   WF_DEFAULT_CA_FILE      system CA bundle ("/etc/ssl/certs/ca-certificates.crt")
+
+   MEMORY
+   ======
+   Every allocation the library makes goes through the client's allocator
+   (alloc_fn/free_fn/user_data, sokol style).  mbedTLS allocates internally
+   through its own platform hooks (mbedtls_platform_set_calloc_free), which
+   are process-global and therefore left to the application.
+   A wf_json view points into the client's last response: it stays valid
+   until the next request on the same client.  Copy out what you keep.
+   Response bodies are capped (desc.max_response_bytes, 64 MB by default).
+
+   THREADS
+   =======
+   No globals.  A client is used by one thread at a time; use one client per
+   thread for parallel work.  Independent clients never share state.
+
+   ERRORS
+   ======
+   Every call returns a wf_result (WF_OK is 0).  The details of the last
+   failure live in one record per client, wf_client_error(c): HTTP status,
+   Workfront's error class/message/title/msgKey/code, the mbedTLS error code
+   and its text, certificate verification flags in words, errno, the number
+   of attempts, and a one-line description in .text.  Workfront often sends
+   errors with HTTP 200; the envelope, not the status, decides.
+   Secrets (API keys, session IDs, passwords, tokens) never appear in error
+   text or in the lines handed to the logger.
+
+   RETRIES AND REPLAYS
+   ===================
+   A write (POST, PUT, DELETE) is sent again only when it provably never
+   reached the server: the connection could not be made, or a reused idle
+   connection failed before a single byte of the request was accepted.
+   Idempotent requests (GET, HEAD, and POST with method=GET) that fail on a
+   reused keep-alive connection before any byte of the response arrived are
+   retried once on a fresh connection.
+*/
+#ifndef WORKFRONT_H
+#define WORKFRONT_H
+
+/* The implementation needs POSIX (getaddrinfo, poll, clock_gettime).  Feature
+   macros only work before the first system header, so they are set here; a
+   file that includes system headers before this one must compile with
+   -D_POSIX_C_SOURCE=200809L (or _DEFAULT_SOURCE) itself. */
+#if defined(WORKFRONT_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_XOPEN_SOURCE)
+#  define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define WF_VERSION_STRING "0.1.0"
+
+#ifndef WF_API
+#  ifdef WORKFRONT_STATIC
+#    define WF_API static
+#  else
+#    define WF_API extern
+#  endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ results
+   One list; the enum, wf_result_str() and the CLI's exit codes derive from it. */
+#define WF_RESULT_LIST(X)                                                      \
+    X(OK,          "ok")                                                       \
+    X(ERR_INVALID, "invalid argument")                                         \
+    X(ERR_NOMEM,   "out of memory")                                            \
+    X(ERR_URL,     "invalid URL")                                              \
+    X(ERR_DNS,     "host name lookup failed")                                  \
+    X(ERR_CONNECT, "connection failed")                                        \
+    X(ERR_TIMEOUT, "timed out")                                                \
+    X(ERR_IO,      "network I/O error")                                        \
+    X(ERR_CLOSED,  "connection closed by peer")                                \
+    X(ERR_TLS,     "TLS error")                                                \
+    X(ERR_CERT,    "certificate verification failed")                          \
+    X(ERR_HTTP,    "malformed HTTP response")                                  \
+    X(ERR_TOO_LARGE, "response too large")                                     \
+    X(ERR_ENCODING, "unsupported content encoding")                            \
+    X(ERR_JSON,    "malformed JSON")                                           \
+    X(ERR_RESPONSE, "unexpected response")                                     \
+    X(ERR_API,     "Workfront API error")                                      \
+    X(ERR_AUTH,    "authentication failed")                                    \
+    X(ERR_THROTTLED, "throttled by the server")                                \
+    X(ERR_TYPE,    "JSON value has another type")                              \
+    X(ERR_RANGE,   "value out of range")                                       \
+    X(ERR_TRUNCATED, "output buffer too small")                                \
+    X(ERR_NOT_FOUND, "no such value")                                          \
+    X(ERR_FILE,    "file error")                                               \
+    X(ERR_UNSUPPORTED, "not supported in this build")
+
+typedef enum wf_result {
+#define WF__RESULT_ENUM(name, text) WF_##name,
+    WF_RESULT_LIST(WF__RESULT_ENUM)
+#undef WF__RESULT_ENUM
+    WF_RESULT_COUNT
+} wf_result;
+
+WF_API const char *wf_result_str(wf_result r);
+WF_API const char *wf_version(void);      /* "0.1.0" */
+WF_API const char *wf_tls_version(void);  /* "mbed TLS 2.28.3" or "none" */
+
+/* ---------------------------------------------------------------- allocator */
+typedef struct wf_allocator {
+    void *(*alloc_fn)(size_t size, void *user_data); /* NULL: WF_MALLOC */
+    void (*free_fn)(void *ptr, void *user_data);     /* NULL: WF_FREE   */
+    void *user_data;
+} wf_allocator;
+
+/* ------------------------------------------------------------------- logger
+   Receives one line at a time, already redacted; never a secret. */
+typedef enum wf_log_level { WF_LOG_ERROR = 0, WF_LOG_INFO = 1, WF_LOG_TRACE = 2 } wf_log_level;
+typedef struct wf_logger {
+    void (*fn)(void *user_data, wf_log_level level, const char *line);
+    void *user_data;
+    wf_log_level level; /* lines above this level are not produced (0: errors only) */
+} wf_logger;
+
+/* ------------------------------------------------------------- error record */
+typedef struct wf_error {
+    wf_result result;       /* what the last call returned */
+    int http_status;        /* last HTTP status seen, 0 if none */
+    char wf_class[128];     /* Workfront error class, e.g. com.attask.common.AuthenticationException */
+    char message[512];      /* Workfront error message (UTF-8) */
+    char title[128];
+    char msg_key[128];
+    long long code;         /* Workfront error code, when has_code */
+    bool has_code;
+    int tls_code;           /* mbedTLS error code (negative), 0 if none */
+    char tls_text[128];     /* mbedtls_strerror() of tls_code */
+    uint32_t cert_flags;    /* mbedTLS X.509 verification flags, 0 if none */
+    char cert_text[256];    /* the flags in words */
+    int sys_errno;          /* errno of a failed system call, 0 if none */
+    int attempts;           /* how many times the request was sent */
+    char excerpt[96];       /* start of a body that was not the expected JSON */
+    char text[768];         /* everything above as one readable line */
+} wf_error;
+
+/* ---------------------------------------------------------------- transport
+   The byte stream under HTTP (and under TLS for https URLs).  The built-in
+   one is TCP; tests and embedded systems supply their own.  Return values:
+   send/recv give the byte count (recv: 0 = orderly end of stream), or a
+   negated wf_result (-WF_ERR_TIMEOUT, -WF_ERR_IO, ...).  A timeout of 0 ms
+   means "do not wait": recv answers -WF_ERR_TIMEOUT when nothing is ready.
+   Fill err->sys_errno and friends when it helps the user. */
+typedef struct wf_transport {
+    wf_result (*connect)(void *user, const char *host, int port, int timeout_ms, wf_error *err);
+    long (*send)(void *user, const unsigned char *buf, size_t len, int timeout_ms, wf_error *err);
+    long (*recv)(void *user, unsigned char *buf, size_t cap, int timeout_ms, wf_error *err);
+    void (*close)(void *user);
+    void *user;
+} wf_transport;
+
+/* ------------------------------------------------------------------- client */
+typedef struct wf_client wf_client;
+
+/* python-workfront's templates; "ondemand" and "sandbox" name them in desc.url_template */
+#define WF_TEMPLATE_ONDEMAND "{protocol}://{domain}.attask-ondemand.com/attask/api/{api_version}"
+#define WF_TEMPLATE_SANDBOX  "{protocol}://{domain}.attasksandbox.com/attask/api/{api_version}"
+#define WF_TEMPLATE_MY       "{protocol}://{domain}.my.workfront.com/attask/api/{api_version}"
+
+typedef struct wf_client_desc {
+    /* Where: one of url, domain (+ optional url_template). */
+    const char *url;          /* "https://acme.my.workfront.com", "http://127.0.0.1:8080",
+                                 or a full API base ".../attask/api/v22.0" */
+    const char *domain;       /* "acme" -> https://acme.my.workfront.com */
+    const char *url_template; /* with {protocol} {domain} {api_version}; or "ondemand"/"sandbox" */
+    const char *protocol;     /* for templates; default "https" */
+    const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION */
+    /* Authentication: at most one of api_key / session_id is needed. */
+    const char *api_key;      /* sent as the apiKey header */
+    const char *session_id;   /* sent as the SessionID header */
+    /* TLS: the system bundle is always trusted unless no_system_ca is set. */
+    const char *ca_file;      /* extra CA bundle (PEM file) */
+    const char *ca_pem;       /* extra CA bundle in memory (PEM text) */
+    size_t ca_pem_len;        /* 0: strlen(ca_pem) */
+    bool no_system_ca;        /* trust only ca_file/ca_pem */
+    /* Limits. 0 = default. */
+    int timeout_ms;           /* whole request, default 60000 */
+    int connect_timeout_ms;   /* default min(10000, timeout_ms) */
+    int read_timeout_ms;      /* longest silence while reading, default min(30000, timeout_ms) */
+    size_t max_response_bytes;/* default 64 MB */
+    const char *user_agent;   /* default "workfront.h/<version>" */
+    wf_allocator allocator;
+    wf_logger logger;
+    const wf_transport *transport; /* NULL: TCP */
+} wf_client_desc;
+
+/* Creates a client.  On failure *out is NULL and, if err is given, it says why. */
+WF_API wf_result wf_client_create(const wf_client_desc *desc, wf_client **out, wf_error *err);
+WF_API void wf_client_destroy(wf_client *c);
+WF_API const wf_error *wf_client_error(const wf_client *c);
+WF_API const char *wf_client_api_base(const wf_client *c); /* "https://h/attask/api/v22.0" */
+WF_API void wf_client_close_connection(wf_client *c);      /* drop the keep-alive connection */
+
+/* Authentication state. */
+WF_API wf_result wf_set_api_key(wf_client *c, const char *api_key);       /* NULL clears */
+WF_API wf_result wf_set_session_id(wf_client *c, const char *session_id); /* NULL clears */
+WF_API const char *wf_session_id(const wf_client *c); /* NULL when none */
+WF_API const char *wf_user_id(const wf_client *c);    /* after wf_login, else NULL */
+
+/* ---------------------------------------------------------------- JSON views
+   A wf_doc is the token index of one JSON text (which it does not own).
+   A wf_json is a cheap view: a document and a token.  Views of missing
+   values are "not ok" and every accessor treats them as such, so chains
+   like wf_json_get(wf_json_get(v, "a"), "b") need no checks in between. */
+typedef struct wf_doc wf_doc;
+typedef struct wf_json { const wf_doc *doc; int tok; } wf_json;
+typedef enum wf_json_type {
+    WF_JSON_NONE = 0, WF_JSON_OBJECT, WF_JSON_ARRAY, WF_JSON_STRING,
+    WF_JSON_NUMBER, WF_JSON_BOOL, WF_JSON_NULL
+} wf_json_type;
+
+/* Parses and validates (strict RFC 8259: one value, legal escapes, no raw
+   control characters, real literals and numbers).  text must outlive the doc. */
+WF_API wf_result wf_doc_parse(const char *text, size_t len, const wf_allocator *a, wf_doc **out);
+WF_API void wf_doc_free(wf_doc *d);
+WF_API wf_json wf_doc_root(const wf_doc *d);
+/* Splits a Workfront envelope: WF_OK with *data = the "data" member, or
+   WF_ERR_API / WF_ERR_AUTH with the error fields copied into err. */
+WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf_error *err);
+
+WF_API bool wf_json_ok(wf_json v);
+WF_API wf_json_type wf_json_type_of(wf_json v);
+WF_API size_t wf_json_len(wf_json v);                    /* members / elements / 0 */
+WF_API wf_json wf_json_get(wf_json obj, const char *key);/* member by (unescaped) key */
+WF_API wf_json wf_json_at(wf_json arr, size_t i);        /* element i */
+WF_API wf_json wf_json_path(wf_json v, const char *path);/* "assignedTo:name", "tasks:0:name";
+                                                            a segment "DE:..." takes the rest */
+/* Iteration: elements of an array, or the keys of an object (wf_json_value
+   gives a key's value).  Each step is O(1). */
+WF_API wf_json wf_json_first(wf_json container);
+WF_API wf_json wf_json_next(wf_json v);
+WF_API wf_json wf_json_value(wf_json key);
+/* Unescaped UTF-8 (\uXXXX and surrogate pairs decoded), NUL-terminated.
+   *len (optional) gets the full length even when the buffer is too small. */
+WF_API wf_result wf_json_str(wf_json v, char *buf, size_t cap, size_t *len);
+WF_API bool wf_json_eq(wf_json v, const char *s);        /* string equals s */
+WF_API wf_result wf_json_int(wf_json v, long long *out);
+WF_API wf_result wf_json_num(wf_json v, double *out);
+WF_API wf_result wf_json_bool(wf_json v, bool *out);
+WF_API bool wf_json_is_null(wf_json v);
+WF_API const char *wf_json_raw(wf_json v, size_t *len);  /* exact source text (strings: with quotes) */
+
+/* Writes v as JSON (re-escaped; output is plain UTF-8 with control
+   characters escaped).  indent 0 = compact.  The sink returns false to abort. */
+typedef bool (*wf_sink)(void *user, const char *data, size_t len);
+WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user);
+/* Writes s (UTF-8, validated) as a JSON string literal with quotes. */
+WF_API wf_result wf_json_write_string(const char *s, size_t len, wf_sink sink, void *user);
+
+/* -------------------------------------------------------------------- query
+   Percent-encoded key=value pairs.  Zero-initialise and use; or give it a
+   fixed buffer with wf_query_init_buf (no allocation at all).  The first
+   failure sticks (q->result, q->error) and makes every later call and the
+   request using it fail without sending anything. */
+typedef struct wf_query {
+    char *buf;
+    size_t len, cap;
+    bool fixed;              /* buf belongs to the caller */
+    wf_result result;        /* first failure, WF_OK if none */
+    char error[128];         /* what was wrong with it */
+    wf_allocator allocator;
+} wf_query;
+
+WF_API void wf_query_init_buf(wf_query *q, char *buf, size_t cap);
+WF_API void wf_query_free(wf_query *q);
+WF_API void wf_query_reset(wf_query *q);                 /* empty again, keeps the buffer */
+WF_API wf_result wf_query_add(wf_query *q, const char *key, const char *value);
+WF_API wf_result wf_query_addn(wf_query *q, const char *key, size_t klen, const char *value, size_t vlen);
+WF_API wf_result wf_query_add_int(wf_query *q, const char *key, long long value);
+WF_API wf_result wf_query_add_raw(wf_query *q, const char *encoded); /* "k=v&k2=v2", already encoded */
+WF_API wf_result wf_query_parse_arg(wf_query *q, const char *arg);    /* "name=value" (unencoded) */
+WF_API wf_result wf_query_fields(wf_query *q, const char *fields);   /* fields=a,b:c */
+WF_API wf_result wf_query_limit(wf_query *q, long first, long limit);/* $$FIRST, $$LIMIT (<= 2000) */
+WF_API const char *wf_query_str(const wf_query *q);                  /* "" when empty */
+/* Percent-encodes src into dst (RFC 3986; keeps unreserved and : $ , / @ *). */
+WF_API size_t wf_url_encode(const char *src, size_t len, char *dst, size_t cap);
+
+/* ------------------------------------------------------------------ requests */
+typedef struct wf_body {
+    const char *content_type;  /* default application/x-www-form-urlencoded */
+    const void *data;
+    size_t len;
+} wf_body;
+
+/* The call under every other one.  path is relative to the API base
+   ("task/search", "/task/ID"; may carry its own "?k=v").  query may be NULL,
+   body may be NULL.  On WF_OK, *data (optional) is the envelope's data. */
+WF_API wf_result wf_request(wf_client *c, const char *method, const char *path,
+                            const wf_query *query, const wf_body *body, wf_json *data);
+/* The last response body as received (valid until the next request). */
+WF_API const char *wf_last_body(const wf_client *c, size_t *len);
+WF_API int wf_last_status(const wf_client *c);
+
+WF_API wf_result wf_get(wf_client *c, const char *obj, const char *id, const char *fields, wf_json *data);
+WF_API wf_result wf_search(wf_client *c, const char *obj, const wf_query *q, wf_json *data);
+WF_API wf_result wf_login(wf_client *c, const char *username, const char *password);
+WF_API wf_result wf_logout(wf_client *c);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+#endif /* WORKFRONT_H */
+
+/* ========================================================================== */
+/*                              IMPLEMENTATION                                */
+/* ========================================================================== */
+#ifdef WORKFRONT_IMPLEMENTATION
+#ifndef WORKFRONT_IMPLEMENTATION_DONE
+#define WORKFRONT_IMPLEMENTATION_DONE
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <time.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+#include <netdb.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#ifndef WF_MALLOC
+#  define WF_MALLOC(n) malloc(n)
+#  define WF_FREE(p) free(p)
+#endif
+#ifndef WF_ASSERT
+#  include <assert.h>
+#  define WF_ASSERT(x) assert(x)
+#endif
+#ifndef WF_DEFAULT_API_VERSION
+#  define WF_DEFAULT_API_VERSION "v22.0"
+#endif
+#ifndef WF_DEFAULT_CA_FILE
+#  define WF_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#endif
+#ifndef MSG_NOSIGNAL
+#  define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+/* jsmn stays private to this translation unit. */
+#ifndef JSMN_STATIC
+#  define JSMN_STATIC
+#endif
+#ifndef JSMN_STRICT
+#  define JSMN_STRICT
+#endif
+#ifndef JSMN_PARENT_LINKS
+#  define JSMN_PARENT_LINKS
+#endif
+#include <jsmn.h>
+
+#ifndef WF_NO_TLS
+#  include <mbedtls/version.h>
+#  include <mbedtls/ssl.h>
+#  include <mbedtls/net_sockets.h>
+#  include <mbedtls/entropy.h>
+#  include <mbedtls/ctr_drbg.h>
+#  include <mbedtls/x509_crt.h>
+#  include <mbedtls/error.h>
+#  include <mbedtls/platform_util.h>
+#  if MBEDTLS_VERSION_MAJOR >= 3
+#    include <psa/crypto.h>
+#  endif
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define WF__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#  define WF__PRINTF(a, b)
+#endif
+
+/* >> util & buffers ======================================================== */
+
+static void *wf__alloc(const wf_allocator *a, size_t n) {
+    if (n == 0) n = 1;
+    return a && a->alloc_fn ? a->alloc_fn(n, a->user_data) : WF_MALLOC(n);
+}
+
+static void wf__free(const wf_allocator *a, void *p) {
+    if (!p) return;
+    if (a && a->free_fn) a->free_fn(p, a->user_data); else WF_FREE(p);
+}
+
+static char *wf__strdup(const wf_allocator *a, const char *s) {
+    size_t n;
+    char *d;
+    if (!s) return NULL;
+    n = strlen(s);
+    d = (char *)wf__alloc(a, n + 1);
+    if (d) memcpy(d, s, n + 1);
+    return d;
+}
+
+/* Frees a string that may hold a secret, wiping it first. */
+static void wf__free_secret(const wf_allocator *a, char *s) {
+    if (!s) return;
+#ifndef WF_NO_TLS
+    mbedtls_platform_zeroize(s, strlen(s));
+#else
+    { volatile char *v = s; while (*v) *v++ = 0; }
+#endif
+    wf__free(a, s);
+}
+
+/* A growable byte buffer, always NUL-terminated when p != NULL. */
+typedef struct wf__buf { char *p; size_t len, cap; } wf__buf;
+
+static bool wf__buf_reserve(const wf_allocator *a, wf__buf *b, size_t extra) {
+    size_t need, cap;
+    char *p;
+    if (extra > (size_t)-1 / 2 - b->len) return false;
+    need = b->len + extra + 1;
+    if (need <= b->cap) return true;
+    cap = b->cap ? b->cap : 256;
+    while (cap < need) cap *= 2;
+    p = (char *)wf__alloc(a, cap);
+    if (!p) return false;
+    if (b->p) memcpy(p, b->p, b->len);
+    p[b->len] = 0;
+    wf__free(a, b->p);
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+static bool wf__buf_add(const wf_allocator *a, wf__buf *b, const void *d, size_t n) {
+    if (!wf__buf_reserve(a, b, n)) return false;
+    if (n) memcpy(b->p + b->len, d, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return true;
+}
+
+static bool wf__buf_adds(const wf_allocator *a, wf__buf *b, const char *s) {
+    return wf__buf_add(a, b, s, strlen(s));
+}
+
+static void wf__buf_free(const wf_allocator *a, wf__buf *b) {
+    wf__free(a, b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+static char wf__lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
+
+static bool wf__ieq(const char *a, size_t alen, const char *b) {
+    size_t i;
+    for (i = 0; i < alen; i++)
+        if (!b[i] || wf__lower(a[i]) != wf__lower(b[i])) return false;
+    return b[alen] == 0;
+}
+
+/* Case-insensitive substring test, for error classes and header values. */
+static bool wf__icontains(const char *hay, const char *needle) {
+    size_t n = strlen(needle), i;
+    for (; *hay; hay++) {
+        for (i = 0; i < n && hay[i] && wf__lower(hay[i]) == wf__lower(needle[i]); i++) {}
+        if (i == n) return true;
+    }
+    return false;
+}
+
+static uint64_t wf__now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void wf__copy(char *dst, size_t cap, const char *src, size_t n) {
+    if (!cap) return;
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+/* >> errors ================================================================ */
+
+static const char *const wf__result_text[] = {
+#define WF__RESULT_TEXT(name, text) text,
+    WF_RESULT_LIST(WF__RESULT_TEXT)
+#undef WF__RESULT_TEXT
+};
+
+WF_API const char *wf_result_str(wf_result r) {
+    if ((int)r < 0 || r >= WF_RESULT_COUNT) return "unknown result";
+    return wf__result_text[r];
+}
+
+WF_API const char *wf_version(void) { return WF_VERSION_STRING; }
+
+WF_API const char *wf_tls_version(void) {
+#ifdef WF_NO_TLS
+    return "none";
+#else
+    return "Mbed TLS " MBEDTLS_VERSION_STRING;
+#endif
+}
+
+static void wf__err_clear(wf_error *e) {
+    memset(e, 0, sizeof *e);
+}
+
+/* Sets the result and the one-line text; the text must never hold a secret. */
+static wf_result wf__fail(wf_error *e, wf_result r, const char *fmt, ...) WF__PRINTF(3, 4);
+static wf_result wf__fail(wf_error *e, wf_result r, const char *fmt, ...) {
+    va_list ap;
+    e->result = r;
+    va_start(ap, fmt);
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+/* A printable excerpt of a body that should have been JSON. */
+static void wf__excerpt(char *dst, size_t cap, const char *src, size_t n) {
+    size_t i, o = 0;
+    for (i = 0; i < n && o + 1 < cap; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        if (ch == '\r' || ch == '\n' || ch == '\t') ch = ' ';
+        if (o && ch == ' ' && dst[o - 1] == ' ') continue;
+        dst[o++] = (ch < 0x20 || ch == 0x7f) ? '.' : (char)ch;
+    }
+    /* never cut a UTF-8 sequence in half */
+    while (o > 0 && ((unsigned char)dst[o - 1] & 0xC0) == 0x80) o--;
+    if (o > 0 && ((unsigned char)dst[o - 1] & 0xC0) == 0xC0) o--;
+    dst[o] = 0;
+}
+
+/* >> redaction ============================================================= */
+
+/* Names whose values are secrets, in headers, query strings and form bodies. */
+static bool wf__is_secret_name(const char *name, size_t n) {
+    static const char *const names[] = {
+        "apikey", "sessionid", "password", "authorization", "cookie", "set-cookie",
+        "client_secret", "jwt_token", "refresh_token", "access_token", "code",
+        "token", "proxy-authorization", "x-api-key", NULL
+    };
+    int i;
+    for (i = 0; names[i]; i++)
+        if (wf__ieq(name, n, names[i])) return true;
+    return false;
+}
+
+/* Copies a query string or form body, replacing secret values. */
+static bool wf__redact_query(const wf_allocator *a, wf__buf *out, const char *q, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        size_t k = i, eq, end;
+        while (k < n && q[k] != '&') k++;
+        end = k;
+        for (eq = i; eq < end && q[eq] != '='; eq++) {}
+        if (eq < end && wf__is_secret_name(q + i, eq - i)) {
+            if (!wf__buf_add(a, out, q + i, eq - i + 1) || !wf__buf_adds(a, out, "<redacted>")) return false;
+        } else if (!wf__buf_add(a, out, q + i, end - i)) {
+            return false;
+        }
+        if (end < n && !wf__buf_add(a, out, "&", 1)) return false;
+        i = end + 1;
+    }
+    return true;
+}
+
+/* >> url & percent-encoding ================================================ */
+
+static bool wf__unreserved(unsigned char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '.' || ch == '_' || ch == '~';
+}
+
+/* Query keys and values keep a few sub-delimiters literal because Workfront
+   names use them ("OR:1:name", "$$LIMIT", "fields=a,b", "*") and readable
+   traces matter; everything that has a meaning in a query (& = + # % ?) and
+   all non-ASCII bytes are encoded. */
+static bool wf__query_safe(unsigned char ch) {
+    return wf__unreserved(ch) || ch == ':' || ch == '$' || ch == ',' || ch == '/' || ch == '@' || ch == '*';
+}
+
+WF_API size_t wf_url_encode(const char *src, size_t len, char *dst, size_t cap) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i, o = 0;
+    for (i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        if (wf__query_safe(ch)) {
+            if (dst && o + 1 < cap) dst[o] = (char)ch;
+            o++;
+        } else {
+            if (dst && o + 3 < cap) {
+                dst[o] = '%';
+                dst[o + 1] = hex[ch >> 4];
+                dst[o + 2] = hex[ch & 15];
+            }
+            o += 3;
+        }
+    }
+    if (dst && cap) dst[o < cap ? o : cap - 1] = 0;
+    return o; /* the full encoded length, like snprintf */
+}
+
+typedef struct wf__url {
+    bool tls;
+    char host[256]; /* without brackets for IPv6 literals */
+    int port;
+    const char *path; /* points into the parsed string: "" or "/..." */
+} wf__url;
+
+/* Parses "http[s]://host[:port][/path]".  No userinfo: credentials in URLs
+   end up in logs. */
+static wf_result wf__url_parse(const char *s, wf__url *u, wf_error *e) {
+    const char *p, *h, *hend;
+    size_t hl;
+    memset(u, 0, sizeof *u);
+    if (!s || !*s) return wf__fail(e, WF_ERR_URL, "empty URL");
+    if (strncmp(s, "https://", 8) == 0) { u->tls = true; p = s + 8; u->port = 443; }
+    else if (strncmp(s, "http://", 7) == 0) { p = s + 7; u->port = 80; }
+    else return wf__fail(e, WF_ERR_URL, "URL must start with http:// or https://: \"%.200s\"", s);
+    if (*p == '[') {
+        h = p + 1;
+        hend = strchr(h, ']');
+        if (!hend) return wf__fail(e, WF_ERR_URL, "unterminated IPv6 address in URL");
+        p = hend + 1;
+    } else {
+        h = p;
+        while (*p && *p != ':' && *p != '/' && *p != '?' && *p != '#') {
+            if (*p == '@') return wf__fail(e, WF_ERR_URL, "user credentials in a URL are not supported (they would leak into logs)");
+            p++;
+        }
+        hend = p;
+    }
+    hl = (size_t)(hend - h);
+    if (hl == 0 || hl >= sizeof u->host) return wf__fail(e, WF_ERR_URL, "URL has no valid host: \"%.200s\"", s);
+    memcpy(u->host, h, hl);
+    u->host[hl] = 0;
+    {
+        size_t i;
+        for (i = 0; i < hl; i++) {
+            unsigned char ch = (unsigned char)u->host[i];
+            if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == '\\' || ch == '%')
+                return wf__fail(e, WF_ERR_URL, "URL host contains an invalid character: \"%.200s\"", s);
+        }
+    }
+    if (*p == ':') {
+        long port = 0;
+        p++;
+        if (*p < '0' || *p > '9') return wf__fail(e, WF_ERR_URL, "URL port is not a number");
+        while (*p >= '0' && *p <= '9') {
+            port = port * 10 + (*p++ - '0');
+            if (port > 65535) break;
+        }
+        if (port < 1 || port > 65535) return wf__fail(e, WF_ERR_URL, "URL port out of range (1-65535)");
+        u->port = (int)port;
+    }
+    if (*p && *p != '/') return wf__fail(e, WF_ERR_URL, "unexpected \"%c\" after the host in URL", *p);
+    if (strchr(p, '?') || strchr(p, '#')) return wf__fail(e, WF_ERR_URL, "a base URL cannot carry a query or fragment");
+    u->path = p;
+    return WF_OK;
+}
+
+/* "22.0" -> "v22.0"; "v15.0", "unsupported" and other plain tokens as given. */
+static wf_result wf__api_version(const char *v, char *out, size_t cap, wf_error *e) {
+    size_t i, n;
+    if (!v || !*v) v = WF_DEFAULT_API_VERSION;
+    n = strlen(v);
+    for (i = 0; i < n; i++) {
+        char ch = v[i];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '.' || ch == '-' || ch == '_'))
+            return wf__fail(e, WF_ERR_INVALID, "invalid API version \"%.40s\"", v);
+    }
+    if (n + 2 > cap) return wf__fail(e, WF_ERR_INVALID, "API version too long");
+    if (v[0] >= '0' && v[0] <= '9') snprintf(out, cap, "v%s", v);
+    else snprintf(out, cap, "%s", v);
+    return WF_OK;
+}
+
+/* Builds the API base URL from the desc: url, or domain (+ template). */
+static wf_result wf__base_url(const wf_client_desc *d, const wf_allocator *a, char **out, wf_error *e) {
+    char ver[64];
+    wf__buf b;
+    memset(&b, 0, sizeof b);
+    wf_result r = wf__api_version(d->api_version, ver, sizeof ver, e);
+    const char *tpl = d->url_template;
+    *out = NULL;
+    if (r) return r;
+    if (d->url && *d->url) {
+        size_t n = strlen(d->url);
+        while (n > 0 && d->url[n - 1] == '/') n--;
+        if (!wf__buf_add(a, &b, d->url, n)) goto nomem;
+        if (!strstr(b.p, "/attask/")) {
+            /* up to and excluding /attask: the API path is ours to add */
+            if (strcmp(ver, "unsupported") == 0) { if (!wf__buf_adds(a, &b, "/attask/api-unsupported")) goto nomem; }
+            else if (!wf__buf_adds(a, &b, "/attask/api/") || !wf__buf_adds(a, &b, ver)) goto nomem;
+        }
+    } else if (d->domain && *d->domain) {
+        const char *s;
+        for (s = d->domain; *s; s++)
+            if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+                return wf__fail(e, WF_ERR_URL, "invalid Workfront domain \"%.100s\" (letters, digits, '-' and '.')", d->domain);
+        if (!tpl || !*tpl) tpl = strchr(d->domain, '.') ? "{protocol}://{domain}/attask/api/{api_version}" : WF_TEMPLATE_MY;
+        else if (strcmp(tpl, "ondemand") == 0) tpl = WF_TEMPLATE_ONDEMAND;
+        else if (strcmp(tpl, "sandbox") == 0) tpl = WF_TEMPLATE_SANDBOX;
+        else if (strcmp(tpl, "my") == 0) tpl = WF_TEMPLATE_MY;
+        for (s = tpl; *s; ) {
+            if (strncmp(s, "{protocol}", 10) == 0) {
+                const char *proto = d->protocol && *d->protocol ? d->protocol : "https";
+                if (strcmp(proto, "http") != 0 && strcmp(proto, "https") != 0)
+                    { wf__buf_free(a, &b); return wf__fail(e, WF_ERR_URL, "protocol must be http or https"); }
+                if (!wf__buf_adds(a, &b, proto)) goto nomem;
+                s += 10;
+            } else if (strncmp(s, "{domain}", 8) == 0) {
+                if (!wf__buf_adds(a, &b, d->domain)) goto nomem;
+                s += 8;
+            } else if (strncmp(s, "{api_version}", 13) == 0) {
+                if (!wf__buf_adds(a, &b, ver)) goto nomem;
+                s += 13;
+            } else {
+                if (!wf__buf_add(a, &b, s, 1)) goto nomem;
+                s++;
+            }
+        }
+        while (b.len > 0 && b.p[b.len - 1] == '/') b.p[--b.len] = 0;
+    } else {
+        return wf__fail(e, WF_ERR_URL, "no Workfront URL: set url or domain");
+    }
+    *out = b.p;
+    return WF_OK;
+nomem:
+    wf__buf_free(a, &b);
+    return wf__fail(e, WF_ERR_NOMEM, "out of memory building the base URL");
+}
+
+/* >> transport: tcp ======================================================== */
+
+/* Sockets are non-blocking so that connect, send and recv each wait in
+   poll() with a timeout; mbedtls_net_* is avoided because it can raise
+   SIGPIPE and has no connect timeout. */
+typedef struct wf__tcp { int fd; } wf__tcp;
+
+static int wf__poll_fd(int fd, short events, int timeout_ms) {
+    struct pollfd pfd;
+    int r;
+    pfd.fd = fd;
+    pfd.events = events;
+    pfd.revents = 0;
+    do { r = poll(&pfd, 1, timeout_ms); } while (r < 0 && errno == EINTR);
+    return r; /* >0 ready, 0 timeout, <0 error */
+}
+
+static wf_result wf__tcp_connect(void *user, const char *host, int port, int timeout_ms, wf_error *e) {
+    wf__tcp *t = (wf__tcp *)user;
+    struct addrinfo hints, *res = NULL, *ai;
+    char portstr[16];
+    int rc, last_errno = 0;
+    bool timed_out = false;
+    uint64_t deadline = wf__now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
+    t->fd = -1;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC; /* IPv4 and IPv6, in the resolver's order */
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(portstr, sizeof portstr, "%d", port);
+    rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc != 0) {
+        e->sys_errno = rc == EAI_SYSTEM ? errno : 0;
+        return wf__fail(e, WF_ERR_DNS, "cannot resolve host %.200s: %s", host, gai_strerror(rc));
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol), one = 1, soerr = 0;
+        socklen_t sl = sizeof soerr;
+        int64_t left;
+        if (fd < 0) { last_errno = errno; continue; }
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) < 0) { last_errno = errno; close(fd); continue; }
+#ifdef SO_NOSIGPIPE
+        (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+            if (errno != EINPROGRESS) { last_errno = errno; close(fd); continue; }
+            left = (int64_t)(deadline - wf__now_ms());
+            if (timeout_ms <= 0) left = -1;
+            else if (left < 0) left = 0;
+            rc = wf__poll_fd(fd, POLLOUT, (int)left);
+            if (rc == 0) { timed_out = true; close(fd); break; }
+            if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
+                last_errno = soerr ? soerr : errno;
+                close(fd);
+                continue;
+            }
+        }
+        /* requests are small writes followed by a read: no Nagle delay */
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        t->fd = fd;
+        break;
+    }
+    freeaddrinfo(res);
+    if (t->fd >= 0) return WF_OK;
+    if (timed_out)
+        return wf__fail(e, WF_ERR_TIMEOUT, "connecting to %.200s port %d timed out after %d ms", host, port, timeout_ms);
+    e->sys_errno = last_errno;
+    return wf__fail(e, WF_ERR_CONNECT, "cannot connect to %.200s port %d: %s", host, port, strerror(last_errno));
+}
+
+static long wf__tcp_send(void *user, const unsigned char *buf, size_t len, int timeout_ms, wf_error *e) {
+    wf__tcp *t = (wf__tcp *)user;
+    for (;;) {
+        ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0) return (long)n;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = wf__poll_fd(t->fd, POLLOUT, timeout_ms);
+            if (rc == 0) { wf__fail(e, WF_ERR_TIMEOUT, "sending timed out after %d ms", timeout_ms); return -(long)WF_ERR_TIMEOUT; }
+            if (rc > 0) continue;
+        }
+        e->sys_errno = errno;
+        wf__fail(e, WF_ERR_IO, "send failed: %s", strerror(errno));
+        return -(long)WF_ERR_IO;
+    }
+}
+
+static long wf__tcp_recv(void *user, unsigned char *buf, size_t cap, int timeout_ms, wf_error *e) {
+    wf__tcp *t = (wf__tcp *)user;
+    for (;;) {
+        ssize_t n = recv(t->fd, buf, cap, 0);
+        if (n >= 0) return (long)n;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = timeout_ms == 0 ? 0 : wf__poll_fd(t->fd, POLLIN, timeout_ms);
+            if (rc == 0) { e->result = WF_ERR_TIMEOUT; return -(long)WF_ERR_TIMEOUT; }
+            if (rc > 0) continue;
+        }
+        e->sys_errno = errno;
+        if (errno == ECONNRESET) { wf__fail(e, WF_ERR_CLOSED, "connection reset by peer"); return -(long)WF_ERR_CLOSED; }
+        wf__fail(e, WF_ERR_IO, "receive failed: %s", strerror(errno));
+        return -(long)WF_ERR_IO;
+    }
+}
+
+static void wf__tcp_close(void *user) {
+    wf__tcp *t = (wf__tcp *)user;
+    if (t->fd >= 0) close(t->fd);
+    t->fd = -1;
+}
+
+/* >> http/1.1: response parser ============================================= */
+
+/* A pure, incremental parser: feed it any split of the bytes and it gives
+   the same answer.  The body goes into a buffer capped at max_body. */
+enum {
+    WF__HTTP_MORE = 0,          /* needs more bytes */
+    WF__HTTP_DONE = 1,          /* one complete response */
+    WF__HTTP_ERR_SYNTAX = -1,
+    WF__HTTP_ERR_TOO_LARGE = -2,
+    WF__HTTP_ERR_NOMEM = -3,
+    WF__HTTP_ERR_TRUNCATED = -4 /* end of stream inside the response */
+};
+
+enum {
+    WF__HS_STATUS, WF__HS_HEADER, WF__HS_BODY_LEN, WF__HS_BODY_CLOSE,
+    WF__HS_CHUNK_SIZE, WF__HS_CHUNK_DATA, WF__HS_CHUNK_END, WF__HS_TRAILER, WF__HS_DONE
+};
+
+#define WF__HTTP_LINE_MAX 8192
+#define WF__HTTP_HEAD_MAX (64 * 1024)
+
+typedef struct wf__http {
+    const wf_allocator *a;
+    size_t max_body;
+    bool head_request;         /* response to HEAD: no body whatever the headers say */
+    /* results */
+    int state;
+    int status;
+    int minor;                 /* HTTP/1.minor */
+    bool chunked, has_length, keep_alive;
+    uint64_t length, remaining;
+    char content_type[96];
+    char content_encoding[48];
+    char retry_after[64];
+    char error[96];            /* what was wrong, for the error record */
+    wf__buf body;
+    /* line assembly */
+    char line[WF__HTTP_LINE_MAX];
+    size_t line_len;
+    size_t head_bytes;
+    bool conn_close_hdr, conn_keepalive_hdr, te_seen;
+} wf__http;
+
+static void wf__http_begin(wf__http *p, const wf_allocator *a, size_t max_body, bool head_request) {
+    wf__buf body = p->body; /* the body buffer is reused across responses */
+    memset(p, 0, sizeof *p);
+    p->body = body;
+    p->body.len = 0;
+    if (p->body.p) p->body.p[0] = 0;
+    p->a = a;
+    p->max_body = max_body;
+    p->head_request = head_request;
+}
+
+static int wf__http_err(wf__http *p, int code, const char *why) {
+    wf__copy(p->error, sizeof p->error, why, strlen(why));
+    return code;
+}
+
+static bool wf__is_ows(char ch) { return ch == ' ' || ch == '\t'; }
+
+static int wf__http_status_line(wf__http *p, const char *s, size_t n) {
+    int st = 0, i;
+    if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || (s[7] != '0' && s[7] != '1') || s[8] != ' ')
+        return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "not an HTTP/1.x status line");
+    for (i = 9; i < 12; i++) {
+        if (s[i] < '0' || s[i] > '9') return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "bad status code");
+        st = st * 10 + (s[i] - '0');
+    }
+    if (st < 100 || (n > 12 && s[12] != ' ')) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "bad status code");
+    p->status = st;
+    p->minor = s[7] - '0';
+    return WF__HTTP_MORE;
+}
+
+static bool wf__parse_u64(const char *s, size_t n, int base, uint64_t *out) {
+    uint64_t v = 0;
+    size_t i;
+    if (n == 0) return false;
+    for (i = 0; i < n; i++) {
+        int d;
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9') d = ch - '0';
+        else if (base == 16 && ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
+        else if (base == 16 && ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
+        else return false;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) return false;
+        v = v * (uint64_t)base + (uint64_t)d;
+    }
+    *out = v;
+    return true;
+}
+
+static int wf__http_header(wf__http *p, const char *s, size_t n) {
+    const char *colon = (const char *)memchr(s, ':', n), *v, *end = s + n;
+    size_t nl, vl;
+    if (wf__is_ows(s[0])) return WF__HTTP_MORE; /* obsolete line folding: nothing we read continues */
+    if (!colon || colon == s) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "malformed header line");
+    nl = (size_t)(colon - s);
+    if (wf__is_ows(s[nl - 1])) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "space before colon in header");
+    v = colon + 1;
+    while (v < end && wf__is_ows(*v)) v++;
+    while (end > v && wf__is_ows(end[-1])) end--;
+    vl = (size_t)(end - v);
+    if (wf__ieq(s, nl, "content-length")) {
+        uint64_t len;
+        if (!wf__parse_u64(v, vl, 10, &len)) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "invalid Content-Length");
+        if (p->has_length && len != p->length) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "conflicting Content-Length headers");
+        p->has_length = true;
+        p->length = len;
+    } else if (wf__ieq(s, nl, "transfer-encoding")) {
+        /* chunked must be the last coding; anything else is read to the end */
+        size_t k = vl;
+        while (k > 0 && (wf__is_ows(v[k - 1]) || v[k - 1] == ',')) k--;
+        p->te_seen = true;
+        p->chunked = k >= 7 && wf__ieq(v + k - 7, 7, "chunked") && (k == 7 || v[k - 8] == ',' || wf__is_ows(v[k - 8]));
+    } else if (wf__ieq(s, nl, "connection")) {
+        char tmp[128];
+        wf__copy(tmp, sizeof tmp, v, vl);
+        if (wf__icontains(tmp, "close")) p->conn_close_hdr = true;
+        if (wf__icontains(tmp, "keep-alive")) p->conn_keepalive_hdr = true;
+    } else if (wf__ieq(s, nl, "content-type")) {
+        wf__copy(p->content_type, sizeof p->content_type, v, vl);
+    } else if (wf__ieq(s, nl, "content-encoding")) {
+        wf__copy(p->content_encoding, sizeof p->content_encoding, v, vl);
+    } else if (wf__ieq(s, nl, "retry-after")) {
+        wf__copy(p->retry_after, sizeof p->retry_after, v, vl);
+    }
+    return WF__HTTP_MORE;
+}
+
+/* Called at the empty line ending the head: decides how the body is framed. */
+static int wf__http_head_done(wf__http *p) {
+    p->keep_alive = p->minor >= 1 ? !p->conn_close_hdr : p->conn_keepalive_hdr && !p->conn_close_hdr;
+    if (p->status >= 100 && p->status < 200 && p->status != 101) {
+        /* interim response (100 Continue, 103 Early Hints): the real one follows */
+        const wf_allocator *a = p->a;
+        wf__http_begin(p, a, p->max_body, p->head_request);
+        return WF__HTTP_MORE;
+    }
+    if (p->head_request || p->status == 204 || p->status == 304) {
+        p->state = WF__HS_DONE;
+        return WF__HTTP_DONE;
+    }
+    if (p->te_seen) {
+        p->has_length = false; /* Transfer-Encoding overrides Content-Length (RFC 9112 6.3) */
+        if (p->chunked) { p->state = WF__HS_CHUNK_SIZE; return WF__HTTP_MORE; }
+        p->keep_alive = false;
+        p->state = WF__HS_BODY_CLOSE;
+        return WF__HTTP_MORE;
+    }
+    if (p->has_length) {
+        if (p->length > p->max_body) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "Content-Length above the response limit");
+        if (!wf__buf_reserve(p->a, &p->body, (size_t)p->length)) return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
+        p->remaining = p->length;
+        if (p->length == 0) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
+        p->state = WF__HS_BODY_LEN;
+        return WF__HTTP_MORE;
+    }
+    p->keep_alive = false; /* the end of the connection ends the body */
+    p->state = WF__HS_BODY_CLOSE;
+    return WF__HTTP_MORE;
+}
+
+static int wf__http_body_bytes(wf__http *p, const char *d, size_t n) {
+    if (n > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
+    if (!wf__buf_add(p->a, &p->body, d, n)) return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
+    return WF__HTTP_MORE;
+}
+
+/* Handles one complete line (without its CR LF) in the line-oriented states. */
+static int wf__http_line(wf__http *p, const char *s, size_t n) {
+    switch (p->state) {
+    case WF__HS_STATUS:
+        if (n == 0 && p->status == 0) return WF__HTTP_MORE; /* tolerate a stray CRLF before the status */
+        p->state = WF__HS_HEADER;
+        return wf__http_status_line(p, s, n);
+    case WF__HS_HEADER:
+        if (n == 0) return wf__http_head_done(p);
+        return wf__http_header(p, s, n);
+    case WF__HS_CHUNK_SIZE: {
+        size_t k = 0;
+        uint64_t size;
+        while (k < n && s[k] != ';' && !wf__is_ows(s[k])) k++; /* extensions are ignored */
+        if (!wf__parse_u64(s, k, 16, &size)) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "invalid chunk size");
+        if (size == 0) { p->state = WF__HS_TRAILER; return WF__HTTP_MORE; }
+        if (size > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
+        p->remaining = size;
+        p->state = WF__HS_CHUNK_DATA;
+        return WF__HTTP_MORE;
+    }
+    case WF__HS_CHUNK_END:
+        if (n != 0) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "chunk not followed by CRLF");
+        p->state = WF__HS_CHUNK_SIZE;
+        return WF__HTTP_MORE;
+    case WF__HS_TRAILER:
+        if (n == 0) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
+        return WF__HTTP_MORE; /* trailer fields carry nothing we need */
+    default:
+        return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "parser state error");
+    }
+}
+
+static int wf__http_feed(wf__http *p, const char *d, size_t n, size_t *consumed) {
+    size_t i = 0;
+    int rc = WF__HTTP_MORE;
+    while (i < n && rc == WF__HTTP_MORE) {
+        if (p->state == WF__HS_DONE) { rc = WF__HTTP_DONE; break; }
+        if (p->state == WF__HS_BODY_LEN || p->state == WF__HS_CHUNK_DATA) {
+            size_t take = n - i;
+            if ((uint64_t)take > p->remaining) take = (size_t)p->remaining;
+            rc = wf__http_body_bytes(p, d + i, take);
+            i += take;
+            p->remaining -= take;
+            if (rc == WF__HTTP_MORE && p->remaining == 0) {
+                if (p->state == WF__HS_BODY_LEN) { p->state = WF__HS_DONE; rc = WF__HTTP_DONE; }
+                else p->state = WF__HS_CHUNK_END;
+            }
+        } else if (p->state == WF__HS_BODY_CLOSE) {
+            rc = wf__http_body_bytes(p, d + i, n - i);
+            i = n;
+        } else {
+            /* line-oriented: copy up to LF; bare LF is accepted as a line end */
+            const char *lf = (const char *)memchr(d + i, '\n', n - i);
+            size_t take = lf ? (size_t)(lf - (d + i)) + 1 : n - i;
+            size_t linelen;
+            if (p->state == WF__HS_STATUS || p->state == WF__HS_HEADER || p->state == WF__HS_TRAILER) {
+                p->head_bytes += take;
+                if (p->head_bytes > WF__HTTP_HEAD_MAX) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "response head above 64 KB");
+            }
+            if (p->line_len + take > sizeof p->line) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "header line above 8 KB");
+            memcpy(p->line + p->line_len, d + i, take);
+            p->line_len += take;
+            i += take;
+            if (!lf) break;
+            linelen = p->line_len - 1;
+            if (linelen > 0 && p->line[linelen - 1] == '\r') linelen--;
+            p->line_len = 0;
+            rc = wf__http_line(p, p->line, linelen);
+        }
+    }
+    if (consumed) *consumed = i;
+    return rc;
+}
+
+/* The stream ended: complete only for a close-delimited body. */
+static int wf__http_eof(wf__http *p) {
+    if (p->state == WF__HS_DONE) return WF__HTTP_DONE;
+    if (p->state == WF__HS_BODY_CLOSE) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
+    return wf__http_err(p, WF__HTTP_ERR_TRUNCATED, p->state == WF__HS_BODY_LEN ? "connection closed before the whole body arrived"
+                                                   : p->state >= WF__HS_CHUNK_SIZE ? "connection closed inside a chunked body"
+                                                   : "connection closed inside the response head");
+}
+
+/* >> json: tokens, validation, views ======================================= */
+
+struct wf_doc {
+    const char *text;
+    size_t len;
+    jsmntok_t *tok;
+    int *next;        /* next[i]: index just past token i's subtree (O(1) sibling steps) */
+    int ntok, cap;
+    wf_allocator a;
+    bool own;         /* allocated by wf_doc_parse (else embedded in a client) */
+};
+
+static bool wf__json_ws(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
+
+/* Outer extent of a token: strings include their quotes. */
+static size_t wf__tok_begin(const jsmntok_t *t) { return (size_t)t->start - (t->type == JSMN_STRING); }
+static size_t wf__tok_end(const jsmntok_t *t) { return (size_t)t->end + (t->type == JSMN_STRING); }
+
+static int wf__hexval(char ch) {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+static long wf__hex4(const char *s) {
+    int a = wf__hexval(s[0]), b = wf__hexval(s[1]), c = wf__hexval(s[2]), d = wf__hexval(s[3]);
+    if ((a | b | c | d) < 0) return -1;
+    return (long)((a << 12) | (b << 8) | (c << 4) | d);
+}
+
+/* Length of a valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
+static size_t wf__utf8_len(const unsigned char *s, size_t n) {
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0;  /* overlong */
+        if (c == 0xED && s[1] >= 0xA0) return 0; /* UTF-16 surrogates */
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80) return 0;
+        if (c == 0xF0 && s[1] < 0x90) return 0;
+        if (c == 0xF4 && s[1] >= 0x90) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* Decodes a string body (between quotes).  out may be NULL to validate or
+   measure only.  Returns the decoded length, or -1 for an invalid escape,
+   a lone surrogate, a raw control character or invalid UTF-8. */
+static long wf__unescape(const char *s, size_t n, char *out, size_t cap) {
+    size_t i = 0, o = 0;
+#define WF__PUT(ch) do { if (out && o < cap) out[o] = (char)(ch); o++; } while (0)
+    while (i < n) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\\') {
+            long cp;
+            if (i + 1 >= n) return -1;
+            switch (s[i + 1]) {
+            case '"': WF__PUT('"'); i += 2; continue;
+            case '\\': WF__PUT('\\'); i += 2; continue;
+            case '/': WF__PUT('/'); i += 2; continue;
+            case 'b': WF__PUT('\b'); i += 2; continue;
+            case 'f': WF__PUT('\f'); i += 2; continue;
+            case 'n': WF__PUT('\n'); i += 2; continue;
+            case 'r': WF__PUT('\r'); i += 2; continue;
+            case 't': WF__PUT('\t'); i += 2; continue;
+            case 'u': break;
+            default: return -1;
+            }
+            if (i + 6 > n || (cp = wf__hex4(s + i + 2)) < 0) return -1;
+            i += 6;
+            if (cp >= 0xDC00 && cp <= 0xDFFF) return -1; /* low surrogate without a high one */
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                long lo;
+                if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u' || (lo = wf__hex4(s + i + 2)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+                    return -1; /* high surrogate without a low one */
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                i += 6;
+            }
+            if (cp < 0x80) { WF__PUT(cp); }
+            else if (cp < 0x800) { WF__PUT(0xC0 | (cp >> 6)); WF__PUT(0x80 | (cp & 0x3F)); }
+            else if (cp < 0x10000) { WF__PUT(0xE0 | (cp >> 12)); WF__PUT(0x80 | ((cp >> 6) & 0x3F)); WF__PUT(0x80 | (cp & 0x3F)); }
+            else { WF__PUT(0xF0 | (cp >> 18)); WF__PUT(0x80 | ((cp >> 12) & 0x3F)); WF__PUT(0x80 | ((cp >> 6) & 0x3F)); WF__PUT(0x80 | (cp & 0x3F)); }
+        } else if (ch < 0x20) {
+            return -1;
+        } else if (ch < 0x80) {
+            /* fast path over plain ASCII */
+            size_t j = i;
+            while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '\\') j++;
+            if (out) {
+                size_t k = j - i;
+                if (o < cap) memcpy(out + o, s + i, k <= cap - o ? k : cap - o);
+            }
+            o += j - i;
+            i = j;
+        } else {
+            size_t k = wf__utf8_len((const unsigned char *)s + i, n - i), m;
+            if (!k) return -1;
+            for (m = 0; m < k; m++) WF__PUT(s[i + m]);
+            i += k;
+        }
+    }
+#undef WF__PUT
+    return (long)o;
+}
+
+static bool wf__number_ok(const char *s, size_t n) {
+    size_t i = 0;
+    if (i < n && s[i] == '-') i++;
+    if (i >= n) return false;
+    if (s[i] == '0') i++;
+    else if (s[i] >= '1' && s[i] <= '9') { while (i < n && s[i] >= '0' && s[i] <= '9') i++; }
+    else return false;
+    if (i < n && s[i] == '.') {
+        size_t d = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d) return false;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t d;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        d = i;
+        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d) return false;
+    }
+    return i == n;
+}
+
+/* Checks the text between tokens: only whitespace and exactly the
+   separator the grammar expects (jsmn alone accepts {"a" "b"}, [1,] ...). */
+static bool wf__gap_ok(const char *t, size_t from, size_t to, char sep) {
+    bool seen = sep == 0;
+    for (; from < to; from++) {
+        char ch = t[from];
+        if (wf__json_ws(ch)) continue;
+        if (!seen && ch == sep) { seen = true; continue; }
+        return false;
+    }
+    return seen;
+}
+
+static wf_result wf__doc_validate(wf_doc *d, wf_error *e) {
+    const char *t = d->text;
+    int i;
+    /* next[]: one reverse pass, since a subtree is contiguous after its root */
+    for (i = d->ntok - 1; i >= 0; i--) {
+        int p = d->tok[i].parent;
+        if (d->next[i] < i + 1) d->next[i] = i + 1;
+        if (p >= 0 && d->next[p] < d->next[i]) d->next[p] = d->next[i];
+    }
+    if (d->next[0] != d->ntok) return wf__fail(e, WF_ERR_JSON, "more than one JSON value in the body");
+    if (!wf__gap_ok(t, 0, wf__tok_begin(&d->tok[0]), 0) || !wf__gap_ok(t, wf__tok_end(&d->tok[0]), d->len, 0))
+        return wf__fail(e, WF_ERR_JSON, "unexpected text around the JSON value");
+    for (i = 0; i < d->ntok; i++) {
+        const jsmntok_t *k = &d->tok[i];
+        const char *s = t + k->start;
+        size_t n = (size_t)(k->end - k->start);
+        if (k->type == JSMN_PRIMITIVE) {
+            bool ok = (n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
+                      (n == 4 && memcmp(s, "null", 4) == 0) || wf__number_ok(s, n);
+            if (!ok) return wf__fail(e, WF_ERR_JSON, "invalid literal at offset %d", k->start);
+        } else if (k->type == JSMN_STRING) {
+            if (wf__unescape(s, n, NULL, 0) < 0)
+                return wf__fail(e, WF_ERR_JSON, "invalid string at offset %d (bad escape, lone surrogate, control character or invalid UTF-8)", k->start);
+        } else {
+            bool obj = k->type == JSMN_OBJECT;
+            size_t pos = (size_t)k->start + 1;
+            int c = i + 1, count = 0;
+            while (count < k->size) {
+                const jsmntok_t *ct = &d->tok[c];
+                if (!wf__gap_ok(t, pos, wf__tok_begin(ct), count ? ',' : 0))
+                    return wf__fail(e, WF_ERR_JSON, "misplaced separator near offset %zu", pos);
+                if (obj) {
+                    const jsmntok_t *vt = &d->tok[c + 1];
+                    if (ct->type != JSMN_STRING || ct->size != 1 || c + 1 >= d->ntok)
+                        return wf__fail(e, WF_ERR_JSON, "object member without a value at offset %d", ct->start);
+                    if (!wf__gap_ok(t, wf__tok_end(ct), wf__tok_begin(vt), ':'))
+                        return wf__fail(e, WF_ERR_JSON, "expected ':' at offset %zu", wf__tok_end(ct));
+                    pos = wf__tok_end(vt);
+                } else {
+                    pos = wf__tok_end(ct);
+                }
+                c = d->next[c];
+                count++;
+            }
+            if (!wf__gap_ok(t, pos, (size_t)k->end - 1, 0))
+                return wf__fail(e, WF_ERR_JSON, "unexpected text before offset %d", k->end - 1);
+        }
+    }
+    return WF_OK;
+}
+
+/* Tokenises text into d (reusing its arrays) and validates it. */
+static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error *e) {
+    jsmn_parser jp;
+    int r;
+    d->text = text;
+    d->len = len;
+    d->ntok = 0;
+    if (len > 0x7fffffff) return wf__fail(e, WF_ERR_TOO_LARGE, "JSON text above 2 GB");
+    jsmn_init(&jp);
+    if (!d->tok) {
+        /* about one token per 12 bytes in Workfront answers; grows below if not */
+        size_t guess = len / 12 + 16;
+        if (guess > 1u << 20) guess = 1u << 20;
+        d->tok = (jsmntok_t *)wf__alloc(&d->a, guess * sizeof *d->tok);
+        if (!d->tok) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
+        d->cap = (int)guess;
+    }
+    for (;;) {
+        jsmntok_t *bigger;
+        size_t ncap;
+        r = jsmn_parse(&jp, text, len, d->tok, (unsigned)d->cap);
+        if (r != JSMN_ERROR_NOMEM) break;
+        /* jsmn resumes where it stopped when given a larger array */
+        ncap = (size_t)d->cap * 2;
+        if (ncap > 0x7fffffff / sizeof *d->tok) return wf__fail(e, WF_ERR_TOO_LARGE, "too many JSON tokens");
+        bigger = (jsmntok_t *)wf__alloc(&d->a, ncap * sizeof *bigger);
+        if (!bigger) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
+        memcpy(bigger, d->tok, (size_t)d->cap * sizeof *bigger);
+        wf__free(&d->a, d->tok);
+        d->tok = bigger;
+        d->cap = (int)ncap;
+    }
+    if (r == JSMN_ERROR_PART || (r == 0 && jp.toksuper != -1))
+        return wf__fail(e, WF_ERR_JSON, "truncated JSON (ends after %zu bytes)", len);
+    if (r == JSMN_ERROR_INVAL) return wf__fail(e, WF_ERR_JSON, "invalid JSON at offset %u", jp.pos);
+    if (r < 0) return wf__fail(e, WF_ERR_JSON, "invalid JSON");
+    if (r == 0) return wf__fail(e, WF_ERR_JSON, "empty body where JSON was expected");
+    d->ntok = r;
+    wf__free(&d->a, d->next);
+    d->next = (int *)wf__alloc(&d->a, (size_t)r * sizeof *d->next);
+    if (!d->next) { d->ntok = 0; return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens"); }
+    memset(d->next, 0, (size_t)r * sizeof *d->next);
+    {
+        wf_result vr = wf__doc_validate(d, e);
+        if (vr) d->ntok = 0;
+        return vr;
+    }
+}
+
+static void wf__doc_release(wf_doc *d) {
+    wf__free(&d->a, d->tok);
+    wf__free(&d->a, d->next);
+    d->tok = NULL;
+    d->next = NULL;
+    d->ntok = d->cap = 0;
+}
+
+WF_API wf_result wf_doc_parse(const char *text, size_t len, const wf_allocator *a, wf_doc **out) {
+    wf_error e;
+    wf_doc *d;
+    wf_result r;
+    if (!out) return WF_ERR_INVALID;
+    *out = NULL;
+    if (!text && len) return WF_ERR_INVALID;
+    d = (wf_doc *)wf__alloc(a, sizeof *d);
+    if (!d) return WF_ERR_NOMEM;
+    memset(d, 0, sizeof *d);
+    if (a) d->a = *a;
+    d->own = true;
+    wf__err_clear(&e);
+    r = wf__doc_load(d, text ? text : "", len, &e);
+    if (r) { wf_doc_free(d); return r; }
+    *out = d;
+    return WF_OK;
+}
+
+WF_API void wf_doc_free(wf_doc *d) {
+    wf_allocator a;
+    if (!d) return;
+    a = d->a;
+    wf__doc_release(d);
+    if (d->own) wf__free(&a, d);
+}
+
+WF_API wf_json wf_doc_root(const wf_doc *d) {
+    wf_json v;
+    v.doc = d;
+    v.tok = d && d->ntok > 0 ? 0 : -1;
+    return v;
+}
+
+static wf_json wf__none(void) { wf_json v; v.doc = NULL; v.tok = -1; return v; }
+static wf_json wf__view(const wf_doc *d, int i) { wf_json v; v.doc = d; v.tok = i; return v; }
+
+WF_API bool wf_json_ok(wf_json v) { return v.doc && v.tok >= 0 && v.tok < v.doc->ntok; }
+
+static const jsmntok_t *wf__tok(wf_json v) { return wf_json_ok(v) ? &v.doc->tok[v.tok] : NULL; }
+
+WF_API wf_json_type wf_json_type_of(wf_json v) {
+    const jsmntok_t *t = wf__tok(v);
+    char c;
+    if (!t) return WF_JSON_NONE;
+    switch (t->type) {
+    case JSMN_OBJECT: return WF_JSON_OBJECT;
+    case JSMN_ARRAY: return WF_JSON_ARRAY;
+    case JSMN_STRING: return WF_JSON_STRING;
+    case JSMN_PRIMITIVE:
+        c = v.doc->text[t->start];
+        return c == 't' || c == 'f' ? WF_JSON_BOOL : c == 'n' ? WF_JSON_NULL : WF_JSON_NUMBER;
+    default: return WF_JSON_NONE;
+    }
+}
+
+WF_API size_t wf_json_len(wf_json v) {
+    const jsmntok_t *t = wf__tok(v);
+    return t && (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) ? (size_t)t->size : 0;
+}
+
+WF_API wf_json wf_json_first(wf_json v) {
+    const jsmntok_t *t = wf__tok(v);
+    if (!t || (t->type != JSMN_OBJECT && t->type != JSMN_ARRAY) || t->size == 0) return wf__none();
+    return wf__view(v.doc, v.tok + 1);
+}
+
+WF_API wf_json wf_json_next(wf_json v) {
+    const jsmntok_t *t = wf__tok(v);
+    int n;
+    if (!t || t->parent < 0) return wf__none();
+    n = v.doc->next[v.tok];
+    if (n >= v.doc->ntok || v.doc->tok[n].parent != t->parent) return wf__none();
+    return wf__view(v.doc, n);
+}
+
+WF_API wf_json wf_json_value(wf_json key) {
+    const jsmntok_t *t = wf__tok(key);
+    if (!t || t->type != JSMN_STRING || t->size != 1) return wf__none();
+    return wf__view(key.doc, key.tok + 1);
+}
+
+/* Compares a string token with s[0..n) after unescaping, without copying. */
+static bool wf__tok_eq(const wf_doc *d, const jsmntok_t *t, const char *s, size_t n) {
+    const char *raw = d->text + t->start;
+    size_t rl = (size_t)(t->end - t->start);
+    char tmp[512];
+    long ul;
+    if (!memchr(raw, '\\', rl)) return rl == n && memcmp(raw, s, n) == 0;
+    if (rl > sizeof tmp * 2) { /* long escaped key: compare via a measured decode */
+        ul = wf__unescape(raw, rl, NULL, 0);
+        if (ul != (long)n) return false;
+    }
+    ul = wf__unescape(raw, rl, tmp, sizeof tmp);
+    return ul == (long)n && n <= sizeof tmp && memcmp(tmp, s, n) == 0;
+}
+
+static wf_json wf__get(wf_json obj, const char *key, size_t kl) {
+    const jsmntok_t *t = wf__tok(obj);
+    int i, c;
+    if (!t || t->type != JSMN_OBJECT) return wf__none();
+    for (i = 0, c = obj.tok + 1; i < t->size; i++, c = obj.doc->next[c])
+        if (wf__tok_eq(obj.doc, &obj.doc->tok[c], key, kl)) return wf__view(obj.doc, c + 1);
+    return wf__none();
+}
+
+WF_API wf_json wf_json_get(wf_json obj, const char *key) {
+    return key ? wf__get(obj, key, strlen(key)) : wf__none();
+}
+
+WF_API wf_json wf_json_at(wf_json arr, size_t idx) {
+    const jsmntok_t *t = wf__tok(arr);
+    int c;
+    size_t i;
+    if (!t || t->type != JSMN_ARRAY || idx >= (size_t)t->size) return wf__none();
+    for (i = 0, c = arr.tok + 1; i < idx; i++) c = arr.doc->next[c];
+    return wf__view(arr.doc, c);
+}
+
+WF_API wf_json wf_json_path(wf_json v, const char *path) {
+    const char *s = path;
+    if (!path) return wf__none();
+    while (wf_json_ok(v) && *s) {
+        const char *colon;
+        size_t n;
+        /* custom fields are named "DE:Name" and may contain ':' themselves */
+        if (strncmp(s, "DE:", 3) == 0) colon = s + strlen(s);
+        else { colon = strchr(s, ':'); if (!colon) colon = s + strlen(s); }
+        n = (size_t)(colon - s);
+        if (wf_json_type_of(v) == WF_JSON_ARRAY) {
+            uint64_t idx;
+            if (!wf__parse_u64(s, n, 10, &idx)) return wf__none();
+            v = wf_json_at(v, (size_t)idx);
+        } else {
+            v = wf__get(v, s, n);
+        }
+        s = *colon ? colon + 1 : colon;
+    }
+    return v;
+}
+
+WF_API wf_result wf_json_str(wf_json v, char *buf, size_t cap, size_t *len) {
+    const jsmntok_t *t = wf__tok(v);
+    long n;
+    if (len) *len = 0;
+    if (buf && cap) buf[0] = 0;
+    if (!t) return WF_ERR_NOT_FOUND;
+    if (t->type != JSMN_STRING) return WF_ERR_TYPE;
+    n = wf__unescape(v.doc->text + t->start, (size_t)(t->end - t->start), buf, cap);
+    if (n < 0) return WF_ERR_JSON;
+    if (len) *len = (size_t)n;
+    if (!buf || (size_t)n >= cap) {
+        if (buf && cap) {
+            /* keep what fits, cut at a character boundary */
+            size_t k = cap - 1;
+            while (k > 0 && ((unsigned char)buf[k] & 0xC0) == 0x80) k--;
+            buf[k] = 0;
+        }
+        return WF_ERR_TRUNCATED;
+    }
+    buf[n] = 0;
+    return WF_OK;
+}
+
+WF_API bool wf_json_eq(wf_json v, const char *s) {
+    const jsmntok_t *t = wf__tok(v);
+    return t && s && t->type == JSMN_STRING && wf__tok_eq(v.doc, t, s, strlen(s));
+}
+
+WF_API wf_result wf_json_num(wf_json v, double *out) {
+    const jsmntok_t *t = wf__tok(v);
+    char tmp[64];
+    size_t n;
+    if (!t) return WF_ERR_NOT_FOUND;
+    if (wf_json_type_of(v) != WF_JSON_NUMBER) return WF_ERR_TYPE;
+    n = (size_t)(t->end - t->start);
+    if (n >= sizeof tmp) return WF_ERR_RANGE;
+    memcpy(tmp, v.doc->text + t->start, n);
+    tmp[n] = 0;
+    *out = strtod(tmp, NULL);
+    return WF_OK;
+}
+
+WF_API wf_result wf_json_int(wf_json v, long long *out) {
+    const jsmntok_t *t = wf__tok(v);
+    const char *s;
+    size_t n, i = 0;
+    unsigned long long acc = 0;
+    bool neg;
+    if (!t) return WF_ERR_NOT_FOUND;
+    if (wf_json_type_of(v) != WF_JSON_NUMBER) return WF_ERR_TYPE;
+    s = v.doc->text + t->start;
+    n = (size_t)(t->end - t->start);
+    neg = s[0] == '-';
+    if (neg) i++;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (acc > (9223372036854775808ull - (unsigned)(s[i] - '0')) / 10) return WF_ERR_RANGE;
+        acc = acc * 10 + (unsigned)(s[i] - '0');
+    }
+    if (i < n) {
+        /* 3.0 or 1e3 are integers too; 2.5 is not */
+        double d;
+        if (wf_json_num(v, &d) || d != (double)(long long)d || d > 9.2e18 || d < -9.2e18) return WF_ERR_TYPE;
+        *out = (long long)d;
+        return WF_OK;
+    }
+    if (!neg && acc > 9223372036854775807ull) return WF_ERR_RANGE;
+    *out = neg ? (long long)(0 - acc) : (long long)acc;
+    return WF_OK;
+}
+
+WF_API wf_result wf_json_bool(wf_json v, bool *out) {
+    const jsmntok_t *t = wf__tok(v);
+    if (!t) return WF_ERR_NOT_FOUND;
+    if (wf_json_type_of(v) != WF_JSON_BOOL) return WF_ERR_TYPE;
+    *out = v.doc->text[t->start] == 't';
+    return WF_OK;
+}
+
+WF_API bool wf_json_is_null(wf_json v) { return wf_json_type_of(v) == WF_JSON_NULL; }
+
+WF_API const char *wf_json_raw(wf_json v, size_t *len) {
+    const jsmntok_t *t = wf__tok(v);
+    if (!t) { if (len) *len = 0; return NULL; }
+    if (len) *len = wf__tok_end(t) - wf__tok_begin(t);
+    return v.doc->text + wf__tok_begin(t);
+}
+
+/* >> json: writer ========================================================== */
+
+WF_API wf_result wf_json_write_string(const char *s, size_t n, wf_sink sink, void *user) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, run = 0;
+    if (!sink(user, "\"", 1)) return WF_ERR_IO;
+    while (i < n) {
+        unsigned char ch = (unsigned char)s[i];
+        char esc[8];
+        size_t el = 0, k = 1;
+        if (ch == '"' || ch == '\\') { esc[0] = '\\'; esc[1] = (char)ch; el = 2; }
+        else if (ch == '\n') { memcpy(esc, "\\n", 2); el = 2; }
+        else if (ch == '\r') { memcpy(esc, "\\r", 2); el = 2; }
+        else if (ch == '\t') { memcpy(esc, "\\t", 2); el = 2; }
+        else if (ch < 0x20 || ch == 0x7f) {
+            memcpy(esc, "\\u00", 4); esc[4] = hex[ch >> 4]; esc[5] = hex[ch & 15]; el = 6;
+        } else if (ch >= 0x80) {
+            k = wf__utf8_len((const unsigned char *)s + i, n - i);
+            if (!k) return WF_ERR_INVALID; /* not UTF-8: refuse rather than emit garbage */
+            /* U+2028/U+2029 break JavaScript string literals */
+            if (k == 3 && ch == 0xE2 && (unsigned char)s[i + 1] == 0x80 && ((unsigned char)s[i + 2] & 0xFE) == 0xA8) {
+                memcpy(esc, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6); el = 6;
+            }
+        }
+        if (el) {
+            if ((run && !sink(user, s + i - run, run)) || !sink(user, esc, el)) return WF_ERR_IO;
+            run = 0;
+            i += k;
+        } else {
+            run += k;
+            i += k;
+        }
+    }
+    if ((run && !sink(user, s + n - run, run)) || !sink(user, "\"", 1)) return WF_ERR_IO;
+    return WF_OK;
+}
+
+static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void *user) {
+    static const char spaces[] = "                                ";
+    const jsmntok_t *t = wf__tok(v);
+    wf_result r;
+    if (!t) return WF_ERR_NOT_FOUND;
+    if (depth > 512) return WF_ERR_RANGE;
+    if (t->type == JSMN_PRIMITIVE) {
+        return sink(user, v.doc->text + t->start, (size_t)(t->end - t->start)) ? WF_OK : WF_ERR_IO;
+    }
+    if (t->type == JSMN_STRING) {
+        /* decode then re-encode: the output is plain UTF-8, whatever the input escaped */
+        char small[256];
+        char *tmp = small;
+        long n = wf__unescape(v.doc->text + t->start, (size_t)(t->end - t->start), NULL, 0);
+        if (n < 0) return WF_ERR_JSON;
+        if ((size_t)n > sizeof small) {
+            tmp = (char *)wf__alloc(&v.doc->a, (size_t)n);
+            if (!tmp) return WF_ERR_NOMEM;
+        }
+        wf__unescape(v.doc->text + t->start, (size_t)(t->end - t->start), tmp, (size_t)n);
+        r = wf_json_write_string(tmp, (size_t)n, sink, user);
+        if (tmp != small) wf__free(&v.doc->a, tmp);
+        return r;
+    } else {
+        bool obj = t->type == JSMN_OBJECT;
+        wf_json c;
+        int i = 0;
+        if (!sink(user, obj ? "{" : "[", 1)) return WF_ERR_IO;
+        for (c = wf_json_first(v); wf_json_ok(c); c = wf_json_next(c), i++) {
+            if (i && !sink(user, ",", 1)) return WF_ERR_IO;
+            if (indent > 0) {
+                int sp = indent * (depth + 1);
+                if (!sink(user, "\n", 1)) return WF_ERR_IO;
+                while (sp > 0) {
+                    int k = sp > 32 ? 32 : sp;
+                    if (!sink(user, spaces, (size_t)k)) return WF_ERR_IO;
+                    sp -= k;
+                }
+            }
+            if ((r = wf__write(c, indent, depth + 1, sink, user)) != WF_OK) return r;
+            if (obj) {
+                if (!sink(user, indent > 0 ? ": " : ":", indent > 0 ? 2u : 1u)) return WF_ERR_IO;
+                if ((r = wf__write(wf_json_value(c), indent, depth + 1, sink, user)) != WF_OK) return r;
+            }
+        }
+        if (indent > 0 && i > 0) {
+            int sp = indent * depth;
+            if (!sink(user, "\n", 1)) return WF_ERR_IO;
+            while (sp > 0) {
+                int k = sp > 32 ? 32 : sp;
+                if (!sink(user, spaces, (size_t)k)) return WF_ERR_IO;
+                sp -= k;
+            }
+        }
+        return sink(user, obj ? "}" : "]", 1) ? WF_OK : WF_ERR_IO;
+    }
+}
+
+WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user) {
+    if (!sink) return WF_ERR_INVALID;
+    return wf__write(v, indent, 0, sink, user);
+}
+
+/* >> envelope & errors ===================================================== */
+
+static void wf__json_copy(wf_json v, char *dst, size_t cap) {
+    size_t n;
+    if (!cap) return;
+    dst[0] = 0;
+    if (wf_json_type_of(v) == WF_JSON_STRING) { wf_json_str(v, dst, cap, NULL); return; }
+    if (wf_json_ok(v) && !wf_json_is_null(v)) {
+        const char *raw = wf_json_raw(v, &n);
+        wf__copy(dst, cap, raw, n);
+    }
+}
+
+/* An authentication failure is a 401, or an error class or message that
+   names one (Workfront also answers expired sessions with HTTP 200/500). */
+static bool wf__is_auth_error(const wf_error *e) {
+    return e->http_status == 401 || wf__icontains(e->wf_class, "Authentication") ||
+           wf__icontains(e->wf_class, "NotLoggedIn") || wf__icontains(e->wf_class, "InvalidSession") ||
+           wf__icontains(e->message, "not currently logged in");
+}
+
+WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf_error *e) {
+    wf_json root = wf_doc_root(d), err, dv;
+    wf_error scratch;
+    if (!e) { wf__err_clear(&scratch); e = &scratch; }
+    if (data) *data = wf__none();
+    e->http_status = http_status;
+    if (wf_json_type_of(root) != WF_JSON_OBJECT)
+        return wf__fail(e, WF_ERR_RESPONSE, "HTTP %d: JSON body is not an object", http_status);
+    err = wf_json_get(root, "error");
+    if (wf_json_ok(err) && !wf_json_is_null(err)) {
+        if (wf_json_type_of(err) == WF_JSON_OBJECT) {
+            long long code;
+            wf__json_copy(wf_json_get(err, "class"), e->wf_class, sizeof e->wf_class);
+            wf__json_copy(wf_json_get(err, "message"), e->message, sizeof e->message);
+            wf__json_copy(wf_json_get(err, "title"), e->title, sizeof e->title);
+            wf__json_copy(wf_json_get(err, "msgKey"), e->msg_key, sizeof e->msg_key);
+            if (wf_json_int(wf_json_get(err, "code"), &code) == WF_OK) { e->code = code; e->has_code = true; }
+        } else {
+            wf__json_copy(err, e->message, sizeof e->message);
+        }
+        if (!e->message[0] && e->title[0]) wf__copy(e->message, sizeof e->message, e->title, strlen(e->title));
+        return wf__fail(e, wf__is_auth_error(e) ? WF_ERR_AUTH : http_status == 429 ? WF_ERR_THROTTLED : WF_ERR_API,
+                        "HTTP %d: %s%s%s", http_status, e->wf_class[0] ? e->wf_class : "error",
+                        e->message[0] ? ": " : "", e->message);
+    }
+    dv = wf_json_get(root, "data");
+    if (!wf_json_ok(dv))
+        return wf__fail(e, WF_ERR_RESPONSE, "HTTP %d: JSON body has neither \"data\" nor \"error\"", http_status);
+    if (http_status >= 300) {
+        /* data with an error status: trust the status, not the body */
+        if (http_status == 401) return wf__fail(e, WF_ERR_AUTH, "HTTP 401 without an error envelope");
+        return wf__fail(e, WF_ERR_RESPONSE, "HTTP %d with a data envelope", http_status);
+    }
+    if (data) *data = dv;
+    return WF_OK;
+}
+
+/* >> query builder ========================================================= */
+
+static wf_result wf__query_fail(wf_query *q, wf_result r, const char *why) {
+    if (q->result == WF_OK) {
+        q->result = r;
+        wf__copy(q->error, sizeof q->error, why, strlen(why));
+    }
+    return q->result;
+}
+
+static bool wf__query_grow(wf_query *q, size_t extra) {
+    wf__buf b;
+    if (q->len + extra + 1 <= q->cap) return true;
+    if (q->fixed) return false;
+    b.p = q->buf; b.len = q->len; b.cap = q->cap;
+    if (!wf__buf_reserve(&q->allocator, &b, extra)) return false;
+    q->buf = b.p; q->cap = b.cap;
+    return true;
+}
+
+WF_API void wf_query_init_buf(wf_query *q, char *buf, size_t cap) {
+    memset(q, 0, sizeof *q);
+    q->buf = buf;
+    q->cap = cap;
+    q->fixed = true;
+    if (buf && cap) buf[0] = 0;
+}
+
+WF_API void wf_query_free(wf_query *q) {
+    if (!q) return;
+    if (!q->fixed) wf__free(&q->allocator, q->buf);
+    q->buf = NULL;
+    q->len = q->cap = 0;
+    q->result = WF_OK;
+    q->error[0] = 0;
+}
+
+WF_API void wf_query_reset(wf_query *q) {
+    q->len = 0;
+    if (q->buf && q->cap) q->buf[0] = 0;
+    q->result = WF_OK;
+    q->error[0] = 0;
+}
+
+WF_API wf_result wf_query_addn(wf_query *q, const char *key, size_t kl, const char *val, size_t vl) {
+    size_t ek, ev;
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (!key || kl == 0) return wf__query_fail(q, WF_ERR_INVALID, "empty parameter name");
+    if (!val && vl) return wf__query_fail(q, WF_ERR_INVALID, "NULL parameter value");
+    if (memchr(key, 0, kl) || (val && memchr(val, 0, vl))) return wf__query_fail(q, WF_ERR_INVALID, "NUL byte in a parameter");
+    ek = wf_url_encode(key, kl, NULL, 0);
+    ev = val ? wf_url_encode(val, vl, NULL, 0) : 0;
+    if (!wf__query_grow(q, ek + ev + 2))
+        return wf__query_fail(q, q->fixed ? WF_ERR_TRUNCATED : WF_ERR_NOMEM, q->fixed ? "query buffer full" : "out of memory");
+    if (q->len) q->buf[q->len++] = '&';
+    wf_url_encode(key, kl, q->buf + q->len, ek + 1);
+    q->len += ek;
+    q->buf[q->len++] = '=';
+    if (val) wf_url_encode(val, vl, q->buf + q->len, ev + 1);
+    q->len += ev;
+    q->buf[q->len] = 0;
+    return WF_OK;
+}
+
+WF_API wf_result wf_query_add(wf_query *q, const char *key, const char *value) {
+    return wf_query_addn(q, key, key ? strlen(key) : 0, value ? value : "", value ? strlen(value) : 0);
+}
+
+WF_API wf_result wf_query_add_int(wf_query *q, const char *key, long long value) {
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%lld", value);
+    return wf_query_add(q, key, tmp);
+}
+
+WF_API wf_result wf_query_add_raw(wf_query *q, const char *enc) {
+    size_t n, i;
+    if (!q || !enc) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    n = strlen(enc);
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)enc[i];
+        if (ch <= ' ' || ch >= 0x7f || ch == '#')
+            return wf__query_fail(q, WF_ERR_INVALID, "raw query text must be percent-encoded ASCII");
+    }
+    if (!n) return WF_OK;
+    if (!wf__query_grow(q, n + 1))
+        return wf__query_fail(q, q->fixed ? WF_ERR_TRUNCATED : WF_ERR_NOMEM, q->fixed ? "query buffer full" : "out of memory");
+    if (q->len) q->buf[q->len++] = '&';
+    memcpy(q->buf + q->len, enc, n + 1);
+    q->len += n;
+    return WF_OK;
+}
+
+WF_API wf_result wf_query_parse_arg(wf_query *q, const char *arg) {
+    const char *eq;
+    if (!q || !arg) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    /* the first '=' splits: values may contain '=', names never do */
+    eq = strchr(arg, '=');
+    if (!eq) return wf__query_fail(q, WF_ERR_INVALID, "parameter must look like name=value");
+    return wf_query_addn(q, arg, (size_t)(eq - arg), eq + 1, strlen(eq + 1));
+}
+
+WF_API wf_result wf_query_fields(wf_query *q, const char *fields) {
+    const char *s;
+    if (!q) return WF_ERR_INVALID;
+    if (!fields || !*fields) return wf__query_fail(q, WF_ERR_INVALID, "empty fields list");
+    /* "a,,b" or a trailing comma names an empty field: Workfront rejects it late */
+    for (s = fields; *s; s++)
+        if (*s == ',' && (s == fields || s[1] == ',' || s[1] == 0))
+            return wf__query_fail(q, WF_ERR_INVALID, "empty field name in fields list");
+    return wf_query_add(q, "fields", fields);
+}
+
+WF_API wf_result wf_query_limit(wf_query *q, long first, long limit) {
+    if (!q) return WF_ERR_INVALID;
+    if (first < 0) return wf__query_fail(q, WF_ERR_RANGE, "$$FIRST must be 0 or more");
+    if (limit < 1 || limit > 2000) return wf__query_fail(q, WF_ERR_RANGE, "$$LIMIT must be between 1 and 2000 (Workfront's maximum)");
+    if (first > 0 && wf_query_add_int(q, "$$FIRST", first)) return q->result;
+    return wf_query_add_int(q, "$$LIMIT", limit);
+}
+
+WF_API const char *wf_query_str(const wf_query *q) {
+    return q && q->buf && q->len ? q->buf : "";
+}
+
+/* >> client ================================================================ */
+
+#define WF__RBUF 16384
+
+#ifndef WF_NO_TLS
+typedef struct wf__tls {
+    bool conf_ready, ssl_ready, have_session;
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_x509_crt ca;
+    mbedtls_ssl_config conf;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_session session; /* for resumption on the next connection */
+} wf__tls;
+#endif
+
+struct wf_client {
+    wf_allocator a;
+    wf_logger log;
+    wf_error err;
+    char *api_base;            /* "https://host:port/attask/api/v22.0" */
+    wf__url url;               /* parsed api_base; url.path points into api_base */
+    char host_header[300];
+    char *api_key, *session_id, *user_id, *user_agent;
+    int timeout_ms, connect_timeout_ms, read_timeout_ms;
+    size_t max_response;
+    /* connection */
+    wf_transport tr;
+    wf__tcp tcp;
+    bool conn_open, conn_reusable;
+    uint64_t deadline;         /* of the request in flight */
+    wf_result io_result;       /* transport failure seen under TLS */
+#ifndef WF_NO_TLS
+    wf__tls *tls;
+#endif
+    /* per request */
+    wf__buf target, req, scratch;
+    wf__http http;
+    wf_doc doc;
+    unsigned char *rbuf;
+};
+
+static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) WF__PRINTF(3, 4);
+static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) {
+    char line[1024];
+    va_list ap;
+    if (!c->log.fn || lvl > c->log.level) return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    c->log.fn(c->log.user_data, lvl, line);
+}
+
+/* Time left for the request in flight, capped by the idle-read timeout. */
+static int wf__io_timeout(wf_client *c, bool reading) {
+    uint64_t now = wf__now_ms();
+    int64_t left = c->deadline > now ? (int64_t)(c->deadline - now) : 0;
+    int cap = reading ? c->read_timeout_ms : c->timeout_ms;
+    return left < cap ? (int)left : cap;
+}
+
+/* >> transport: tls ======================================================== */
+#ifndef WF_NO_TLS
+
+static void wf__tls_text(wf_error *e, int rc) {
+    e->tls_code = rc;
+    mbedtls_strerror(rc, e->tls_text, sizeof e->tls_text);
+}
+
+static int wf__bio_send(void *ctx, const unsigned char *buf, size_t len) {
+    wf_client *c = (wf_client *)ctx;
+    long n = c->tr.send(c->tr.user, buf, len, wf__io_timeout(c, false), &c->err);
+    if (n > 0) return (int)n;
+    c->io_result = n == 0 ? WF_ERR_IO : (wf_result)-n;
+    return c->io_result == WF_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int wf__bio_recv(void *ctx, unsigned char *buf, size_t len) {
+    wf_client *c = (wf_client *)ctx;
+    long n = c->tr.recv(c->tr.user, buf, len, wf__io_timeout(c, true), &c->err);
+    if (n >= 0) return (int)n; /* 0: end of stream, mbedTLS reports it */
+    c->io_result = (wf_result)-n;
+    return c->io_result == WF_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static wf_result wf__tls_load_ca(wf_client *c, const wf_client_desc *d) {
+    wf__tls *t = c->tls;
+    int rc;
+    bool any = false;
+    if (!d->no_system_ca) {
+        FILE *f = fopen(WF_DEFAULT_CA_FILE, "rb");
+        if (f) {
+            fclose(f);
+            rc = mbedtls_x509_crt_parse_file(&t->ca, WF_DEFAULT_CA_FILE);
+            any = rc >= 0 && t->ca.version != 0; /* >0: some certificates were skipped */
+        }
+    }
+    if (d->ca_file && *d->ca_file) {
+        FILE *f = fopen(d->ca_file, "rb");
+        if (!f) {
+            c->err.sys_errno = errno;
+            return wf__fail(&c->err, WF_ERR_FILE, "cannot read CA file %.300s: %s", d->ca_file, strerror(errno));
+        }
+        fclose(f);
+        rc = mbedtls_x509_crt_parse_file(&t->ca, d->ca_file);
+        if (rc < 0) {
+            wf__tls_text(&c->err, rc);
+            return wf__fail(&c->err, WF_ERR_FILE, "CA file %.300s holds no usable PEM certificate: %s", d->ca_file, c->err.tls_text);
+        }
+        any = any || t->ca.version != 0;
+    }
+    if (d->ca_pem) {
+        size_t n = d->ca_pem_len ? d->ca_pem_len : strlen(d->ca_pem);
+        unsigned char *z = (unsigned char *)wf__alloc(&c->a, n + 1); /* mbedTLS wants the NUL counted */
+        if (!z) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+        memcpy(z, d->ca_pem, n);
+        z[n] = 0;
+        rc = mbedtls_x509_crt_parse(&t->ca, z, n + 1);
+        wf__free(&c->a, z);
+        if (rc < 0) {
+            wf__tls_text(&c->err, rc);
+            return wf__fail(&c->err, WF_ERR_INVALID, "ca_pem holds no usable PEM certificate: %s", c->err.tls_text);
+        }
+        any = true;
+    }
+    if (!any)
+        return wf__fail(&c->err, WF_ERR_FILE, "no trusted CA certificates: %s is missing or empty and no CA file was given "
+                        "(install ca-certificates or pass a CA bundle)", WF_DEFAULT_CA_FILE);
+    return WF_OK;
+}
+
+static wf_result wf__tls_init(wf_client *c, const wf_client_desc *d) {
+    static const char pers[] = "workfront.h";
+    wf__tls *t = (wf__tls *)wf__alloc(&c->a, sizeof *t);
+    int rc;
+    wf_result r;
+    if (!t) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    memset(t, 0, sizeof *t);
+    c->tls = t;
+    mbedtls_entropy_init(&t->entropy);
+    mbedtls_ctr_drbg_init(&t->drbg);
+    mbedtls_x509_crt_init(&t->ca);
+    mbedtls_ssl_config_init(&t->conf);
+    mbedtls_ssl_init(&t->ssl);
+    mbedtls_ssl_session_init(&t->session);
+    t->conf_ready = true;
+#if MBEDTLS_VERSION_MAJOR >= 3
+    if (psa_crypto_init() != PSA_SUCCESS) return wf__fail(&c->err, WF_ERR_TLS, "psa_crypto_init failed");
+#endif
+    rc = mbedtls_ctr_drbg_seed(&t->drbg, mbedtls_entropy_func, &t->entropy, (const unsigned char *)pers, sizeof pers - 1);
+    if (rc) { wf__tls_text(&c->err, rc); return wf__fail(&c->err, WF_ERR_TLS, "random generator: %s", c->err.tls_text); }
+    if ((r = wf__tls_load_ca(c, d)) != WF_OK) return r;
+    rc = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    if (rc) { wf__tls_text(&c->err, rc); return wf__fail(&c->err, WF_ERR_TLS, "TLS configuration: %s", c->err.tls_text); }
+    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
+#if MBEDTLS_VERSION_MAJOR >= 3
+    mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+    return WF_OK;
+}
+
+static void wf__tls_free(wf_client *c) {
+    wf__tls *t = c->tls;
+    if (!t) return;
+    if (t->conf_ready) {
+        mbedtls_ssl_session_free(&t->session);
+        mbedtls_ssl_free(&t->ssl);
+        mbedtls_ssl_config_free(&t->conf);
+        mbedtls_x509_crt_free(&t->ca);
+        mbedtls_ctr_drbg_free(&t->drbg);
+        mbedtls_entropy_free(&t->entropy);
+    }
+    wf__free(&c->a, t);
+    c->tls = NULL;
+}
+
+/* Turns a failed mbedTLS call into the error record. */
+static wf_result wf__tls_fail(wf_client *c, int rc, const char *what) {
+    wf__tls *t = c->tls;
+    if (c->io_result) {
+        wf_result r = c->io_result;
+        if (r == WF_ERR_TIMEOUT) return wf__fail(&c->err, r, "%s: timed out", what);
+        return wf__fail(&c->err, r, "%s: %s", what, c->err.text[0] ? c->err.text : wf_result_str(r));
+    }
+    wf__tls_text(&c->err, rc);
+    if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+        char info[512], *s;
+        c->err.cert_flags = mbedtls_ssl_get_verify_result(&t->ssl);
+        mbedtls_x509_crt_verify_info(info, sizeof info, "", c->err.cert_flags);
+        for (s = info; *s; s++) if (*s == '\n') *s = s[1] ? ';' : 0;
+        wf__copy(c->err.cert_text, sizeof c->err.cert_text, info, strlen(info));
+        return wf__fail(&c->err, WF_ERR_CERT, "certificate of %.200s not trusted: %s", c->url.host, c->err.cert_text);
+    }
+    if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+        return wf__fail(&c->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, c->url.host);
+    return wf__fail(&c->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, c->err.tls_text, (unsigned)-rc);
+}
+
+static wf_result wf__tls_handshake(wf_client *c) {
+    wf__tls *t = c->tls;
+    int rc;
+    if (!t->ssl_ready) {
+        if ((rc = mbedtls_ssl_setup(&t->ssl, &t->conf)) != 0) return wf__tls_fail(c, rc, "TLS setup");
+        t->ssl_ready = true;
+    } else if ((rc = mbedtls_ssl_session_reset(&t->ssl)) != 0) {
+        return wf__tls_fail(c, rc, "TLS reset");
+    }
+    /* always set: without it mbedTLS 2.28 skips the certificate name check */
+    if ((rc = mbedtls_ssl_set_hostname(&t->ssl, c->url.host)) != 0) return wf__tls_fail(c, rc, "TLS host name");
+    mbedtls_ssl_set_bio(&t->ssl, c, wf__bio_send, wf__bio_recv, NULL);
+    if (t->have_session) (void)mbedtls_ssl_set_session(&t->ssl, &t->session);
+    c->io_result = WF_OK;
+    while ((rc = mbedtls_ssl_handshake(&t->ssl)) != 0)
+        if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE) return wf__tls_fail(c, rc, "TLS handshake");
+    mbedtls_ssl_session_free(&t->session);
+    mbedtls_ssl_session_init(&t->session);
+    t->have_session = mbedtls_ssl_get_session(&t->ssl, &t->session) == 0;
+    wf__log(c, WF_LOG_TRACE, "* TLS %s, %s", mbedtls_ssl_get_version(&t->ssl), mbedtls_ssl_get_ciphersuite(&t->ssl));
+    return WF_OK;
+}
+#endif /* WF_NO_TLS */
+
+/* >> connection ============================================================ */
+
+static void wf__conn_close(wf_client *c) {
+    if (c->conn_open) c->tr.close(c->tr.user);
+    c->conn_open = false;
+    c->conn_reusable = false;
+}
+
+static wf_result wf__conn_open(wf_client *c) {
+    wf_result r;
+    int left = wf__io_timeout(c, false);
+    if (left > c->connect_timeout_ms) left = c->connect_timeout_ms;
+    r = c->tr.connect(c->tr.user, c->url.host, c->url.port, left, &c->err);
+    if (r) { c->err.result = r; return r; }
+    c->conn_open = true;
+    wf__log(c, WF_LOG_TRACE, "* connected to %s port %d", c->url.host, c->url.port);
+#ifndef WF_NO_TLS
+    if (c->url.tls && (r = wf__tls_handshake(c)) != WF_OK) { wf__conn_close(c); return r; }
+#endif
+    return WF_OK;
+}
+
+static long wf__conn_write(wf_client *c, const unsigned char *buf, size_t len) {
+#ifndef WF_NO_TLS
+    if (c->url.tls) {
+        int rc;
+        c->io_result = WF_OK;
+        do { rc = mbedtls_ssl_write(&c->tls->ssl, buf, len); } while (rc == MBEDTLS_ERR_SSL_WANT_WRITE || rc == MBEDTLS_ERR_SSL_WANT_READ);
+        if (rc >= 0) return rc;
+        return -(long)wf__tls_fail(c, rc, "TLS write");
+    }
+#endif
+    return c->tr.send(c->tr.user, buf, len, wf__io_timeout(c, false), &c->err);
+}
+
+static long wf__conn_read(wf_client *c, unsigned char *buf, size_t cap) {
+#ifndef WF_NO_TLS
+    if (c->url.tls) {
+        int rc;
+        c->io_result = WF_OK;
+        for (;;) {
+            rc = mbedtls_ssl_read(&c->tls->ssl, buf, cap);
+            if (rc >= 0) return rc;
+            if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+            if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue; /* TLS 1.3 post-handshake */
+#endif
+            if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || rc == MBEDTLS_ERR_SSL_CONN_EOF) return 0;
+            if (c->io_result == WF_ERR_CLOSED) return 0;
+            return -(long)wf__tls_fail(c, rc, "TLS read");
+        }
+    }
+#endif
+    {
+        long n = c->tr.recv(c->tr.user, buf, cap, wf__io_timeout(c, true), &c->err);
+        if (n == -(long)WF_ERR_CLOSED) return 0;
+        return n;
+    }
+}
+
+/* An idle keep-alive connection the server has closed (or that has bytes
+   pending, which HTTP never sends unasked) must not carry the next request. */
+static bool wf__conn_alive(wf_client *c) {
+    unsigned char b;
+    wf_error scratch;
+    long n;
+    wf__err_clear(&scratch);
+    n = c->tr.recv(c->tr.user, &b, 1, 0, &scratch);
+    return n == -(long)WF_ERR_TIMEOUT;
+}
+
+/* >> client: lifecycle ===================================================== */
+
+WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_error *err) {
+    wf_client *c;
+    wf_result r = WF_OK;
+    const wf_allocator *a;
+    if (err) wf__err_clear(err);
+    if (!out) return WF_ERR_INVALID;
+    *out = NULL;
+    if (!d) {
+        if (err) wf__fail(err, WF_ERR_INVALID, "no client description");
+        return WF_ERR_INVALID;
+    }
+    a = &d->allocator;
+    if ((a->alloc_fn == NULL) != (a->free_fn == NULL)) {
+        if (err) wf__fail(err, WF_ERR_INVALID, "allocator needs both alloc_fn and free_fn");
+        return WF_ERR_INVALID;
+    }
+    c = (wf_client *)wf__alloc(a, sizeof *c);
+    if (!c) {
+        if (err) wf__fail(err, WF_ERR_NOMEM, "out of memory");
+        return WF_ERR_NOMEM;
+    }
+    memset(c, 0, sizeof *c);
+    c->a = *a;
+    c->doc.a = *a;
+    c->log = d->logger;
+    c->tcp.fd = -1;
+    if (d->transport) c->tr = *d->transport;
+    else {
+        c->tr.connect = wf__tcp_connect;
+        c->tr.send = wf__tcp_send;
+        c->tr.recv = wf__tcp_recv;
+        c->tr.close = wf__tcp_close;
+        c->tr.user = &c->tcp;
+    }
+    if (!c->tr.connect || !c->tr.send || !c->tr.recv || !c->tr.close) {
+        r = wf__fail(&c->err, WF_ERR_INVALID, "transport needs connect, send, recv and close");
+        goto fail;
+    }
+    c->timeout_ms = d->timeout_ms > 0 ? d->timeout_ms : 60000;
+    c->connect_timeout_ms = d->connect_timeout_ms > 0 ? d->connect_timeout_ms : (c->timeout_ms < 10000 ? c->timeout_ms : 10000);
+    c->read_timeout_ms = d->read_timeout_ms > 0 ? d->read_timeout_ms : (c->timeout_ms < 30000 ? c->timeout_ms : 30000);
+    c->max_response = d->max_response_bytes ? d->max_response_bytes : (size_t)64 << 20;
+    if ((r = wf__base_url(d, a, &c->api_base, &c->err)) != WF_OK) goto fail;
+    if ((r = wf__url_parse(c->api_base, &c->url, &c->err)) != WF_OK) goto fail;
+    if (strchr(c->url.host, ':'))
+        snprintf(c->host_header, sizeof c->host_header, "[%s]", c->url.host);
+    else
+        snprintf(c->host_header, sizeof c->host_header, "%s", c->url.host);
+    if (c->url.port != (c->url.tls ? 443 : 80)) {
+        size_t hl = strlen(c->host_header);
+        snprintf(c->host_header + hl, sizeof c->host_header - hl, ":%d", c->url.port);
+    }
+    c->user_agent = wf__strdup(a, d->user_agent && *d->user_agent ? d->user_agent : "workfront.h/" WF_VERSION_STRING);
+    c->rbuf = (unsigned char *)wf__alloc(a, WF__RBUF);
+    if (!c->user_agent || !c->rbuf) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto fail; }
+    if ((d->api_key && (r = wf_set_api_key(c, d->api_key)) != WF_OK) ||
+        (d->session_id && (r = wf_set_session_id(c, d->session_id)) != WF_OK))
+        goto fail;
+    if (c->url.tls) {
+#ifdef WF_NO_TLS
+        r = wf__fail(&c->err, WF_ERR_UNSUPPORTED, "https:// URL but this build has no TLS (WF_NO_TLS)");
+        goto fail;
+#else
+        if ((r = wf__tls_init(c, d)) != WF_OK) goto fail;
+#endif
+    }
+    *out = c;
+    return WF_OK;
+fail:
+    if (err) *err = c->err;
+    wf_client_destroy(c);
+    return r;
+}
+
+WF_API void wf_client_destroy(wf_client *c) {
+    wf_allocator a;
+    if (!c) return;
+    a = c->a;
+    wf__conn_close(c);
+#ifndef WF_NO_TLS
+    wf__tls_free(c);
+#endif
+    wf__free_secret(&a, c->api_key);
+    wf__free_secret(&a, c->session_id);
+    wf__free(&a, c->user_id);
+    wf__free(&a, c->user_agent);
+    wf__free(&a, c->api_base);
+    wf__free(&a, c->rbuf);
+    wf__buf_free(&a, &c->target);
+    /* request and body buffers may have carried passwords and tokens */
+    if (c->req.p) memset(c->req.p, 0, c->req.cap);
+    wf__buf_free(&a, &c->req);
+    wf__buf_free(&a, &c->scratch);
+    wf__buf_free(&a, &c->http.body);
+    wf__doc_release(&c->doc);
+    wf__free(&a, c);
+}
+
+WF_API const wf_error *wf_client_error(const wf_client *c) { return c ? &c->err : NULL; }
+WF_API const char *wf_client_api_base(const wf_client *c) { return c ? c->api_base : NULL; }
+WF_API void wf_client_close_connection(wf_client *c) { if (c) wf__conn_close(c); }
+
+static wf_result wf__set_secret(wf_client *c, char **slot, const char *v) {
+    char *n = NULL;
+    const char *s;
+    if (v && *v) {
+        /* a header value cannot carry CR/LF: refuse rather than inject headers */
+        for (s = v; *s; s++)
+            if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                return wf__fail(&c->err, WF_ERR_INVALID, "credential contains a control character");
+        if (!(n = wf__strdup(&c->a, v))) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    }
+    wf__free_secret(&c->a, *slot);
+    *slot = n;
+    return WF_OK;
+}
+
+WF_API wf_result wf_set_api_key(wf_client *c, const char *k) { return c ? wf__set_secret(c, &c->api_key, k) : WF_ERR_INVALID; }
+WF_API wf_result wf_set_session_id(wf_client *c, const char *s) { return c ? wf__set_secret(c, &c->session_id, s) : WF_ERR_INVALID; }
+WF_API const char *wf_session_id(const wf_client *c) { return c ? c->session_id : NULL; }
+WF_API const char *wf_user_id(const wf_client *c) { return c ? c->user_id : NULL; }
+WF_API const char *wf_last_body(const wf_client *c, size_t *len) {
+    if (len) *len = c && c->http.body.p ? c->http.body.len : 0;
+    return c && c->http.body.p ? c->http.body.p : "";
+}
+WF_API int wf_last_status(const wf_client *c) { return c ? c->http.status : 0; }
+
+/* >> http/1.1: requests ==================================================== */
+
+#define WF__URI_MAX 8192 /* Workfront's CDN refuses request targets above 8892 bytes */
+
+/* Appends a path, encoding what a path may not hold; a '?' starts the
+   caller's own query, which is passed on with only unsafe bytes encoded. */
+static bool wf__add_path(const wf_allocator *a, wf__buf *b, const char *path, bool *has_query) {
+    static const char hex[] = "0123456789ABCDEF";
+    bool in_query = false;
+    const unsigned char *s;
+    for (s = (const unsigned char *)path; *s; s++) {
+        unsigned char ch = *s;
+        bool keep;
+        if (ch == '?' && !in_query) { in_query = true; keep = true; }
+        else if (in_query) keep = ch > ' ' && ch < 0x7f && ch != '#';
+        else keep = wf__unreserved(ch) || strchr("/!$&'()*+,;=:@", ch) != NULL ||
+                    (ch == '%' && wf__hexval((char)s[1]) >= 0 && wf__hexval((char)s[2]) >= 0);
+        if (keep) { if (!wf__buf_add(a, b, s, 1)) return false; }
+        else {
+            char enc[3];
+            enc[0] = '%'; enc[1] = hex[ch >> 4]; enc[2] = hex[ch & 15];
+            if (!wf__buf_add(a, b, enc, 3)) return false;
+        }
+    }
+    *has_query = in_query;
+    return true;
+}
+
+static bool wf__hdr(wf_client *c, const char *name, const char *value) {
+    wf__buf *b = &c->req;
+    if (!wf__buf_adds(&c->a, b, name) || !wf__buf_add(&c->a, b, ": ", 2) || !wf__buf_adds(&c->a, b, value) ||
+        !wf__buf_add(&c->a, b, "\r\n", 2))
+        return false;
+    if (c->log.fn && c->log.level >= WF_LOG_TRACE)
+        wf__log(c, WF_LOG_TRACE, "> %s: %s", name, wf__is_secret_name(name, strlen(name)) ? "<redacted>" : value);
+    return true;
+}
+
+/* Sends c->req on the open connection; *sent counts bytes accepted. */
+static wf_result wf__send_all(wf_client *c, size_t *sent) {
+    *sent = 0;
+    while (*sent < c->req.len) {
+        long n = wf__conn_write(c, (const unsigned char *)c->req.p + *sent, c->req.len - *sent);
+        if (n < 0) return (wf_result)-n;
+        if (n == 0) return wf__fail(&c->err, WF_ERR_IO, "connection accepted no bytes");
+        *sent += (size_t)n;
+    }
+    return WF_OK;
+}
+
+static wf_result wf__http_fail(wf_client *c, int rc) {
+    wf__http *p = &c->http;
+    c->err.http_status = p->status;
+    wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p ? p->body.p : "", p->body.len);
+    switch (rc) {
+    case WF__HTTP_ERR_TOO_LARGE:
+        return wf__fail(&c->err, WF_ERR_TOO_LARGE, "%s (limit %zu bytes)", p->error, c->max_response);
+    case WF__HTTP_ERR_NOMEM: return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory reading the response");
+    case WF__HTTP_ERR_TRUNCATED:
+        if (p->status)
+            return wf__fail(&c->err, WF_ERR_HTTP, "HTTP %d: %s after %zu body bytes%s%s%s", p->status, p->error, p->body.len,
+                            c->err.excerpt[0] ? ": \"" : "", c->err.excerpt, c->err.excerpt[0] ? "\"" : "");
+        return wf__fail(&c->err, WF_ERR_HTTP, "%s", p->error);
+    default: return wf__fail(&c->err, WF_ERR_HTTP, "malformed HTTP response: %s", p->error);
+    }
+}
+
+/* Reads one response; *got counts response bytes received. */
+static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
+    wf__http *p = &c->http;
+    wf__http_begin(p, &c->a, c->max_response, head);
+    *got = 0;
+    for (;;) {
+        size_t used = 0;
+        int rc;
+        long n = wf__conn_read(c, c->rbuf, WF__RBUF);
+        if (n < 0) {
+            wf_result r = (wf_result)-n;
+            if (r == WF_ERR_TIMEOUT)
+                return wf__fail(&c->err, r, "no answer from %.200s within the timeout (%s)", c->url.host,
+                                *got ? "response incomplete" : "nothing received");
+            return c->err.result == r ? r : wf__fail(&c->err, r, "%s", wf_result_str(r));
+        }
+        if (n == 0) {
+            if (*got == 0) return wf__fail(&c->err, WF_ERR_CLOSED, "%.200s closed the connection without answering", c->url.host);
+            rc = wf__http_eof(p);
+            if (rc != WF__HTTP_DONE) return wf__http_fail(c, rc);
+            c->conn_reusable = false;
+            return WF_OK;
+        }
+        *got += (size_t)n;
+        rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
+        if (rc < 0) return wf__http_fail(c, rc);
+        if (rc == WF__HTTP_DONE) {
+            /* bytes after the response mean the stream is out of step */
+            c->conn_reusable = p->keep_alive && used == (size_t)n;
+            return WF_OK;
+        }
+    }
+}
+
+static bool wf__idempotent(const char *method) {
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 || strcmp(method, "OPTIONS") == 0;
+}
+
+/* Sends c->req and reads the answer, with the one retry HTTP allows. */
+static wf_result wf__exchange(wf_client *c, bool idempotent, bool head) {
+    int attempt;
+    for (attempt = 0;; attempt++) {
+        bool reused = false;
+        size_t sent = 0, got = 0;
+        wf_result r;
+        if (c->conn_open && c->conn_reusable && wf__conn_alive(c)) reused = true;
+        else wf__conn_close(c);
+        if (!c->conn_open && (r = wf__conn_open(c)) != WF_OK) return r;
+        c->err.attempts++;
+        r = wf__send_all(c, &sent);
+        if (r == WF_OK) r = wf__read_response(c, head, &got);
+        if (r == WF_OK) {
+            if (!c->conn_reusable) wf__conn_close(c);
+            return WF_OK;
+        }
+        wf__conn_close(c);
+        /* A reused connection the server dropped while idle: the request did
+           not reach it if nothing was accepted, and an idempotent one may be
+           repeated when nothing came back. */
+        if (reused && attempt == 0 && got == 0 && r != WF_ERR_TIMEOUT && (idempotent || sent == 0)) {
+            wf__log(c, WF_LOG_INFO, "* reused connection failed (%s); retrying on a new one", wf_result_str(r));
+            c->err.sys_errno = 0;
+            c->err.text[0] = 0;
+            continue;
+        }
+        return r;
+    }
+}
+
+typedef struct wf__req {
+    const char *method;
+    const char *path;
+    const wf_query *query;
+    const wf_body *body;
+} wf__req;
+
+/* Builds the request target (c->target) and head+body (c->req). */
+static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_out, bool *idempotent) {
+    const wf_allocator *a = &c->a;
+    const char *method = q->method;
+    const char *qs = wf_query_str(q->query);
+    const wf_body *body = q->body;
+    const char *path = q->path;
+    wf_body form;
+    bool has_q = false, fallback = false;
+    char num[32];
+    c->target.len = 0;
+    c->req.len = 0;
+    c->scratch.len = 0;
+    if (!wf__buf_adds(a, &c->target, c->url.path) || !wf__buf_add(a, &c->target, "/", 1)) goto nomem;
+    while (*path == '/') path++;
+    if (!wf__add_path(a, &c->target, path, &has_q)) goto nomem;
+    if (*qs && (!wf__buf_add(a, &c->target, has_q ? "&" : "?", 1) || !wf__buf_adds(a, &c->target, qs))) goto nomem;
+    *idempotent = wf__idempotent(method);
+    if (c->target.len > WF__URI_MAX && strcmp(method, "GET") == 0 && !body) {
+        /* Too long for the CDN: the same call as POST with method=GET and
+           the parameters in a form body (Workfront's documented override). */
+        size_t cut = strlen(c->url.path) + 1 + strlen(path);
+        const char *params = c->target.p + cut + 1;
+        if (!has_q && !*qs) goto toolong;
+        if (!wf__buf_adds(a, &c->scratch, params) || !wf__buf_adds(a, &c->scratch, "&method=GET")) goto nomem;
+        c->target.len = cut;
+        c->target.p[cut] = 0;
+        method = "POST";
+        form.content_type = "application/x-www-form-urlencoded";
+        form.data = c->scratch.p;
+        form.len = c->scratch.len;
+        body = &form;
+        fallback = true;
+    }
+    if (c->target.len > WF__URI_MAX) goto toolong;
+    *method_out = method;
+    if (!wf__buf_adds(a, &c->req, method) || !wf__buf_add(a, &c->req, " ", 1) ||
+        !wf__buf_add(a, &c->req, c->target.p, c->target.len) || !wf__buf_add(a, &c->req, " HTTP/1.1\r\n", 11))
+        goto nomem;
+    if (c->log.fn && c->log.level >= WF_LOG_TRACE) {
+        wf__buf red;
+    memset(&red, 0, sizeof red);
+        const char *qm = strchr(c->target.p, '?');
+        bool ok = wf__buf_add(a, &red, c->target.p, qm ? (size_t)(qm - c->target.p) + 1 : c->target.len) &&
+                  (!qm || wf__redact_query(a, &red, qm + 1, strlen(qm + 1)));
+        wf__log(c, WF_LOG_TRACE, "> %s %s HTTP/1.1%s", method, ok ? red.p : "(target)", fallback ? " (long URI sent as POST method=GET)" : "");
+        wf__buf_free(a, &red);
+    }
+    if (!wf__hdr(c, "Host", c->host_header) || !wf__hdr(c, "User-Agent", c->user_agent) ||
+        !wf__hdr(c, "Accept", "application/json") || !wf__hdr(c, "Accept-Encoding", "identity") ||
+        !wf__hdr(c, "X-Requested-With", "XMLHttpRequest"))
+        goto nomem;
+    if (c->session_id && !wf__hdr(c, "SessionID", c->session_id)) goto nomem;
+    if (c->api_key && !wf__hdr(c, "apiKey", c->api_key)) goto nomem;
+    if (body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
+        snprintf(num, sizeof num, "%zu", body ? body->len : (size_t)0);
+        if (body && !wf__hdr(c, "Content-Type", body->content_type ? body->content_type : "application/x-www-form-urlencoded")) goto nomem;
+        if (!wf__hdr(c, "Content-Length", num)) goto nomem;
+    }
+    if (!wf__buf_add(a, &c->req, "\r\n", 2)) goto nomem;
+    if (body && body->len) {
+        if (!body->data) return wf__fail(&c->err, WF_ERR_INVALID, "body without data");
+        if (!wf__buf_add(a, &c->req, body->data, body->len)) goto nomem;
+        if (c->log.fn && c->log.level >= WF_LOG_TRACE) {
+            const char *ct = body->content_type ? body->content_type : "application/x-www-form-urlencoded";
+            if (strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 && body->len <= 4096) {
+                wf__buf red;
+    memset(&red, 0, sizeof red);
+                if (wf__redact_query(a, &red, (const char *)body->data, body->len))
+                    wf__log(c, WF_LOG_TRACE, "> %s", red.p ? red.p : "");
+                wf__buf_free(a, &red);
+            } else {
+                wf__log(c, WF_LOG_TRACE, "> (%zu bytes of %s)", body->len, ct);
+            }
+        }
+    }
+    if (fallback) *idempotent = true;
+    return WF_OK;
+toolong:
+    return wf__fail(&c->err, WF_ERR_INVALID, "request target of %zu bytes is above the %d-byte limit", c->target.len, WF__URI_MAX);
+nomem:
+    return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory building the request");
+}
+
+/* Turns the body of a finished exchange into data or an error. */
+static wf_result wf__interpret(wf_client *c, bool head, wf_json *data) {
+    wf__http *p = &c->http;
+    int st = p->status;
+    wf_result r;
+    c->err.http_status = st;
+    if (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))
+        return wf__fail(&c->err, WF_ERR_ENCODING, "HTTP %d: body sent with Content-Encoding: %s although identity was requested",
+                        st, p->content_encoding);
+    if (p->body.len == 0) {
+        if (head || st == 204 || st == 304) return st < 400 ? WF_OK : wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d", st);
+        if (st == 401) return wf__fail(&c->err, WF_ERR_AUTH, "HTTP 401 with an empty body");
+        if (st == 429 || st == 503) return wf__fail(&c->err, WF_ERR_THROTTLED, "HTTP %d with an empty body", st);
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d with an empty body where JSON was expected", st);
+    }
+    r = wf__doc_load(&c->doc, p->body.p, p->body.len, &c->err);
+    if (r) {
+        char why[256];
+        size_t i = 0;
+        bool looks_json;
+        while (i < p->body.len && wf__json_ws(p->body.p[i])) i++;
+        looks_json = i < p->body.len && (p->body.p[i] == '{' || p->body.p[i] == '[');
+        wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+        wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p, p->body.len);
+        if (r == WF_ERR_NOMEM || r == WF_ERR_TOO_LARGE) return r;
+        r = st == 401 ? WF_ERR_AUTH : (st == 429 || st == 503) ? WF_ERR_THROTTLED : looks_json ? WF_ERR_JSON : WF_ERR_RESPONSE;
+        if (looks_json)
+            return wf__fail(&c->err, r, "HTTP %d: %s: \"%s\"", st, why, c->err.excerpt);
+        return wf__fail(&c->err, r, "HTTP %d: expected JSON, got %s%s\"%s\"", st, p->content_type[0] ? p->content_type : "a body",
+                        ": ", c->err.excerpt);
+    }
+    return wf_envelope(&c->doc, st, data, &c->err);
+}
+
+static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
+    const char *method = rq->method;
+    bool idempotent = false, head;
+    wf_result r;
+    size_t i;
+    if (data) *data = wf__none();
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    c->doc.ntok = 0;
+    if (!method || !*method || strlen(method) > 16)
+        return wf__fail(&c->err, WF_ERR_INVALID, "invalid HTTP method");
+    for (i = 0; method[i]; i++)
+        if (method[i] < 'A' || method[i] > 'Z') return wf__fail(&c->err, WF_ERR_INVALID, "HTTP method must be upper-case letters");
+    if (!rq->path) return wf__fail(&c->err, WF_ERR_INVALID, "no path");
+    if (rq->query && rq->query->result)
+        return wf__fail(&c->err, WF_ERR_INVALID, "invalid query, nothing sent: %s", rq->query->error);
+    c->deadline = wf__now_ms() + (uint64_t)c->timeout_ms;
+    if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
+    head = strcmp(method, "HEAD") == 0;
+    r = wf__exchange(c, idempotent, head);
+    if (r == WF_OK) {
+        wf__log(c, WF_LOG_TRACE, "< HTTP/1.%d %d (%zu bytes%s%s)", c->http.minor, c->http.status, c->http.body.len,
+                c->http.content_type[0] ? ", " : "", c->http.content_type);
+        r = wf__interpret(c, head, data);
+    }
+    if (r) {
+        /* say which call failed; the path holds IDs, never secrets */
+        char msg[sizeof c->err.text + 256];
+        const char *qm = strchr(rq->path, '?');
+        int pl = qm ? (int)(qm - rq->path) : (int)strlen(rq->path);
+        snprintf(msg, sizeof msg, "%s %.*s: %s", rq->method, pl > 200 ? 200 : pl, rq->path, c->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        c->err.result = r;
+        wf__log(c, WF_LOG_ERROR, "%s", c->err.text);
+    }
+    return r;
+}
+
+WF_API wf_result wf_request(wf_client *c, const char *method, const char *path, const wf_query *query,
+                            const wf_body *body, wf_json *data) {
+    wf__req rq;
+    rq.method = method;
+    rq.path = path;
+    rq.query = query;
+    rq.body = body;
+    return wf__request(c, &rq, data);
+}
+
+/* >> api calls ============================================================= */
+
+static bool wf__objcode_ok(const char *s) {
+    if (!s || !*s) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+WF_API wf_result wf_get(wf_client *c, const char *obj, const char *id, const char *fields, wf_json *data) {
+    wf_query q;
+    memset(&q, 0, sizeof q);
+    char path[160];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!wf__objcode_ok(obj)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
+    if (!id || !*id) return wf__fail(&c->err, WF_ERR_INVALID, "no object ID");
+    q.allocator = c->a;
+    if (fields && *fields) wf_query_fields(&q, fields);
+    if (strchr(id, ',')) {
+        /* several IDs: one request, GET /OBJ?id=a,b */
+        snprintf(path, sizeof path, "%s", obj);
+        wf_query_add(&q, "id", id);
+    } else {
+        const char *s;
+        for (s = id; *s; s++)
+            if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+                { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID (expected 32 hex characters)"); }
+        if (strlen(obj) + strlen(id) + 2 > sizeof path) { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "object ID too long"); }
+        snprintf(path, sizeof path, "%s/%s", obj, id);
+    }
+    r = wf_request(c, "GET", path, &q, NULL, data);
+    wf_query_free(&q);
+    return r;
+}
+
+WF_API wf_result wf_search(wf_client *c, const char *obj, const wf_query *q, wf_json *data) {
+    char path[96];
+    if (!c) return WF_ERR_INVALID;
+    if (!wf__objcode_ok(obj) || strlen(obj) > 64) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code"); }
+    snprintf(path, sizeof path, "%s/search", obj);
+    return wf_request(c, "GET", path, q, NULL, data);
+}
+
+/* >> auth ================================================================== */
+
+WF_API wf_result wf_login(wf_client *c, const char *username, const char *password) {
+    wf_query form;
+    memset(&form, 0, sizeof form);
+    wf_body body;
+    wf_json data, sid, uid;
+    wf_result r;
+    char *s = NULL, *u = NULL;
+    size_t n;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!username || !*username || !password) return wf__fail(&c->err, WF_ERR_INVALID, "login needs a username and a password");
+    form.allocator = c->a;
+    /* in the body, not the URL: request lines end up in proxy and server logs */
+    wf_query_add(&form, "username", username);
+    wf_query_add(&form, "password", password);
+    if (form.result) { r = wf__fail(&c->err, form.result, "cannot build the login form"); goto done; }
+    body.content_type = "application/x-www-form-urlencoded";
+    body.data = form.buf;
+    body.len = form.len;
+    r = wf_request(c, "POST", "login", NULL, &body, &data);
+    if (r) goto done;
+    sid = wf_json_get(data, "sessionID");
+    uid = wf_json_get(data, "userID");
+    if (wf_json_type_of(sid) != WF_JSON_STRING) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "login answer has no sessionID"); goto done; }
+    wf_json_str(sid, NULL, 0, &n);
+    s = (char *)wf__alloc(&c->a, n + 1);
+    if (!s) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto done; }
+    wf_json_str(sid, s, n + 1, NULL);
+    if (wf_json_type_of(uid) == WF_JSON_STRING) {
+        wf_json_str(uid, NULL, 0, &n);
+        u = (char *)wf__alloc(&c->a, n + 1);
+        if (!u) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto done; }
+        wf_json_str(uid, u, n + 1, NULL);
+    }
+    wf__free_secret(&c->a, c->session_id);
+    wf__free(&c->a, c->user_id);
+    c->session_id = s;
+    c->user_id = u;
+    s = u = NULL;
+    wf__log(c, WF_LOG_INFO, "* logged in (userID %s)", c->user_id ? c->user_id : "?");
+done:
+    wf__free_secret(&c->a, s);
+    wf__free(&c->a, u);
+    if (form.buf) memset(form.buf, 0, form.cap); /* held the password */
+    wf_query_free(&form);
+    /* the login answer itself carries the session ID */
+    if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len);
+    c->doc.ntok = 0;
+    return r;
+}
+
+WF_API wf_result wf_logout(wf_client *c) {
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if (!c->session_id) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "not logged in"); }
+    r = wf_request(c, "POST", "logout", NULL, NULL, NULL);
+    /* the session is unusable either way; forget it */
+    wf__free_secret(&c->a, c->session_id);
+    wf__free(&c->a, c->user_id);
+    c->session_id = c->user_id = NULL;
+    return r;
+}
+
+#endif /* WORKFRONT_IMPLEMENTATION_DONE */
+#endif /* WORKFRONT_IMPLEMENTATION */
+
+/*
+   LICENCE
+   =======
+   MIT License
+
+   Copyright (c) 2026 the workfront.h authors
+
+   Permission is hereby granted, free of charge, to any person obtaining a
+   copy of this software and associated documentation files (the "Software"),
+   to deal in the Software without restriction, including without limitation
+   the rights to use, copy, modify, merge, publish, distribute, sublicense,
+   and/or sell copies of the Software, and to permit persons to whom the
+   Software is furnished to do so, subject to the following conditions:
+
+   The above copyright notice and this permission notice shall be included in
+   all copies or substantial portions of the Software.
+
+   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+   IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+   FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+   AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+   LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+   FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER
+   DEALINGS IN THE SOFTWARE.
+*/
