@@ -143,7 +143,7 @@ static const cli_option options[] = {
     { "domain", 0, OPT_VALUE, OFS(domain), "WF_DOMAIN", "NAME", SEC_WHERE, 0, GROUP_WHERE, 1,
       "shorthand for https://NAME.my.workfront.com" },
     { "url-template", 0, OPT_VALUE, OFS(url_template), "WF_URL_TEMPLATE", "T", SEC_WHERE, 0, GROUP_NONE, 1,
-      "{protocol}://{domain}.../{api_version}, or ondemand / sandbox (python-workfront)" },
+      "URL template with {protocol} {domain} {api_version}; ondemand, sandbox" },
     { "api-version", 0, OPT_VALUE, OFS(api_version), "WF_API_VERSION", "V", SEC_WHERE, 0, GROUP_NONE, 1,
       "e.g. 22.0, v15.0, unsupported" },
     { "api-key", 0, OPT_VALUE, OFS(api_key), "WF_API_KEY", "KEY", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
@@ -179,7 +179,7 @@ static const cli_option options[] = {
     { "retries", 0, OPT_VALUE, OFS(retries), "WF_RETRIES", "N", SEC_NET, 0, GROUP_NONE, 0,
       "retries of idempotent requests on 429/503/connection loss" },
     { "trace", 0, OPT_FLAG, OFS(trace), "WF_TRACE", NULL, SEC_NET, 0, GROUP_NONE, 1,
-      "request and response lines on stderr, secrets redacted (WF_TRACE=1)" },
+      "request and response lines on stderr, secrets redacted" },
     { "raw", 0, OPT_FLAG, OFS(raw), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
       "print the response body unchanged" },
     { "ndjson", 0, OPT_FLAG, OFS(ndjson), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
@@ -354,7 +354,7 @@ static bool env_flag_on(const char *v)
            strcmp(v, "no") != 0 && strcmp(v, "off") != 0;
 }
 
-/* Strict decimal: "12" yes; "", "1x", "-3" (when !allow_negative), " 5" no. */
+/* Strict decimal within [min, max]: "12" yes; "", "1x", " 5" no. */
 static bool parse_long(const char *s, long min, long max, long *out)
 {
     char *end = NULL;
@@ -452,6 +452,28 @@ static int parse_argv(cli *x, int argc, char **argv)
     return rc;
 }
 
+/* An option read from the environment only makes sense with its partner:
+   an exported WF_PASSWORD whose WF_USERNAME was hidden by --api-key would
+   otherwise turn into "--password needs --user". */
+typedef struct companion { size_t option, partner; } companion;
+static const companion companions[] = {
+    { offsetof(cli_opts, password), offsetof(cli_opts, user) },
+    { offsetof(cli_opts, ims_org), offsetof(cli_opts, bearer) },
+};
+
+static void drop_orphans(cli *x)
+{
+    size_t i, j;
+    for (i = 0; i < sizeof companions / sizeof companions[0]; i++) {
+        for (j = 0; j < N_OPTIONS; j++) {
+            const cli_option *d = &options[j];
+            const char **partner = (const char **)(void *)((char *)&x->o + companions[i].partner);
+            if (d->offset == companions[i].option && !x->given[j] && !*partner)
+                *opt_str(&x->o, d) = NULL;
+        }
+    }
+}
+
 static void read_env(cli *x)
 {
     bool group_given[3] = { false, false, false };
@@ -473,6 +495,7 @@ static void read_env(cli *x)
         else
             *opt_str(&x->o, d) = v;
     }
+    drop_orphans(x);
 }
 
 /* The one place that knows which options the library cannot honour yet.
@@ -504,7 +527,9 @@ static int check_command_options(cli *x)
         if (d->scope && opt_is_set(x, d) && !(x->cmd->options & d->scope)) {
             char what[96];
             snprintf(what, sizeof what, "--%s", d->name);
-            return usage_error(what, x->cmd->name[0] ? "not valid for this command" : "needs a command");
+            char detail[96];
+            snprintf(detail, sizeof detail, "not valid for the %s command", x->cmd->name);
+            return usage_error(what, detail);
         }
     }
     return RC_OK;
@@ -585,11 +610,8 @@ static int parse_cli(cli *x, int argc, char **argv)
         }
     } else {
         x->cmd = find_command(x->pos[0]);
-        if (!x->cmd) {
-            char detail[96];
-            snprintf(detail, sizeof detail, "unknown command '%.40s'", x->pos[0]);
-            return usage_error("wf", detail);
-        }
+        if (!x->cmd)
+            return usage_error(x->pos[0], "unknown command");
         x->pos++;
         x->npos--;
     }
@@ -598,7 +620,9 @@ static int parse_cli(cli *x, int argc, char **argv)
     rc = check_positionals(x);
     if (rc == RC_OK)
         rc = check_command_options(x);
-    if (rc == RC_OK)
+    /* Commands without a server (version, help) must work whatever the
+       environment holds. */
+    if (rc == RC_OK && x->cmd->needs_client)
         rc = check_values(x);
     if (rc == RC_OK && x->cmd->needs_client)
         rc = check_unwired(x);
@@ -772,7 +796,7 @@ static int open_client(cli *x)
     r = wf_client_create(&desc, &x->client, &err);
     if (r != WF_OK) {
         /* Nothing has been sent yet: every failure here is configuration. */
-        report(x, "setting up the client", r, &err);
+        report(x, "connection settings", r, &err);
         return r == WF_ERR_NOMEM ? RC_RESPONSE : RC_USAGE;
     }
     if (x->o.user) {
@@ -880,7 +904,7 @@ static int prep_request(cli *x)
     x->method[i] = '\0';
     if (m[i] || i == 0)
         return usage_error("request", "METHOD must be a word such as GET, POST, PUT or DELETE");
-    snprintf(x->what, sizeof x->what, "%s %.120s", x->method, x->pos[1]);
+    snprintf(x->what, sizeof x->what, "request");
     add_kv_args(x, &x->query);
     if (x->json)
         wf_query_addn(&x->form, "updates", 7, x->json, x->json_len);
@@ -1160,8 +1184,7 @@ static void print_global_help(FILE *f)
           "               status=CUR status_Mod=ne 'OR:1:name=X' 'DE:Field Name=v' '$$LIMIT=10'\n",
           f);
     for (sec = 0; sec < SEC_COUNT; sec++) {
-        fprintf(f, "\n%s:%s\n", section_titles[sec],
-                sec == SEC_WHERE ? "              (option / variable / meaning)" : "");
+        fprintf(f, "\n%s:\n", section_titles[sec]);
         for (i = 0; i < N_OPTIONS; i++)
             if (options[i].section == sec)
                 print_option(f, &options[i]);
@@ -1208,11 +1231,8 @@ static int cmd_help(cli *x)
 
     if (x->npos > 0 && x->cmd == find_command("help")) {
         k = find_command(x->pos[0]);
-        if (!k) {
-            char detail[96];
-            snprintf(detail, sizeof detail, "unknown command '%.40s'", x->pos[0]);
-            return usage_error("help", detail);
-        }
+        if (!k)
+            return usage_error(x->pos[0], "unknown command");
     } else if (x->cmd != find_command("help")) {
         k = x->cmd; /* wf COMMAND --help */
     }

@@ -1,0 +1,68 @@
+# workfront.h — the two commands are `make demo` and `make test`.
+# Both install missing Debian packages first (as root) or say what to install.
+
+CC      ?= cc
+CXX     ?= c++
+PYTHON  ?= python3
+B       := build
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?= -O2 -g
+TLSLIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+TESTCF  := -std=c99 -g -O1 $(SAN) $(WARN) -I.
+
+.PHONY: all deps demo test check unit integration cli-test server-test wf clean
+all: $(B)/wf
+
+deps:
+	@sh mk/deps.sh
+
+$(B):
+	@mkdir -p $(B)
+
+$(B)/wf: examples/wf.c workfront.h | $(B)
+	$(CC) -std=c99 $(CFLAGS) $(WARN) -I. examples/wf.c -o $@ $(TLSLIBS)
+
+wf: deps $(B)/wf
+
+demo: deps $(B)/wf
+	@sh mk/demo.sh
+
+$(B)/test_unit: tests/test_unit.c workfront.h | $(B)
+	$(CC) $(TESTCF) tests/test_unit.c -o $@ -lcmocka $(TLSLIBS)
+
+$(B)/test_integration: tests/test_integration.c tests/harness.h workfront.h | $(B)
+	$(CC) $(TESTCF) tests/test_integration.c -o $@ -lcmocka $(TLSLIBS)
+
+# the CLI under test is built with the sanitizers too
+$(B)/wf-san: examples/wf.c workfront.h | $(B)
+	$(CC) $(TESTCF) examples/wf.c -o $@ $(TLSLIBS)
+
+unit: deps $(B)/test_unit
+	./$(B)/test_unit
+
+integration: deps $(B)/test_integration
+	./$(B)/test_integration
+
+cli-test: deps $(B)/wf-san
+	WF=$(B)/wf-san sh tests/cli/test_wf.sh
+
+server-test: deps
+	$(PYTHON) tests/server/test_wfserver.py
+
+# The header stays a good citizen: C99, C11 and C++11 clean, wf_ symbols only.
+check: deps | $(B)
+	@sh mk/check.sh
+
+test: deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory $(B)/test_unit $(B)/test_integration $(B)/wf-san
+	@fail=0; \
+	echo "== unit"; ./$(B)/test_unit || fail=1; \
+	echo "== integration"; ./$(B)/test_integration || fail=1; \
+	echo "== cli"; WF=$(B)/wf-san sh tests/cli/test_wf.sh || fail=1; \
+	echo "== server self-test"; $(PYTHON) tests/server/test_wfserver.py || fail=1; \
+	if [ $$fail = 0 ]; then echo "make test: all passed"; else echo "make test: FAILED"; exit 1; fi
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,2 @@
+#include "workfront.h"
+int main(void){return 0;}

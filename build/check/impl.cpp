@@ -1,0 +1,3 @@
+#define WORKFRONT_IMPLEMENTATION
+#include "workfront.h"
+int main(void){return 0;}

@@ -1,0 +1,757 @@
+/* Unit tests: the pure parts of workfront.h fed bytes directly (HTTP parser,
+   chunked decoder, JSON tokens/views/unescape, envelope, URL and query
+   builders), plus the whole client over an in-memory transport. */
+#define WORKFRONT_IMPLEMENTATION
+#include "workfront.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* ------------------------------------------------------------ HTTP parser */
+
+typedef struct expect {
+    const char *raw;
+    bool head;
+    int rc;             /* final result: DONE or an error */
+    int status;
+    const char *body;
+    bool keep_alive;
+    bool eof_after;     /* feed end-of-stream after the bytes */
+} expect;
+
+static const expect http_cases[] = {
+    { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: application/json\r\n\r\nhello", false, WF__HTTP_DONE, 200, "hello", true, false },
+    { "HTTP/1.1 200 OK\r\ncontent-LENGTH:   3  \r\n\r\nabc", false, WF__HTTP_DONE, 200, "abc", true, false },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1;q=\"x\"\r\nhello\r\n1\r\n \r\n6\r\nworld!\r\n0\r\nX-Trailer: yes\r\nAnother: 1\r\n\r\n",
+      false, WF__HTTP_DONE, 200, "hello world!", true, false },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n", false, WF__HTTP_DONE, 200, "0123456789", true, false },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 99\r\n\r\n2\r\nok\r\n0\r\n\r\n", false, WF__HTTP_DONE, 200, "ok", true, false },
+    { "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end", false, WF__HTTP_DONE, 200, "until the end", false, true },
+    { "HTTP/1.0 200 OK\r\n\r\nold", false, WF__HTTP_DONE, 200, "old", false, true },
+    { "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nka", false, WF__HTTP_DONE, 200, "ka", true, false },
+    { "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\nX: y\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}", false, WF__HTTP_DONE, 201, "{}", true, false },
+    { "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n", false, WF__HTTP_DONE, 204, "", true, false },
+    { "HTTP/1.1 304 Not Modified\r\n\r\n", false, WF__HTTP_DONE, 304, "", true, false },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", true, WF__HTTP_DONE, 200, "", true, false },
+    { "HTTP/1.1 200 OK\nContent-Length: 2\n\nlf", false, WF__HTTP_DONE, 200, "lf", true, false },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, WF__HTTP_DONE, 200, "", true, false },
+    /* errors */
+    { "HTTP/2 200 OK\r\n\r\n", false, WF__HTTP_ERR_SYNTAX, 0, NULL, false, false },
+    { "<html>hello</html>\r\n", false, WF__HTTP_ERR_SYNTAX, 0, NULL, false, false },
+    { "HTTP/1.1 2x0 OK\r\n\r\n", false, WF__HTTP_ERR_SYNTAX, 0, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", false, WF__HTTP_ERR_SYNTAX, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", false, WF__HTTP_ERR_SYNTAX, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n", false, WF__HTTP_ERR_SYNTAX, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nBadHeaderNoColon\r\n\r\n", false, WF__HTTP_ERR_SYNTAX, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false, WF__HTTP_ERR_SYNTAX, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX\r\n", false, WF__HTTP_ERR_SYNTAX, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", false, WF__HTTP_ERR_TRUNCATED, 200, NULL, false, true },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", false, WF__HTTP_ERR_TRUNCATED, 200, NULL, false, true },
+    { "HTTP/1.1 200 OK\r\nContent-Le", false, WF__HTTP_ERR_TRUNCATED, 200, NULL, false, true },
+    { "HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n", false, WF__HTTP_ERR_TOO_LARGE, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n", false, WF__HTTP_ERR_TOO_LARGE, 200, NULL, false, false },
+    { "HTTP/1.1 200 OK\r\n\r\n", false, WF__HTTP_MORE, 200, NULL, false, false }, /* close-delimited, still open */
+};
+
+#define MAX_BODY 1024
+
+/* Feeds raw in pieces: split==0 whole, split>0 two pieces at that offset,
+   split<0 one byte at a time.  Returns the final rc. */
+static int feed(wf__http *p, const expect *x, long split) {
+    size_t n = strlen(x->raw), off = 0, used;
+    int rc = WF__HTTP_MORE;
+    wf__http_begin(p, NULL, MAX_BODY, x->head);
+    while (off < n && rc == WF__HTTP_MORE) {
+        size_t take = split == 0 ? n - off : split < 0 ? 1 : (off < (size_t)split ? (size_t)split - off : n - off);
+        rc = wf__http_feed(p, x->raw + off, take, &used);
+        assert_true(used <= take);
+        if (rc == WF__HTTP_MORE) assert_int_equal(used, take);
+        off += used;
+    }
+    if (rc == WF__HTTP_MORE && x->eof_after) rc = wf__http_eof(p);
+    return rc;
+}
+
+static void check_case(const expect *x, long split) {
+    wf__http p;
+    int rc;
+    memset(&p, 0, sizeof p);
+    rc = feed(&p, x, split);
+    if (rc != x->rc) fail_msg("case %.40s split %ld: rc %d, want %d (%s)", x->raw, split, rc, x->rc, p.error);
+    if (x->status) assert_int_equal(p.status, x->status);
+    if (x->body) {
+        assert_int_equal(p.body.len, strlen(x->body));
+        if (p.body.len) assert_memory_equal(p.body.p, x->body, p.body.len);
+        assert_int_equal(p.keep_alive, x->keep_alive);
+    }
+    wf__buf_free(NULL, &p.body);
+}
+
+static void test_http_whole(void **st) {
+    size_t i;
+    (void)st;
+    for (i = 0; i < sizeof http_cases / sizeof http_cases[0]; i++) check_case(&http_cases[i], 0);
+}
+
+static void test_http_every_split(void **st) {
+    size_t i;
+    (void)st;
+    for (i = 0; i < sizeof http_cases / sizeof http_cases[0]; i++) {
+        long s, n = (long)strlen(http_cases[i].raw);
+        for (s = 1; s < n; s++) check_case(&http_cases[i], s);
+    }
+}
+
+static void test_http_byte_at_a_time(void **st) {
+    size_t i;
+    (void)st;
+    for (i = 0; i < sizeof http_cases / sizeof http_cases[0]; i++) check_case(&http_cases[i], -1);
+}
+
+static void test_http_headers_and_leftover(void **st) {
+    wf__http p;
+    size_t used = 0;
+    const char *two = "HTTP/1.1 429 Too Many\r\nRetry-After: 7\r\nContent-Encoding: gzip\r\nContent-Type: text/html\r\n"
+                      "Content-Length: 2\r\n\r\nabHTTP/1.1 200 OK\r\n";
+    (void)st;
+    memset(&p, 0, sizeof p);
+    wf__http_begin(&p, NULL, MAX_BODY, false);
+    assert_int_equal(wf__http_feed(&p, two, strlen(two), &used), WF__HTTP_DONE);
+    assert_int_equal(used, strstr(two, "abH") - two + 2); /* stops right after the body */
+    assert_string_equal(p.retry_after, "7");
+    assert_string_equal(p.content_encoding, "gzip");
+    assert_string_equal(p.content_type, "text/html");
+    assert_int_equal(p.status, 429);
+    wf__buf_free(NULL, &p.body);
+}
+
+static void test_http_huge_head_refused(void **st) {
+    wf__http p;
+    char line[200];
+    int i, rc = WF__HTTP_MORE;
+    size_t used;
+    (void)st;
+    memset(&p, 0, sizeof p);
+    wf__http_begin(&p, NULL, MAX_BODY, false);
+    rc = wf__http_feed(&p, "HTTP/1.1 200 OK\r\n", 17, &used);
+    memset(line, 'a', sizeof line);
+    memcpy(line, "X-Big: ", 7);
+    line[sizeof line - 2] = '\r';
+    line[sizeof line - 1] = '\n';
+    for (i = 0; i < 1000 && rc == WF__HTTP_MORE; i++) rc = wf__http_feed(&p, line, sizeof line, &used);
+    assert_int_equal(rc, WF__HTTP_ERR_TOO_LARGE);
+    wf__buf_free(NULL, &p.body);
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static wf_result parse(const char *s, wf_doc **d) { return wf_doc_parse(s, strlen(s), NULL, d); }
+
+static void test_json_rejects_what_jsmn_lets_through(void **st) {
+    static const char *bad[] = {
+        "{\"a\" \"b\"}", "{\"a\":1,}", "[1,]", "[,1]", "[1 2]", "{\"a\":tru}", "{\"a\":1.2.3}", "{\"a\":-}",
+        "{\"a\":1}{\"b\":2}", "{\"a\":\"x\x01y\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud83d\"}", "{\"a\":\"\\ude00\"}",
+        "{\"a\":\"\\ud83d\\u0041\"}", "{\"a\":\"\\u12\"}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}",
+        "{\"a\":", "{\"a\":\"abc", "[", "", "   ", "{\"a\":1} x", "x{\"a\":1}", "{\"a\"::1}", "{1:2}",
+        "{\"a\":\"\xff\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":nul}", "{\"a\":truex}", "[\"a\",,\"b\"]",
+        "{\"a\":1 \"b\":2}", "{,\"a\":1}", NULL
+    };
+    int i;
+    (void)st;
+    for (i = 0; bad[i]; i++) {
+        wf_doc *d = NULL;
+        wf_result r = parse(bad[i], &d);
+        if (r == WF_OK) fail_msg("accepted invalid JSON: %s", bad[i]);
+        assert_null(d);
+    }
+}
+
+static void test_json_accepts_valid(void **st) {
+    static const char *good[] = {
+        "{}", "[]", " {\"a\" : [1, -2.5e+3, 0, true, false, null, \"x\"] } \n", "[[[[]]]]", "\"str\"", "{\"\":\"\"}",
+        "{\"a\":{\"b\":{\"c\":[{\"d\":1}]}}}", "[0.0,-0,1E5,1e-5]", "{\"e\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000\"}", NULL
+    };
+    int i;
+    (void)st;
+    for (i = 0; good[i]; i++) {
+        wf_doc *d = NULL;
+        wf_result r = parse(good[i], &d);
+        if (r != WF_OK) fail_msg("refused valid JSON: %s", good[i]);
+        wf_doc_free(d);
+    }
+}
+
+static void test_json_unescape(void **st) {
+    wf_doc *d = NULL;
+    char buf[64];
+    size_t n;
+    const char *s = "{\"emoji\":\"\\ud83d\\ude80\",\"cjk\":\"\\u65e5\\u672c\",\"mix\":\"a\\/b\\\"c\\\\d\\n\",\"raw\":\"\xe6\x97\xa5\",\"nul\":\"a\\u0000b\"}";
+    (void)st;
+    assert_int_equal(parse(s, &d), WF_OK);
+    assert_int_equal(wf_json_str(wf_json_get(wf_doc_root(d), "emoji"), buf, sizeof buf, &n), WF_OK);
+    assert_string_equal(buf, "\xf0\x9f\x9a\x80");
+    assert_int_equal(n, 4);
+    wf_json_str(wf_json_get(wf_doc_root(d), "cjk"), buf, sizeof buf, NULL);
+    assert_string_equal(buf, "\xe6\x97\xa5\xe6\x9c\xac");
+    wf_json_str(wf_json_get(wf_doc_root(d), "mix"), buf, sizeof buf, NULL);
+    assert_string_equal(buf, "a/b\"c\\d\n");
+    wf_json_str(wf_json_get(wf_doc_root(d), "raw"), buf, sizeof buf, NULL);
+    assert_string_equal(buf, "\xe6\x97\xa5");
+    assert_int_equal(wf_json_str(wf_json_get(wf_doc_root(d), "nul"), buf, sizeof buf, &n), WF_OK);
+    assert_int_equal(n, 3);
+    assert_memory_equal(buf, "a\0b", 3);
+    /* too small: truncated at a character boundary, full length reported */
+    assert_int_equal(wf_json_str(wf_json_get(wf_doc_root(d), "cjk"), buf, 5, &n), WF_ERR_TRUNCATED);
+    assert_int_equal(n, 6);
+    assert_string_equal(buf, "\xe6\x97\xa5");
+    assert_int_equal(wf_json_str(wf_json_get(wf_doc_root(d), "missing"), buf, sizeof buf, NULL), WF_ERR_NOT_FOUND);
+    assert_true(wf_json_eq(wf_json_get(wf_doc_root(d), "emoji"), "\xf0\x9f\x9a\x80"));
+    wf_doc_free(d);
+}
+
+static void test_json_views(void **st) {
+    wf_doc *d = NULL;
+    wf_json r, v;
+    long long i;
+    double x;
+    bool b;
+    size_t n;
+    char buf[64];
+    const char *s = "{\"data\":[{\"ID\":\"a1\",\"assignedTo\":{\"name\":\"Ann\",\"ID\":\"u1\"},\"n\":42,\"big\":9223372036854775807,"
+                    "\"f\":2.5,\"e\":3e2,\"t\":true,\"z\":null,\"DE:Field: x\":\"cf\",\"tasks\":[{\"name\":\"t0\"},{\"name\":\"t1\"}]},"
+                    "{\"ID\":\"a2\"}],\"k\\u0041y\":1}";
+    (void)st;
+    assert_int_equal(parse(s, &d), WF_OK);
+    r = wf_doc_root(d);
+    assert_int_equal(wf_json_type_of(r), WF_JSON_OBJECT);
+    assert_int_equal(wf_json_len(r), 2);
+    v = wf_json_get(r, "data");
+    assert_int_equal(wf_json_type_of(v), WF_JSON_ARRAY);
+    assert_int_equal(wf_json_len(v), 2);
+    assert_true(wf_json_eq(wf_json_get(wf_json_at(v, 1), "ID"), "a2"));
+    assert_false(wf_json_ok(wf_json_at(v, 2)));
+    assert_true(wf_json_eq(wf_json_path(r, "data:0:assignedTo:name"), "Ann"));
+    assert_true(wf_json_eq(wf_json_path(wf_json_at(v, 0), "tasks:1:name"), "t1"));
+    assert_true(wf_json_eq(wf_json_path(wf_json_at(v, 0), "DE:Field: x"), "cf"));
+    assert_false(wf_json_ok(wf_json_path(r, "data:0:nope:name")));
+    assert_int_equal(wf_json_int(wf_json_path(r, "data:0:n"), &i), WF_OK);
+    assert_int_equal(i, 42);
+    assert_int_equal(wf_json_int(wf_json_path(r, "data:0:big"), &i), WF_OK);
+    assert_true(i == 9223372036854775807LL);
+    assert_int_equal(wf_json_int(wf_json_path(r, "data:0:f"), &i), WF_ERR_TYPE);
+    assert_int_equal(wf_json_int(wf_json_path(r, "data:0:e"), &i), WF_OK);
+    assert_int_equal(i, 300);
+    assert_int_equal(wf_json_num(wf_json_path(r, "data:0:f"), &x), WF_OK);
+    assert_true(x == 2.5);
+    assert_int_equal(wf_json_bool(wf_json_path(r, "data:0:t"), &b), WF_OK);
+    assert_true(b);
+    assert_true(wf_json_is_null(wf_json_path(r, "data:0:z")));
+    assert_int_equal(wf_json_int(wf_json_path(r, "data:0:ID"), &i), WF_ERR_TYPE);
+    assert_int_equal(wf_json_int(wf_json_path(r, "data:0:missing"), &i), WF_ERR_NOT_FOUND);
+    assert_int_equal(wf_json_get(r, "kAy").tok > 0, 1); /* escaped key matches its decoded form */
+    {
+        const char *raw = wf_json_raw(wf_json_path(r, "data:0:assignedTo"), &n);
+        assert_int_equal(n, strlen("{\"name\":\"Ann\",\"ID\":\"u1\"}"));
+        assert_memory_equal(raw, "{\"name\":\"Ann\",\"ID\":\"u1\"}", n);
+    }
+    /* iteration: keys of an object and their values, in order */
+    {
+        wf_json k = wf_json_first(wf_json_path(r, "data:0:assignedTo"));
+        wf_json_str(k, buf, sizeof buf, NULL);
+        assert_string_equal(buf, "name");
+        assert_true(wf_json_eq(wf_json_value(k), "Ann"));
+        k = wf_json_next(k);
+        assert_true(wf_json_eq(k, "ID"));
+        assert_false(wf_json_ok(wf_json_next(k)));
+    }
+    /* missing views chain safely */
+    assert_false(wf_json_ok(wf_json_get(wf_json_get(wf_json_at(r, 3), "x"), "y")));
+    assert_int_equal(wf_json_len(wf_json_get(r, "nothing")), 0);
+    wf_doc_free(d);
+}
+
+static bool sink_buf(void *user, const char *data, size_t len) {
+    wf__buf *b = (wf__buf *)user;
+    return wf__buf_add(NULL, b, data, len);
+}
+
+static void test_json_write_roundtrip(void **st) {
+    wf_doc *d = NULL, *d2 = NULL;
+    wf__buf out;
+    const char *s = "{\"a\":\"q\\\"b\\\\s\\/\\u0001\\ud83d\\ude80\\u2028\",\"n\":[1,2.5,true,null,{}],\"e\":[]}";
+    (void)st;
+    memset(&out, 0, sizeof out);
+    assert_int_equal(parse(s, &d), WF_OK);
+    assert_int_equal(wf_json_write(wf_doc_root(d), 0, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, "{\"a\":\"q\\\"b\\\\s/\\u0001\xf0\x9f\x9a\x80\\u2028\",\"n\":[1,2.5,true,null,{}],\"e\":[]}");
+    assert_int_equal(wf_doc_parse(out.p, out.len, NULL, &d2), WF_OK);
+    out.len = 0;
+    assert_int_equal(wf_json_write(wf_doc_root(d), 2, sink_buf, &out), WF_OK);
+    assert_non_null(strstr(out.p, "\n  \"n\": [\n    1,"));
+    wf_doc_free(d);
+    wf_doc_free(d2);
+    wf__buf_free(NULL, &out);
+}
+
+static void test_json_token_growth(void **st) {
+    /* far more tokens than the first guess: jsmn resumes in a larger array */
+    wf__buf b;
+    wf_doc *d = NULL;
+    int i;
+    long long v;
+    (void)st;
+    memset(&b, 0, sizeof b);
+    wf__buf_adds(NULL, &b, "[");
+    for (i = 0; i < 100000; i++) wf__buf_adds(NULL, &b, i ? ",0" : "0");
+    wf__buf_adds(NULL, &b, ",7]");
+    assert_int_equal(wf_doc_parse(b.p, b.len, NULL, &d), WF_OK);
+    assert_int_equal(wf_json_len(wf_doc_root(d)), 100001);
+    assert_int_equal(wf_json_int(wf_json_at(wf_doc_root(d), 100000), &v), WF_OK);
+    assert_int_equal(v, 7);
+    wf_doc_free(d);
+    wf__buf_free(NULL, &b);
+}
+
+/* -------------------------------------------------------------- envelope */
+
+static void test_envelope(void **st) {
+    wf_doc *d = NULL;
+    wf_json data;
+    wf_error e;
+    (void)st;
+    memset(&e, 0, sizeof e);
+    assert_int_equal(parse("{\"data\":{\"count\":3}}", &d), WF_OK);
+    assert_int_equal(wf_envelope(d, 200, &data, &e), WF_OK);
+    assert_int_equal(wf_json_type_of(data), WF_JSON_OBJECT);
+    wf_doc_free(d);
+
+    assert_int_equal(parse("{\"error\":{\"class\":\"java.lang.IllegalArgumentException\",\"message\":\"limit \\u003e 2000\",\"code\":12,"
+                           "\"title\":\"T\",\"msgKey\":\"K\"}}", &d), WF_OK);
+    assert_int_equal(wf_envelope(d, 200, &data, &e), WF_ERR_API);
+    assert_false(wf_json_ok(data));
+    assert_int_equal(e.http_status, 200);
+    assert_string_equal(e.wf_class, "java.lang.IllegalArgumentException");
+    assert_string_equal(e.message, "limit > 2000");
+    assert_string_equal(e.title, "T");
+    assert_string_equal(e.msg_key, "K");
+    assert_true(e.has_code);
+    assert_int_equal(e.code, 12);
+    assert_non_null(strstr(e.text, "IllegalArgumentException"));
+    wf_doc_free(d);
+
+    memset(&e, 0, sizeof e);
+    assert_int_equal(parse("{\"error\":{\"class\":\"com.attask.common.AuthenticationException\",\"message\":\"You are not currently logged in\"}}", &d), WF_OK);
+    assert_int_equal(wf_envelope(d, 200, &data, &e), WF_ERR_AUTH);
+    wf_doc_free(d);
+
+    memset(&e, 0, sizeof e);
+    assert_int_equal(parse("{\"error\":\"plain text error\"}", &d), WF_OK);
+    assert_int_equal(wf_envelope(d, 500, &data, &e), WF_ERR_API);
+    assert_string_equal(e.message, "plain text error");
+    wf_doc_free(d);
+
+    assert_int_equal(parse("{\"something\":1}", &d), WF_OK);
+    assert_int_equal(wf_envelope(d, 200, &data, &e), WF_ERR_RESPONSE);
+    wf_doc_free(d);
+    assert_int_equal(parse("[1]", &d), WF_OK);
+    assert_int_equal(wf_envelope(d, 200, &data, &e), WF_ERR_RESPONSE);
+    wf_doc_free(d);
+}
+
+/* ------------------------------------------------------- URL and query */
+
+static void base_of(const char *url, const char *domain, const char *tpl, const char *ver, const char *want) {
+    wf_client_desc desc;
+    wf_client *c = NULL;
+    wf_error e;
+    memset(&desc, 0, sizeof desc);
+    desc.url = url;
+    desc.domain = domain;
+    desc.url_template = tpl;
+    desc.api_version = ver;
+    desc.no_system_ca = true;
+    desc.ca_pem = "not a pem";
+    if (!want) {
+        assert_int_not_equal(wf_client_create(&desc, &c, &e), WF_OK);
+        assert_null(c);
+        assert_true(e.text[0] != 0);
+        return;
+    }
+    desc.ca_pem = NULL;
+    desc.no_system_ca = false;
+    if (wf_client_create(&desc, &c, &e) != WF_OK) fail_msg("create failed: %s", e.text);
+    assert_string_equal(wf_client_api_base(c), want);
+    wf_client_destroy(c);
+}
+
+static void test_base_urls(void **st) {
+    (void)st;
+    base_of("https://acme.my.workfront.com", NULL, NULL, NULL, "https://acme.my.workfront.com/attask/api/v22.0");
+    base_of("http://127.0.0.1:8080/", NULL, NULL, "15.0", "http://127.0.0.1:8080/attask/api/v15.0");
+    base_of("http://[::1]:8080", NULL, NULL, "v19.0", "http://[::1]:8080/attask/api/v19.0");
+    base_of("http://127.0.0.1:8080", NULL, NULL, "unsupported", "http://127.0.0.1:8080/attask/api-unsupported");
+    base_of("https://x.example/attask/api/v9.0", NULL, NULL, NULL, "https://x.example/attask/api/v9.0");
+    base_of(NULL, "acme", NULL, NULL, "https://acme.my.workfront.com/attask/api/v22.0");
+    base_of(NULL, "acme.my.workfront.adobe.com", NULL, NULL, "https://acme.my.workfront.adobe.com/attask/api/v22.0");
+    base_of(NULL, "acme", "ondemand", "unsupported", "https://acme.attask-ondemand.com/attask/api/unsupported");
+    base_of(NULL, "acme", "sandbox", "v4.0", "https://acme.attasksandbox.com/attask/api/v4.0");
+    base_of(NULL, "acme", "{protocol}://{domain}.preview.workfront.com/attask/api/{api_version}", "22.0",
+            "https://acme.preview.workfront.com/attask/api/v22.0");
+    base_of("ftp://x", NULL, NULL, NULL, NULL);
+    base_of("https://user:pw@x.example", NULL, NULL, NULL, NULL);
+    base_of("https://x.example:99999", NULL, NULL, NULL, NULL);
+    base_of("https://x.example/?q=1", NULL, NULL, NULL, NULL);
+    base_of(NULL, "bad domain", NULL, NULL, NULL);
+    base_of(NULL, NULL, NULL, NULL, NULL);
+    base_of("https://x.example", NULL, NULL, "v1/../../x", NULL);
+    /* an https client whose only CA is not a certificate */
+    base_of("https://x.example", NULL, NULL, NULL, "https://x.example/attask/api/v22.0");
+}
+
+static void test_query_encoding(void **st) {
+    wf_query q;
+    char enc[64];
+    (void)st;
+    memset(&q, 0, sizeof q);
+    assert_int_equal(wf_query_add(&q, "name", "a b&c=d+e%f#g?h/i:j$k,l*m@n~o"), WF_OK);
+    assert_int_equal(wf_query_add(&q, "OR:1:DE:Field Name", "\xe6\x97\xa5\xf0\x9f\x9a\x80"), WF_OK);
+    assert_int_equal(wf_query_parse_arg(&q, "$$LIMIT=5=x"), WF_OK);
+    assert_string_equal(wf_query_str(&q), "name=a%20b%26c%3Dd%2Be%25f%23g%3Fh/i:j$k,l*m@n~o"
+                                          "&OR:1:DE:Field%20Name=%E6%97%A5%F0%9F%9A%80&$$LIMIT=5%3Dx");
+    assert_int_equal(wf_url_encode("a b", 3, enc, sizeof enc), 5);
+    assert_string_equal(enc, "a%20b");
+    assert_int_equal(wf_url_encode("a b", 3, enc, 3), 5); /* reports the needed length */
+    wf_query_free(&q);
+}
+
+static void test_query_refusals(void **st) {
+    wf_query q;
+    char small[16];
+    (void)st;
+    memset(&q, 0, sizeof q);
+    assert_int_equal(wf_query_limit(&q, 0, 2001), WF_ERR_RANGE);
+    assert_non_null(strstr(q.error, "2000"));
+    /* the first failure sticks */
+    assert_int_equal(wf_query_add(&q, "a", "b"), WF_ERR_RANGE);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_limit(&q, 4000, 2000), WF_OK);
+    assert_string_equal(wf_query_str(&q), "$$FIRST=4000&$$LIMIT=2000");
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_add(&q, "", "x"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_fields(&q, "name,,ID"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_parse_arg(&q, "novalue"), WF_ERR_INVALID);
+    wf_query_free(&q);
+    wf_query_init_buf(&q, small, sizeof small);
+    assert_int_equal(wf_query_add(&q, "k", "v"), WF_OK);
+    assert_int_equal(wf_query_add(&q, "longer", "value"), WF_ERR_TRUNCATED);
+    assert_string_equal(small, "k=v");
+    wf_query_free(&q);
+}
+
+static void test_redaction(void **st) {
+    wf__buf b;
+    const char *q = "username=ann&password=hunter2&apiKey=abc&fields=name&sessionID=s1&client_secret=cs";
+    (void)st;
+    memset(&b, 0, sizeof b);
+    assert_true(wf__redact_query(NULL, &b, q, strlen(q)));
+    assert_string_equal(b.p, "username=ann&password=<redacted>&apiKey=<redacted>&fields=name&sessionID=<redacted>&client_secret=<redacted>");
+    wf__buf_free(NULL, &b);
+}
+
+/* ------------------------------------------------ client over memory */
+
+/* A transport that answers from canned bytes, one byte per recv, and
+   records what was sent. */
+typedef struct mem_tr {
+    const char *reply[4];
+    int nreply, connects, conn_idx;
+    size_t pos;
+    bool step1;
+    wf__buf sent;
+} mem_tr;
+
+static wf_result mem_connect(void *u, const char *host, int port, int t, wf_error *e) {
+    mem_tr *m = (mem_tr *)u;
+    (void)host; (void)port; (void)t; (void)e;
+    m->connects++;
+    m->pos = 0;
+    return WF_OK;
+}
+static long mem_send(void *u, const unsigned char *b, size_t n, int t, wf_error *e) {
+    mem_tr *m = (mem_tr *)u;
+    (void)t; (void)e;
+    wf__buf_add(NULL, &m->sent, b, n);
+    return (long)n;
+}
+static long mem_recv(void *u, unsigned char *b, size_t cap, int t, wf_error *e) {
+    mem_tr *m = (mem_tr *)u;
+    const char *r = m->conn_idx < m->nreply ? m->reply[m->conn_idx] : "";
+    size_t n = strlen(r) - m->pos;
+    (void)e;
+    if (t == 0) return -(long)WF_ERR_TIMEOUT; /* idle probe: still open */
+    if (n == 0) return 0;
+    if (m->step1 || n > cap) n = m->step1 ? 1 : cap;
+    memcpy(b, r + m->pos, n);
+    m->pos += n;
+    return (long)n;
+}
+static void mem_close(void *u) { mem_tr *m = (mem_tr *)u; m->conn_idx++; m->pos = 0; }
+
+static wf_client *mem_client(mem_tr *m, const wf_transport *tr) {
+    wf_client_desc desc;
+    wf_client *c = NULL;
+    memset(&desc, 0, sizeof desc);
+    desc.url = "http://wf.test";
+    desc.transport = tr;
+    desc.api_key = "SECRETKEY123";
+    assert_int_equal(wf_client_create(&desc, &c, NULL), WF_OK);
+    (void)m;
+    return c;
+}
+
+static void mem_setup(mem_tr *m, wf_transport *tr) {
+    memset(m, 0, sizeof *m);
+    m->step1 = true;
+    tr->connect = mem_connect;
+    tr->send = mem_send;
+    tr->recv = mem_recv;
+    tr->close = mem_close;
+    tr->user = m;
+}
+
+static void test_client_over_memory(void **st) {
+    mem_tr m;
+    wf_transport tr;
+    wf_client *c;
+    wf_json data;
+    (void)st;
+    mem_setup(&m, &tr);
+    m.reply[0] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "10\r\n{\"data\":[{\"name\"\r\nC;x=y\r\n:\"\\u65e5\"}]}\r\n0\r\nT: 1\r\n\r\n";
+    m.nreply = 1;
+    c = mem_client(&m, &tr);
+    assert_int_equal(wf_search(c, "task", NULL, &data), WF_OK);
+    assert_true(wf_json_eq(wf_json_path(data, "0:name"), "\xe6\x97\xa5"));
+    assert_non_null(strstr(m.sent.p, "GET /attask/api/v22.0/task/search HTTP/1.1\r\n"));
+    assert_non_null(strstr(m.sent.p, "\r\nHost: wf.test\r\n"));
+    assert_non_null(strstr(m.sent.p, "\r\napiKey: SECRETKEY123\r\n"));
+    assert_non_null(strstr(m.sent.p, "\r\nAccept-Encoding: identity\r\n"));
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+}
+
+static void expect_failure(const char *reply, wf_result want, int status, const char *in_text) {
+    mem_tr m;
+    wf_transport tr;
+    wf_client *c;
+    wf_json data;
+    wf_result r;
+    mem_setup(&m, &tr);
+    m.reply[0] = reply;
+    m.nreply = 1;
+    c = mem_client(&m, &tr);
+    r = wf_get(c, "task", "0123456789abcdef0123456789abcdef", NULL, &data);
+    if (r != want) fail_msg("reply %.40s: got %s, want %s (%s)", reply, wf_result_str(r), wf_result_str(want), wf_client_error(c)->text);
+    assert_int_equal(wf_client_error(c)->http_status, status);
+    if (in_text) {
+        const char *text = wf_client_error(c)->text;
+        if (!strstr(text, in_text)) fail_msg("error text \"%s\" lacks \"%s\"", text, in_text);
+    }
+    assert_null(strstr(wf_client_error(c)->text, "SECRETKEY123"));
+    assert_false(wf_json_ok(data));
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+}
+
+static void test_client_failures(void **st) {
+    (void)st;
+    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 35\r\n\r\n{\"error\":{\"class\":\"X\",\"message\":1}}", WF_ERR_API, 200, "X");
+    expect_failure("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 19\r\n\r\n<html>oops</html>\r\n",
+                   WF_ERR_RESPONSE, 502, "<html>oops</html>");
+    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 30\r\n\r\n{\"data\":{\"name\":\"cut", WF_ERR_HTTP, 200, "{\"data\":{\"name\":\"cut");
+    expect_failure("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"data\":{\"name\":\"cut", WF_ERR_JSON, 200, "truncated");
+    expect_failure("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n", WF_ERR_AUTH, 401, "401");
+    expect_failure("HTTP/1.1 429 Too Many\r\nContent-Length: 4\r\n\r\nbusy", WF_ERR_THROTTLED, 429, "429");
+    expect_failure("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x01", WF_ERR_ENCODING, 200, "gzip");
+    expect_failure("", WF_ERR_CLOSED, 0, "without answering");
+    expect_failure("SSH-2.0-OpenSSH\r\n", WF_ERR_HTTP, 0, "malformed");
+    expect_failure("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", WF_ERR_RESPONSE, 200, "neither");
+}
+
+static void test_reused_connection_retry(void **st) {
+    /* the server closed the kept-alive connection: a GET goes again on a new one */
+    mem_tr m;
+    wf_transport tr;
+    wf_client *c;
+    wf_json data;
+    (void)st;
+    mem_setup(&m, &tr);
+    m.reply[0] = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"data\":1}\n";
+    m.reply[1] = "";  /* the reused connection answers nothing */
+    m.reply[2] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"data\":2}";
+    m.nreply = 3;
+    c = mem_client(&m, &tr);
+    assert_int_equal(wf_request(c, "GET", "task/count", NULL, NULL, &data), WF_OK);
+    /* make the connection look reused: the first reply kept it alive */
+    m.conn_idx = 1; m.pos = 0;
+    assert_int_equal(wf_request(c, "GET", "task/count", NULL, NULL, &data), WF_OK);
+    assert_true(wf_json_raw(data, NULL)[0] == '2');
+    assert_int_equal(m.connects, 2);
+    assert_int_equal(wf_client_error(c)->attempts, 2);
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+}
+
+static void test_write_not_replayed(void **st) {
+    /* same situation with a POST: the request was accepted, so no replay */
+    mem_tr m;
+    wf_transport tr;
+    wf_client *c;
+    wf_json data;
+    (void)st;
+    mem_setup(&m, &tr);
+    m.reply[0] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"data\":1}";
+    m.reply[1] = "";
+    m.reply[2] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"data\":2}";
+    m.nreply = 3;
+    c = mem_client(&m, &tr);
+    assert_int_equal(wf_request(c, "GET", "task/count", NULL, NULL, &data), WF_OK);
+    m.conn_idx = 1; m.pos = 0;
+    assert_int_equal(wf_request(c, "POST", "task", NULL, NULL, &data), WF_ERR_CLOSED);
+    assert_int_equal(m.connects, 1);
+    assert_int_equal(wf_client_error(c)->attempts, 1);
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+}
+
+static void test_long_uri_fallback(void **st) {
+    mem_tr m;
+    wf_transport tr;
+    wf_client *c;
+    wf_json data;
+    wf_query q;
+    char *big = (char *)malloc(12001);
+    (void)st;
+    memset(big, 'x', 12000);
+    big[12000] = 0;
+    mem_setup(&m, &tr);
+    m.step1 = false;
+    m.reply[0] = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"data\":[]}";
+    m.nreply = 1;
+    c = mem_client(&m, &tr);
+    memset(&q, 0, sizeof q);
+    wf_query_add(&q, "name", big);
+    assert_int_equal(wf_search(c, "task", &q, &data), WF_OK);
+    assert_true(strncmp(m.sent.p, "POST /attask/api/v22.0/task/search HTTP/1.1\r\n", 45) == 0);
+    assert_non_null(strstr(m.sent.p, "Content-Type: application/x-www-form-urlencoded\r\n"));
+    assert_non_null(strstr(m.sent.p, "&method=GET"));
+    assert_non_null(strstr(m.sent.p, "\r\n\r\nname=xxxx"));
+    wf_query_free(&q);
+    free(big);
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+}
+
+static void test_invalid_query_sends_nothing(void **st) {
+    mem_tr m;
+    wf_transport tr;
+    wf_client *c;
+    wf_json data;
+    wf_query q;
+    (void)st;
+    mem_setup(&m, &tr);
+    c = mem_client(&m, &tr);
+    memset(&q, 0, sizeof q);
+    wf_query_limit(&q, 0, 5000);
+    assert_int_equal(wf_search(c, "task", &q, &data), WF_ERR_INVALID);
+    assert_non_null(strstr(wf_client_error(c)->text, "2000"));
+    assert_int_equal(m.connects, 0);
+    assert_int_equal(m.sent.len, 0);
+    wf_query_free(&q);
+    wf_client_destroy(c);
+}
+
+static void log_collect(void *u, wf_log_level l, const char *line) {
+    (void)l;
+    wf__buf_adds(NULL, (wf__buf *)u, line);
+    wf__buf_adds(NULL, (wf__buf *)u, "\n");
+}
+
+static void test_trace_is_redacted(void **st) {
+    mem_tr m;
+    wf_transport tr;
+    wf_client_desc desc;
+    wf_client *c = NULL;
+    wf__buf log;
+    (void)st;
+    memset(&log, 0, sizeof log);
+    mem_setup(&m, &tr);
+    m.reply[0] = "HTTP/1.1 200 OK\r\nContent-Length: 51\r\n\r\n{\"data\":{\"sessionID\":\"SESS-XYZ-1\",\"userID\":\"u1\"}}\n\n";
+    m.reply[1] = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"data\":[]}";
+    m.nreply = 2;
+    memset(&desc, 0, sizeof desc);
+    desc.url = "http://wf.test";
+    desc.transport = &tr;
+    desc.api_key = "SECRETKEY123";
+    desc.logger.fn = log_collect;
+    desc.logger.user_data = &log;
+    desc.logger.level = WF_LOG_TRACE;
+    assert_int_equal(wf_client_create(&desc, &c, NULL), WF_OK);
+    assert_int_equal(wf_login(c, "ann@example.com", "hunter2-PW"), WF_OK);
+    assert_string_equal(wf_session_id(c), "SESS-XYZ-1");
+    assert_string_equal(wf_user_id(c), "u1");
+    m.conn_idx = 1; m.pos = 0; /* next reply on the same connection */
+    {
+        wf_query q;
+        memset(&q, 0, sizeof q);
+        wf_query_add(&q, "apiKey", "SECRETKEY123");
+        wf_query_add(&q, "sessionID", "SESS-XYZ-1");
+        wf_search(c, "task", &q, NULL);
+        wf_query_free(&q);
+    }
+    assert_non_null(log.p);
+    assert_null(strstr(log.p, "SECRETKEY123"));
+    assert_null(strstr(log.p, "hunter2-PW"));
+    assert_null(strstr(log.p, "SESS-XYZ-1"));
+    assert_non_null(strstr(log.p, "<redacted>"));
+    assert_non_null(strstr(log.p, "username=ann@example.com"));
+    /* the password went in the body, never in the request line */
+    assert_non_null(strstr(m.sent.p, "POST /attask/api/v22.0/login HTTP/1.1\r\n"));
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+    wf__buf_free(NULL, &log);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_http_whole),
+        cmocka_unit_test(test_http_every_split),
+        cmocka_unit_test(test_http_byte_at_a_time),
+        cmocka_unit_test(test_http_headers_and_leftover),
+        cmocka_unit_test(test_http_huge_head_refused),
+        cmocka_unit_test(test_json_rejects_what_jsmn_lets_through),
+        cmocka_unit_test(test_json_accepts_valid),
+        cmocka_unit_test(test_json_unescape),
+        cmocka_unit_test(test_json_views),
+        cmocka_unit_test(test_json_write_roundtrip),
+        cmocka_unit_test(test_json_token_growth),
+        cmocka_unit_test(test_envelope),
+        cmocka_unit_test(test_base_urls),
+        cmocka_unit_test(test_query_encoding),
+        cmocka_unit_test(test_query_refusals),
+        cmocka_unit_test(test_redaction),
+        cmocka_unit_test(test_client_over_memory),
+        cmocka_unit_test(test_client_failures),
+        cmocka_unit_test(test_reused_connection_retry),
+        cmocka_unit_test(test_write_not_replayed),
+        cmocka_unit_test(test_long_uri_fallback),
+        cmocka_unit_test(test_invalid_query_sends_nothing),
+        cmocka_unit_test(test_trace_is_redacted),
+    };
+    return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
+}
