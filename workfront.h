@@ -327,6 +327,8 @@ typedef struct wf_query {
     char *buf;
     size_t len, cap;
     bool fixed;              /* buf belongs to the caller */
+    int or_group;            /* filters go to OR:n: when > 0 (wf_query_or_group) */
+    int nsort;               /* sort keys added so far */
     wf_result result;        /* first failure, WF_OK if none */
     char error[128];         /* what was wrong with it */
     wf_allocator allocator;
@@ -343,6 +345,48 @@ WF_API wf_result wf_query_parse_arg(wf_query *q, const char *arg);    /* "name=v
 WF_API wf_result wf_query_fields(wf_query *q, const char *fields);   /* fields=a,b:c */
 WF_API wf_result wf_query_limit(wf_query *q, long first, long limit);/* $$FIRST, $$LIMIT (<= 2000) */
 WF_API const char *wf_query_str(const wf_query *q);                  /* "" when empty */
+/* Search modifiers (Workfront's "_Mod" values).  The list follows the API
+   basics page and Workfront's filter-modifier reference. */
+#define WF_MOD_LIST(X) \
+    X(EQ, "eq") X(NE, "ne") X(GTE, "gte") X(GT, "gt") X(LTE, "lte") X(LT, "lt") \
+    X(CONTAINS, "contains") X(NOTCONTAINS, "notcontains") X(CICONTAINS, "cicontains") X(CINOTCONTAINS, "cinotcontains") \
+    X(LIKE, "like") X(NOTLIKE, "notlike") X(CILIKE, "cilike") X(CINOTLIKE, "cinotlike") \
+    X(CIEQ, "cieq") X(CINE, "cine") \
+    X(BETWEEN, "between") X(NOTBETWEEN, "notbetween") X(CIBETWEEN, "cibetween") X(CINOTBETWEEN, "cinotbetween") \
+    X(IN, "in") X(NOTIN, "notin") X(CIIN, "ciin") X(CINOTIN, "cinotin") \
+    X(ISNULL, "isnull") X(NOTNULL, "notnull") X(ISBLANK, "isblank") X(NOTBLANK, "notblank") \
+    X(CICONTAINSALL, "cicontainsall") X(CICONTAINSANY, "cicontainsany") \
+    X(CINOTCONTAINSALL, "cinotcontainsall") X(CINOTCONTAINSANY, "cinotcontainsany") \
+    X(BITWISEAND, "bitwiseand") X(BITWISEOR, "bitwiseor") X(BITWISENAND, "bitwisenand") X(BITWISENOR, "bitwisenor")
+
+typedef enum wf_mod {
+#define WF__MOD_ENUM(name, text) WF_MOD_##name,
+    WF_MOD_LIST(WF__MOD_ENUM)
+#undef WF__MOD_ENUM
+    WF_MOD_COUNT
+} wf_mod;
+
+typedef enum wf_sort { WF_SORT_ASC, WF_SORT_DESC, WF_SORT_CIASC, WF_SORT_CIDESC } wf_sort;
+
+WF_API const char *wf_mod_name(wf_mod m);                 /* "cicontains", NULL if out of range */
+WF_API bool wf_mod_parse(const char *name, wf_mod *out);  /* "cicontains" -> WF_MOD_CICONTAINS */
+/* field=value&field_Mod=mod.  isnull/notnull/isblank/notblank take no value
+   (pass NULL); between/in take several values: use the calls below. */
+WF_API wf_result wf_query_filter(wf_query *q, const char *field, wf_mod mod, const char *value);
+/* field=lo&field_Range=hi&field_Mod=between|notbetween|cibetween|cinotbetween */
+WF_API wf_result wf_query_range(wf_query *q, const char *field, wf_mod mod, const char *lo, const char *hi);
+/* field=v1&field=v2...&field_Mod=in|notin|... (repeated parameters) */
+WF_API wf_result wf_query_in(wf_query *q, const char *field, wf_mod mod, const char *const *values, size_t n);
+/* Filters added after this go to OR group n ("OR:n:field"); 0 returns to the
+   plain (AND) filters. */
+WF_API wf_result wf_query_or_group(wf_query *q, int n);
+WF_API wf_result wf_query_filters_json(wf_query *q, const char *json); /* filters={...}, validated */
+WF_API wf_result wf_query_sort(wf_query *q, const char *field, wf_sort dir); /* field_Sort, then _2_Sort ... */
+WF_API wf_result wf_query_map(wf_query *q);                                /* map=true */
+WF_API wf_result wf_query_group_by(wf_query *q, const char *field);       /* field_GroupBy=true, then _2_GroupBy */
+WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func); /* field_AggFunc=sum|avg|min|max|count */
+WF_API wf_result wf_query_rollup(wf_query *q);                             /* $$ROLLUP=true */
+
 /* Percent-encodes src into dst (RFC 3986; keeps unreserved and : $ , / @ *). */
 WF_API size_t wf_url_encode(const char *src, size_t len, char *dst, size_t cap);
 
@@ -366,6 +410,24 @@ WF_API wf_result wf_get(wf_client *c, const char *obj, const char *id, const cha
 WF_API wf_result wf_search(wf_client *c, const char *obj, const wf_query *q, wf_json *data);
 WF_API wf_result wf_login(wf_client *c, const char *username, const char *password);
 WF_API wf_result wf_logout(wf_client *c);
+
+WF_API wf_result wf_count(wf_client *c, const char *obj, const wf_query *q, long long *count);
+WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_json *data);
+WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data);
+WF_API wf_result wf_metadata(wf_client *c, const char *obj /* NULL: global */, wf_json *data);
+
+/* Walks a whole search, page by page ($$FIRST/$$LIMIT, ID order unless the
+   query sorts).  Memory stays at one page: each page replaces the last in
+   the client's buffers.  A callback returning false stops the walk (WF_OK). */
+typedef struct wf_pager_desc {
+    const char *obj;                                   /* "task" */
+    const wf_query *query;                             /* filters, fields; no $$FIRST/$$LIMIT */
+    int page_size;                                     /* 1..2000, default 2000 */
+    bool (*on_object)(void *user, wf_json object);     /* per object, or NULL */
+    bool (*on_page)(void *user, wf_json page, long long first); /* per page, or NULL */
+    void *user;
+} wf_pager_desc;
+WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *desc, long long *total);
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -1848,6 +1910,7 @@ WF_API void wf_query_free(wf_query *q) {
 WF_API void wf_query_reset(wf_query *q) {
     q->len = 0;
     if (q->buf && q->cap) q->buf[0] = 0;
+    q->or_group = q->nsort = 0;
     q->result = WF_OK;
     q->error[0] = 0;
 }
@@ -1933,6 +1996,166 @@ WF_API wf_result wf_query_limit(wf_query *q, long first, long limit) {
 
 WF_API const char *wf_query_str(const wf_query *q) {
     return q && q->buf && q->len ? q->buf : "";
+}
+
+static const char *const wf__mod_names[] = {
+#define WF__MOD_TEXT(name, text) text,
+    WF_MOD_LIST(WF__MOD_TEXT)
+#undef WF__MOD_TEXT
+};
+
+WF_API const char *wf_mod_name(wf_mod m) {
+    return (int)m >= 0 && m < WF_MOD_COUNT ? wf__mod_names[m] : NULL;
+}
+
+WF_API bool wf_mod_parse(const char *name, wf_mod *out) {
+    int i;
+    for (i = 0; name && i < (int)WF_MOD_COUNT; i++)
+        if (strcmp(name, wf__mod_names[i]) == 0) { if (out) *out = (wf_mod)i; return true; }
+    return false;
+}
+
+/* Field names are Workfront names: "name", "assignedTo:name", "DE:Custom
+   Field", "OR:1:x" is built by us.  Reject what can only be a mistake. */
+static wf_result wf__field_ok(wf_query *q, const char *f) {
+    const char *s;
+    if (!f || !*f) return wf__query_fail(q, WF_ERR_INVALID, "empty field name");
+    if (f[0] == ':' || f[strlen(f) - 1] == ':' || strstr(f, "::")) return wf__query_fail(q, WF_ERR_INVALID, "field name has an empty part");
+    for (s = f; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == '&' || *s == '=' || *s == '#')
+            return wf__query_fail(q, WF_ERR_INVALID, "field name contains a character Workfront cannot name");
+    return WF_OK;
+}
+
+/* Adds [OR:n:]field[suffix]=value. */
+static wf_result wf__qadd(wf_query *q, const char *field, const char *suffix, const char *value) {
+    char key[512];
+    int n;
+    if (q->or_group > 0) n = snprintf(key, sizeof key, "OR:%d:%s%s", q->or_group, field, suffix);
+    else n = snprintf(key, sizeof key, "%s%s", field, suffix);
+    if (n < 0 || (size_t)n >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
+    return wf_query_add(q, key, value);
+}
+
+static bool wf__mod_takes_no_value(wf_mod m) {
+    return m == WF_MOD_ISNULL || m == WF_MOD_NOTNULL || m == WF_MOD_ISBLANK || m == WF_MOD_NOTBLANK;
+}
+static bool wf__mod_is_range(wf_mod m) {
+    return m == WF_MOD_BETWEEN || m == WF_MOD_NOTBETWEEN || m == WF_MOD_CIBETWEEN || m == WF_MOD_CINOTBETWEEN;
+}
+static bool wf__mod_is_in(wf_mod m) {
+    return m == WF_MOD_IN || m == WF_MOD_NOTIN || m == WF_MOD_CIIN || m == WF_MOD_CINOTIN;
+}
+
+WF_API wf_result wf_query_filter(wf_query *q, const char *field, wf_mod mod, const char *value) {
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (wf__field_ok(q, field)) return q->result;
+    if (!wf_mod_name(mod)) return wf__query_fail(q, WF_ERR_INVALID, "unknown search modifier");
+    if (wf__mod_is_range(mod)) return wf__query_fail(q, WF_ERR_INVALID, "between modifiers need two values: use wf_query_range");
+    if (wf__mod_takes_no_value(mod)) {
+        if (value && *value) return wf__query_fail(q, WF_ERR_INVALID, "isnull/notnull/isblank/notblank take no value");
+    } else {
+        if (!value) return wf__query_fail(q, WF_ERR_INVALID, "filter needs a value");
+        if (wf__qadd(q, field, "", value)) return q->result;
+    }
+    return wf__qadd(q, field, "_Mod", wf_mod_name(mod));
+}
+
+WF_API wf_result wf_query_range(wf_query *q, const char *field, wf_mod mod, const char *lo, const char *hi) {
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (wf__field_ok(q, field)) return q->result;
+    if (!wf__mod_is_range(mod)) return wf__query_fail(q, WF_ERR_INVALID, "wf_query_range needs a between modifier");
+    if (!lo || !hi) return wf__query_fail(q, WF_ERR_INVALID, "between needs a lower and an upper value");
+    if (wf__qadd(q, field, "", lo) || wf__qadd(q, field, "_Range", hi)) return q->result;
+    return wf__qadd(q, field, "_Mod", wf_mod_name(mod));
+}
+
+WF_API wf_result wf_query_in(wf_query *q, const char *field, wf_mod mod, const char *const *values, size_t n) {
+    size_t i;
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (wf__field_ok(q, field)) return q->result;
+    if (!wf__mod_is_in(mod)) return wf__query_fail(q, WF_ERR_INVALID, "wf_query_in needs an in/notin modifier");
+    if (!values || n == 0) return wf__query_fail(q, WF_ERR_INVALID, "in needs at least one value");
+    for (i = 0; i < n; i++) {
+        if (!values[i]) return wf__query_fail(q, WF_ERR_INVALID, "NULL value in an in list");
+        if (wf__qadd(q, field, "", values[i])) return q->result;
+    }
+    return wf__qadd(q, field, "_Mod", wf_mod_name(mod));
+}
+
+WF_API wf_result wf_query_or_group(wf_query *q, int n) {
+    if (!q) return WF_ERR_INVALID;
+    if (n < 0) return wf__query_fail(q, WF_ERR_RANGE, "OR group must be 0 (none) or positive");
+    q->or_group = n;
+    return q->result;
+}
+
+WF_API wf_result wf_query_filters_json(wf_query *q, const char *json) {
+    wf_doc *d = NULL;
+    wf_result r;
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (!json) return wf__query_fail(q, WF_ERR_INVALID, "filters needs a JSON object");
+    r = wf_doc_parse(json, strlen(json), &q->allocator, &d);
+    if (r == WF_OK && wf_json_type_of(wf_doc_root(d)) != WF_JSON_OBJECT) r = WF_ERR_TYPE;
+    wf_doc_free(d);
+    if (r == WF_ERR_NOMEM) return wf__query_fail(q, r, "out of memory");
+    if (r) return wf__query_fail(q, WF_ERR_INVALID, "filters must be a valid JSON object");
+    return wf_query_add(q, "filters", json);
+}
+
+WF_API wf_result wf_query_sort(wf_query *q, const char *field, wf_sort dir) {
+    static const char *const dirs[] = { "asc", "desc", "ciasc", "cidesc" };
+    char suffix[24];
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (wf__field_ok(q, field)) return q->result;
+    if ((int)dir < 0 || dir > WF_SORT_CIDESC) return wf__query_fail(q, WF_ERR_INVALID, "unknown sort direction");
+    /* the first key is field_Sort, later ones field_2_Sort, field_3_Sort ... */
+    if (q->nsort == 0) snprintf(suffix, sizeof suffix, "_Sort");
+    else snprintf(suffix, sizeof suffix, "_%d_Sort", q->nsort + 1);
+    {
+        int g = q->or_group; /* a sort key never belongs to an OR group */
+        q->or_group = 0;
+        wf__qadd(q, field, suffix, dirs[dir]);
+        q->or_group = g;
+        if (q->result) return q->result;
+    }
+    q->nsort++;
+    return WF_OK;
+}
+
+WF_API wf_result wf_query_map(wf_query *q) { return wf_query_add(q, "map", "true"); }
+WF_API wf_result wf_query_rollup(wf_query *q) { return wf_query_add(q, "$$ROLLUP", "true"); }
+
+WF_API wf_result wf_query_group_by(wf_query *q, const char *field) {
+    char key[512];
+    const char *s;
+    int n, groups = 0;
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (wf__field_ok(q, field)) return q->result;
+    for (s = wf_query_str(q); (s = strstr(s, "GroupBy=")) != NULL; s++) groups++;
+    if (groups == 0) n = snprintf(key, sizeof key, "%s_GroupBy", field);
+    else n = snprintf(key, sizeof key, "%s_%d_GroupBy", field, groups + 1);
+    if (n < 0 || (size_t)n >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
+    return wf_query_add(q, key, "true");
+}
+
+WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) {
+    static const char *const funcs[] = { "sum", "avg", "min", "max", "count", "SUM", "AVG", "MIN", "MAX", "COUNT", NULL };
+    int i;
+    char key[512];
+    if (!q) return WF_ERR_INVALID;
+    if (q->result) return q->result;
+    if (wf__field_ok(q, field)) return q->result;
+    for (i = 0; funcs[i] && (!func || strcmp(func, funcs[i]) != 0); i++) {}
+    if (!funcs[i]) return wf__query_fail(q, WF_ERR_INVALID, "aggregate must be sum, avg, min, max or count");
+    if ((size_t)snprintf(key, sizeof key, "%s_AggFunc", field) >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
+    return wf_query_add(q, key, func);
 }
 
 /* >> client ================================================================ */
@@ -2714,6 +2937,119 @@ WF_API wf_result wf_search(wf_client *c, const char *obj, const wf_query *q, wf_
     if (!wf__objcode_ok(obj) || strlen(obj) > 64) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code"); }
     snprintf(path, sizeof path, "%s/search", obj);
     return wf_request(c, "GET", path, q, NULL, data);
+}
+
+static wf_result wf__obj_path(wf_client *c, char *path, size_t cap, const char *obj, const char *suffix) {
+    wf__err_clear(&c->err);
+    if (!wf__objcode_ok(obj) || strlen(obj) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
+    if ((size_t)snprintf(path, cap, "%s%s%s", obj, suffix ? "/" : "", suffix ? suffix : "") >= cap)
+        return wf__fail(&c->err, WF_ERR_INVALID, "path too long");
+    return WF_OK;
+}
+
+WF_API wf_result wf_count(wf_client *c, const char *obj, const wf_query *q, long long *count) {
+    char path[96];
+    wf_json data;
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if (count) *count = 0;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, "count")) != WF_OK) return r;
+    if ((r = wf_request(c, "GET", path, q, NULL, &data)) != WF_OK) return r;
+    if (wf_json_int(wf_json_get(data, "count"), count) != WF_OK) {
+        wf__fail(&c->err, WF_ERR_RESPONSE, "GET %s: answer has no integer \"count\"", path);
+        return WF_ERR_RESPONSE;
+    }
+    return WF_OK;
+}
+
+WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_json *data) {
+    char path[96];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, "report")) != WF_OK) return r;
+    return wf_request(c, "GET", path, q, NULL, data);
+}
+
+WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data) {
+    char path[160];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if (!wf__objcode_ok(name) || strlen(name) > 64) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid query name"); }
+    if ((r = wf__obj_path(c, path, sizeof path, obj, name)) != WF_OK) return r;
+    return wf_request(c, "GET", path, q, NULL, data);
+}
+
+WF_API wf_result wf_metadata(wf_client *c, const char *obj, wf_json *data) {
+    char path[96];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if (!obj || !*obj) return wf_request(c, "GET", "metadata", NULL, NULL, data);
+    if ((r = wf__obj_path(c, path, sizeof path, obj, "metadata")) != WF_OK) return r;
+    return wf_request(c, "GET", path, NULL, NULL, data);
+}
+
+/* >> pager ================================================================= */
+
+static bool wf__query_has_key(const char *qs, const char *key) {
+    size_t kl = strlen(key);
+    const char *s = qs;
+    while (*s) {
+        if (strncmp(s, key, kl) == 0 && s[kl] == '=') return true;
+        s = strchr(s, '&');
+        if (!s) break;
+        s++;
+    }
+    return false;
+}
+
+WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *total) {
+    wf_query q;
+    const char *qs;
+    char path[96];
+    long long first = 0, seen = 0;
+    int size;
+    wf_result r;
+    bool sorted, stop = false;
+    if (total) *total = 0;
+    if (!c) return WF_ERR_INVALID;
+    if (!d || (!d->on_object && !d->on_page)) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "pager needs a callback"); }
+    if ((r = wf__obj_path(c, path, sizeof path, d->obj, "search")) != WF_OK) return r;
+    size = d->page_size ? d->page_size : 2000;
+    if (size < 1 || size > 2000) return wf__fail(&c->err, WF_ERR_RANGE, "page size must be 1..2000 (Workfront's $$LIMIT maximum)");
+    qs = wf_query_str(d->query);
+    if (d->query && d->query->result) return wf__fail(&c->err, WF_ERR_INVALID, "invalid query, nothing sent: %s", d->query->error);
+    if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT="))
+        return wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
+    /* a stable order is what makes offsets safe: ID unless the caller sorts */
+    sorted = strstr(qs, "_Sort=") != NULL;
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    for (;;) {
+        wf_json page, o;
+        size_t n;
+        wf_query_reset(&q);
+        if (*qs) wf_query_add_raw(&q, qs);
+        if (!sorted) wf_query_add(&q, "ID_Sort", "asc");
+        wf_query_add_int(&q, "$$FIRST", first);
+        wf_query_add_int(&q, "$$LIMIT", size);
+        if (q.result) { r = wf__fail(&c->err, q.result, "cannot build the page query: %s", q.error); break; }
+        if ((r = wf_request(c, "GET", path, &q, NULL, &page)) != WF_OK) break;
+        if (wf_json_type_of(page) != WF_JSON_ARRAY) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "search page is not an array"); break; }
+        n = wf_json_len(page);
+        if (d->on_page && n > 0 && !d->on_page(d->user, page, first)) stop = true;
+        for (o = wf_json_first(page); !stop && d->on_object && wf_json_ok(o); o = wf_json_next(o)) {
+            seen++;
+            if (!d->on_object(d->user, o)) stop = true;
+        }
+        if (!d->on_object) seen += (long long)n;
+        wf__log(c, WF_LOG_INFO, "* page at %lld: %zu objects", first, n);
+        /* a short page is the last; a full one may be followed by an empty one */
+        if (stop || n < (size_t)size) break;
+        first += (long long)n;
+    }
+    wf_query_free(&q);
+    if (total) *total = seen;
+    return r;
 }
 
 /* >> auth ================================================================== */

@@ -453,6 +453,63 @@ static void test_query_refusals(void **st) {
     wf_query_free(&q);
 }
 
+static void test_query_builders(void **st) {
+    wf_query q;
+    static const char *const vals[] = { "NEW", "IN PROGRESS", "a&b" };
+    wf_mod m;
+    int i;
+    (void)st;
+    memset(&q, 0, sizeof q);
+    assert_int_equal(wf_query_filter(&q, "name", WF_MOD_CICONTAINS, "plan & do"), WF_OK);
+    assert_int_equal(wf_query_filter(&q, "description", WF_MOD_ISNULL, NULL), WF_OK);
+    assert_int_equal(wf_query_range(&q, "priority", WF_MOD_BETWEEN, "1", "3"), WF_OK);
+    assert_int_equal(wf_query_in(&q, "status", WF_MOD_IN, vals, 3), WF_OK);
+    assert_int_equal(wf_query_or_group(&q, 1), WF_OK);
+    assert_int_equal(wf_query_filter(&q, "assignedTo:name", WF_MOD_EQ, "Ann"), WF_OK);
+    assert_int_equal(wf_query_sort(&q, "name", WF_SORT_CIASC), WF_OK); /* not in the OR group */
+    assert_int_equal(wf_query_or_group(&q, 2), WF_OK);
+    assert_int_equal(wf_query_filter(&q, "DE:Budget Code", WF_MOD_LIKE, "B%"), WF_OK);
+    assert_int_equal(wf_query_or_group(&q, 0), WF_OK);
+    assert_int_equal(wf_query_sort(&q, "entryDate", WF_SORT_DESC), WF_OK);
+    assert_int_equal(wf_query_map(&q), WF_OK);
+    assert_string_equal(wf_query_str(&q),
+        "name=plan%20%26%20do&name_Mod=cicontains&description_Mod=isnull&priority=1&priority_Range=3&priority_Mod=between"
+        "&status=NEW&status=IN%20PROGRESS&status=a%26b&status_Mod=in&OR:1:assignedTo:name=Ann&OR:1:assignedTo:name_Mod=eq"
+        "&name_Sort=ciasc&OR:2:DE:Budget%20Code=B%25&OR:2:DE:Budget%20Code_Mod=like&entryDate_2_Sort=desc&map=true");
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_group_by(&q, "project:name"), WF_OK);
+    assert_int_equal(wf_query_group_by(&q, "status"), WF_OK);
+    assert_int_equal(wf_query_agg(&q, "hours", "sum"), WF_OK);
+    assert_int_equal(wf_query_rollup(&q), WF_OK);
+    assert_string_equal(wf_query_str(&q), "project:name_GroupBy=true&status_2_GroupBy=true&hours_AggFunc=sum&$$ROLLUP=true");
+    /* refusals: clear errors, sticky */
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_filter(&q, "name", WF_MOD_BETWEEN, "a"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_filter(&q, "name", WF_MOD_ISNULL, "x"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_filter(&q, "", WF_MOD_EQ, "x"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_filter(&q, "a::b", WF_MOD_EQ, "x"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_filter(&q, "name", (wf_mod)999, "x"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_in(&q, "status", WF_MOD_IN, vals, 0), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_filters_json(&q, "{\"name\":\"x\",}"), WF_ERR_INVALID);
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_filters_json(&q, "{\"name\":\"x\",\"name_Mod\":\"contains\"}"), WF_OK);
+    assert_string_equal(wf_query_str(&q), "filters=%7B%22name%22:%22x%22,%22name_Mod%22:%22contains%22%7D");
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_agg(&q, "hours", "median"), WF_ERR_INVALID);
+    for (i = 0; i < (int)WF_MOD_COUNT; i++) {
+        assert_true(wf_mod_parse(wf_mod_name((wf_mod)i), &m));
+        assert_int_equal(m, i);
+    }
+    assert_false(wf_mod_parse("equals", &m));
+    wf_query_free(&q);
+}
+
 static void test_redaction(void **st) {
     wf__buf b;
     const char *q = "username=ann&password=hunter2&apiKey=abc&fields=name&sessionID=s1&client_secret=cs";
@@ -559,7 +616,8 @@ static void expect_failure(const char *reply, wf_result want, int status, const 
     if (r != want) fail_msg("reply %.40s: got %s, want %s (%s)", reply, wf_result_str(r), wf_result_str(want), wf_client_error(c)->text);
     assert_int_equal(wf_client_error(c)->http_status, status);
     if (in_text) {
-        const char *text = wf_client_error(c)->text;
+        char text[sizeof wf_client_error(c)->text];
+        snprintf(text, sizeof text, "%s", wf_client_error(c)->text);
         if (!strstr(text, in_text)) fail_msg("error text \"%s\" lacks \"%s\"", text, in_text);
     }
     assert_null(strstr(wf_client_error(c)->text, "SECRETKEY123"));
@@ -744,6 +802,7 @@ int main(void) {
         cmocka_unit_test(test_base_urls),
         cmocka_unit_test(test_query_encoding),
         cmocka_unit_test(test_query_refusals),
+        cmocka_unit_test(test_query_builders),
         cmocka_unit_test(test_redaction),
         cmocka_unit_test(test_client_over_memory),
         cmocka_unit_test(test_client_failures),

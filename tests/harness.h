@@ -1,0 +1,457 @@
+/* tests/harness.h - start/stop the Workfront test server for C tests.
+
+   Header-only; include it after workfront.h (with or without
+   WORKFRONT_IMPLEMENTATION) in a test file:
+
+       wfh_server srv;
+       if (wfh_server_start(&srv) != 0) ...        // tests/server/wfserver.py
+       wf_client *c;
+       wfh_client(&srv, WFH_HTTPS, WFH_ADMIN_API_KEY, &c);
+       ...
+       wfh_server_stop(&srv);
+
+   How the server is found and started
+   -----------------------------------
+   The repository root is $WF_REPO_ROOT, else the current directory (make test
+   runs from the root).  The server is `$PYTHON (default python3)
+   ROOT/tests/server/wfserver.py --certs ROOT/build/certs --info TMP/info
+   --quiet`, run as a child process; it writes KEY=value lines and a final
+   READY line to the info file (atomically).  wfh_server_start waits up to
+   $WFH_START_TIMEOUT seconds (default 20) for READY and reads HTTP_PORT,
+   HTTPS_PORT, WRONGHOST_PORT, EXPIRED_PORT and CA; any other KEY=value line
+   is available through wfh_info().  $WFH_SERVER_ARGS (space separated) is
+   appended to the command line; $WFH_SERVER_VERBOSE=1 drops --quiet.
+
+   Stopping
+   --------
+   wfh_server_stop sends SIGTERM, waits up to 3 s, then SIGKILL, and reaps
+   the child.  The server is also stopped when the test process ends some
+   other way: an atexit handler, SIGABRT/SIGINT/SIGTERM/SIGHUP handlers, and
+   (Linux) PR_SET_PDEATHSIG in the child, which covers _exit() paths such as
+   a sanitizer abort.
+
+   Control endpoints
+   -----------------
+   The server's /__test/ endpoints need no authentication.  Use a separate
+   control client (wfh_control_client) so the test client's connection
+   counts stay clean; wfh_ctl_*() drop the control client's connection
+   after each call, so every control call costs exactly one connection.
+*/
+#ifndef WF_TEST_HARNESS_H
+#define WF_TEST_HARNESS_H
+
+#include "workfront.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#  include <sys/prctl.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define WFH_UNUSED __attribute__((unused))
+#else
+#  define WFH_UNUSED
+#endif
+#define WFH_FN static WFH_UNUSED
+
+/* Credentials and fixed values of the test server (tests/server/wfconst.py). */
+#define WFH_ADMIN_USERNAME "admin@test.example"
+#define WFH_ADMIN_PASSWORD "s3cret-Pa55"
+#define WFH_ADMIN_API_KEY  "adminapikey0123456789abcdef0000"
+#define WFH_ADMIN_USER_ID  "4c76ed7a0000054c172b2c2d9f7f81c3"
+
+enum { WFH_HTTP = 0, WFH_HTTPS = 1, WFH_WRONGHOST = 2, WFH_EXPIRED = 3 };
+
+#define WFH_PATH 1024
+#define WFH_MAX_INFO 48
+
+typedef struct wfh_server {
+    pid_t pid;
+    int http_port, https_port, wronghost_port, expired_port;
+    char root[WFH_PATH];      /* repository root */
+    char certs[WFH_PATH];     /* ROOT/build/certs */
+    char ca[WFH_PATH];        /* the test CA (from the CA= line) */
+    char tmpdir[WFH_PATH];    /* mkdtemp directory holding the info file */
+    char info_path[WFH_PATH + 16];
+    char url[4][64];          /* base URLs by WFH_HTTP .. WFH_EXPIRED */
+    int ninfo;
+    char info_key[WFH_MAX_INFO][64];
+    char info_val[WFH_MAX_INFO][WFH_PATH];
+} wfh_server;
+
+/* ------------------------------------------------------------ small utils */
+
+WFH_FN void wfh_log(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("[harness] ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+WFH_FN long long wfh_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+WFH_FN void wfh_sleep_ms(long ms) {
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer (NULL on error). */
+WFH_FN char *wfh_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    if (!f) return NULL;
+    for (;;) {
+        size_t got;
+        if (cap - n < 4096) {
+            char *nb = (char *)realloc(buf, cap ? cap * 2 : 8192);
+            if (!nb) { free(buf); fclose(f); return NULL; }
+            buf = nb;
+            cap = cap ? cap * 2 : 8192;
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) break;
+    }
+    fclose(f);
+    buf[n] = 0;
+    if (len) *len = n;
+    return buf;
+}
+
+/* ----------------------------------------------- the child and its guards */
+
+static volatile pid_t wfh__child = 0;
+static bool wfh__guards_installed = false;
+
+static void wfh__kill_child(void) {
+    pid_t p = wfh__child;
+    if (p > 0) {
+        kill(p, SIGKILL);
+        (void)waitpid(p, NULL, 0);
+        wfh__child = 0;
+    }
+}
+
+static void wfh__on_signal(int sig) {
+    pid_t p = wfh__child;
+    if (p > 0) kill(p, SIGKILL); /* async-signal-safe; init or we reap it */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void wfh__install_guards(void) {
+    static const int sigs[] = { SIGABRT, SIGINT, SIGTERM, SIGHUP };
+    size_t i;
+    if (wfh__guards_installed) return;
+    wfh__guards_installed = true;
+    atexit(wfh__kill_child);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = wfh__on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* -------------------------------------------------------------- info file */
+
+WFH_FN const char *wfh_info(const wfh_server *s, const char *key) {
+    int i;
+    for (i = 0; i < s->ninfo; i++)
+        if (strcmp(s->info_key[i], key) == 0) return s->info_val[i];
+    return NULL;
+}
+
+/* Parses the info text; returns true once it holds a READY line. */
+static bool wfh__parse_info(wfh_server *s, const char *text) {
+    const char *p = text;
+    bool ready = false;
+    s->ninfo = 0;
+    while (*p) {
+        const char *nl = strchr(p, '\n'), *eq;
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n && p[n - 1] == '\r') n--;
+        if (n == 5 && memcmp(p, "READY", 5) == 0) ready = true;
+        eq = (const char *)memchr(p, '=', n);
+        if (eq && s->ninfo < WFH_MAX_INFO) {
+            size_t kl = (size_t)(eq - p), vl = n - kl - 1;
+            if (kl < sizeof s->info_key[0] && vl < sizeof s->info_val[0]) {
+                memcpy(s->info_key[s->ninfo], p, kl);
+                s->info_key[s->ninfo][kl] = 0;
+                memcpy(s->info_val[s->ninfo], eq + 1, vl);
+                s->info_val[s->ninfo][vl] = 0;
+                s->ninfo++;
+            }
+        }
+        if (!nl) break;
+        p = nl + 1;
+    }
+    return ready;
+}
+
+static int wfh__port(const wfh_server *s, const char *key) {
+    const char *v = wfh_info(s, key);
+    return v ? atoi(v) : 0;
+}
+
+/* ------------------------------------------------------------ start / stop */
+
+WFH_FN void wfh_server_stop(wfh_server *s) {
+    if (s->pid > 0) {
+        long long until = wfh_now_ms() + 3000;
+        int status;
+        pid_t r = 0;
+        kill(s->pid, SIGTERM);
+        while (wfh_now_ms() < until) {
+            r = waitpid(s->pid, &status, WNOHANG);
+            if (r == s->pid || (r < 0 && errno == ECHILD)) break;
+            wfh_sleep_ms(20);
+        }
+        if (r != s->pid && !(r < 0 && errno == ECHILD)) {
+            wfh_log("server pid %d ignored SIGTERM for 3 s; sending SIGKILL", (int)s->pid);
+            kill(s->pid, SIGKILL);
+            (void)waitpid(s->pid, &status, 0);
+        }
+        if (wfh__child == s->pid) wfh__child = 0;
+        s->pid = 0;
+    }
+    if (s->info_path[0]) { unlink(s->info_path); s->info_path[0] = 0; }
+    if (s->tmpdir[0]) {
+        /* the server writes its info file via a temporary name: sweep it */
+        char cmd[WFH_PATH + 32];
+        if (rmdir(s->tmpdir) != 0) {
+            snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->tmpdir);
+            if (strncmp(s->tmpdir, "/tmp/wfh-", 9) == 0 && system(cmd) != 0) {}
+        }
+        s->tmpdir[0] = 0;
+    }
+}
+
+/* Starts the server; 0 on success, -1 (with a message on stderr) on failure. */
+WFH_FN int wfh_server_start(wfh_server *s) {
+    const char *root = getenv("WF_REPO_ROOT"), *py = getenv("PYTHON"), *extra = getenv("WFH_SERVER_ARGS");
+    const char *verbose = getenv("WFH_SERVER_VERBOSE"), *tmo = getenv("WFH_START_TIMEOUT");
+    char script[WFH_PATH + 64], extra_copy[1024];
+    char *argv[40];
+    int argc = 0, timeout_s = tmo && atoi(tmo) > 0 ? atoi(tmo) : 20;
+    long long until;
+    struct stat st;
+    pid_t pid;
+
+    memset(s, 0, sizeof *s);
+    wfh__install_guards();
+    if (!root || !*root) root = ".";
+    if (!py || !*py) py = "python3";
+    if (!realpath(root, s->root)) { wfh_log("cannot resolve repo root %s: %s", root, strerror(errno)); return -1; }
+    snprintf(script, sizeof script, "%s/tests/server/wfserver.py", s->root);
+    if (stat(script, &st) != 0) {
+        wfh_log("test server not found at %s (run from the repo root or set WF_REPO_ROOT)", script);
+        return -1;
+    }
+    snprintf(s->certs, sizeof s->certs, "%s/build/certs", s->root);
+    {   /* build/ and build/certs may not exist yet */
+        char b[WFH_PATH + 8];
+        snprintf(b, sizeof b, "%s/build", s->root);
+        (void)mkdir(b, 0755);
+        (void)mkdir(s->certs, 0755);
+    }
+    snprintf(s->tmpdir, sizeof s->tmpdir, "/tmp/wfh-XXXXXX");
+    if (!mkdtemp(s->tmpdir)) { wfh_log("mkdtemp: %s", strerror(errno)); s->tmpdir[0] = 0; return -1; }
+    snprintf(s->info_path, sizeof s->info_path, "%s/info", s->tmpdir);
+
+    argv[argc++] = (char *)py;
+    argv[argc++] = script;
+    argv[argc++] = (char *)"--certs";
+    argv[argc++] = s->certs;
+    argv[argc++] = (char *)"--info";
+    argv[argc++] = s->info_path;
+    if (!(verbose && *verbose == '1')) argv[argc++] = (char *)"--quiet";
+    if (extra && *extra) {
+        char *tok;
+        snprintf(extra_copy, sizeof extra_copy, "%s", extra);
+        for (tok = strtok(extra_copy, " "); tok && argc < 38; tok = strtok(NULL, " ")) argv[argc++] = tok;
+    }
+    argv[argc] = NULL;
+
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) { wfh_log("fork: %s", strerror(errno)); wfh_server_stop(s); return -1; }
+    if (pid == 0) {
+        int devnull;
+#ifdef __linux__
+        /* die with the test process, whatever way it ends */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+        /* the ports come through the info file; keep stdout quiet */
+        devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) { dup2(devnull, 0); dup2(devnull, 1); close(devnull); }
+        execvp(argv[0], argv);
+        fprintf(stderr, "[harness] cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    s->pid = pid;
+    wfh__child = pid;
+
+    until = wfh_now_ms() + (long long)timeout_s * 1000;
+    for (;;) {
+        int status;
+        char *text;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) {
+            wfh_log("test server exited during start-up (%s %d)", WIFEXITED(status) ? "status" : "signal",
+                    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+            s->pid = 0;
+            wfh__child = 0;
+            wfh_server_stop(s);
+            return -1;
+        }
+        text = wfh_read_file(s->info_path, NULL);
+        if (text) {
+            bool ready = wfh__parse_info(s, text);
+            free(text);
+            if (ready) break;
+        }
+        if (wfh_now_ms() > until) {
+            wfh_log("test server gave no READY within %d s", timeout_s);
+            wfh_server_stop(s);
+            return -1;
+        }
+        wfh_sleep_ms(25);
+    }
+    s->http_port = wfh__port(s, "HTTP_PORT");
+    s->https_port = wfh__port(s, "HTTPS_PORT");
+    s->wronghost_port = wfh__port(s, "WRONGHOST_PORT");
+    s->expired_port = wfh__port(s, "EXPIRED_PORT");
+    if (wfh_info(s, "CA")) snprintf(s->ca, sizeof s->ca, "%s", wfh_info(s, "CA"));
+    else snprintf(s->ca, sizeof s->ca, "%s/ca.pem", s->certs);
+    if (!s->http_port || !s->https_port) {
+        wfh_log("info file lacks HTTP_PORT/HTTPS_PORT");
+        wfh_server_stop(s);
+        return -1;
+    }
+    snprintf(s->url[WFH_HTTP], sizeof s->url[0], "http://127.0.0.1:%d", s->http_port);
+    snprintf(s->url[WFH_HTTPS], sizeof s->url[0], "https://127.0.0.1:%d", s->https_port);
+    snprintf(s->url[WFH_WRONGHOST], sizeof s->url[0], "https://127.0.0.1:%d", s->wronghost_port);
+    snprintf(s->url[WFH_EXPIRED], sizeof s->url[0], "https://127.0.0.1:%d", s->expired_port);
+    return 0;
+}
+
+/* Path of a file in the certs directory ("othca.pem"). */
+WFH_FN const char *wfh_cert_path(const wfh_server *s, const char *name, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s/%s", s->certs, name);
+    return buf;
+}
+
+/* --------------------------------------------------------------- clients */
+
+/* A description for the given listener (WFH_HTTP ...), trusting the test CA
+   for https, with a 10 s timeout so a broken test cannot hang for a minute. */
+WFH_FN void wfh_desc(const wfh_server *s, int which, wf_client_desc *d) {
+    memset(d, 0, sizeof *d);
+    d->url = s->url[which];
+    if (which != WFH_HTTP) d->ca_file = s->ca;
+    d->timeout_ms = 10000;
+}
+
+/* A client for the listener with an API key (NULL: none). */
+WFH_FN wf_result wfh_client(const wfh_server *s, int which, const char *api_key, wf_client **out) {
+    wf_client_desc d;
+    wf_error err;
+    wf_result r;
+    wfh_desc(s, which, &d);
+    d.api_key = api_key;
+    r = wf_client_create(&d, out, &err);
+    if (r != WF_OK) wfh_log("wf_client_create(%s): %s", d.url, err.text);
+    return r;
+}
+
+/* The control client: plain HTTP, no auth. */
+WFH_FN wf_result wfh_control_client(const wfh_server *s, wf_client **out) {
+    return wfh_client(s, WFH_HTTP, NULL, out);
+}
+
+/* GET __test/<what>, e.g. "reset" or "config?chunked=1&tiny=1".  The control
+   client's connection is dropped afterwards, so each call is exactly one
+   connection on the server.  *data (optional) is valid until the next call. */
+WFH_FN wf_result wfh_ctl(wf_client *ctl, const char *what, wf_json *data) {
+    char path[2048];
+    wf_result r;
+    snprintf(path, sizeof path, "__test/%s", what);
+    r = wf_request(ctl, "GET", path, NULL, NULL, data);
+    if (r != WF_OK) wfh_log("control %s: %s", what, wf_client_error(ctl)->text);
+    wf_client_close_connection(ctl);
+    return r;
+}
+
+/* printf-style wfh_ctl for config switches: wfh_config(ctl, "delay_ms=%d", 900). */
+WFH_FN wf_result wfh_config(wf_client *ctl, const char *fmt, ...) {
+    char what[1900];
+    int n;
+    va_list ap;
+    memcpy(what, "config?", 7);
+    va_start(ap, fmt);
+    n = vsnprintf(what + 7, sizeof what - 7, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof what - 7) return WF_ERR_INVALID;
+    return wfh_ctl(ctl, what, NULL);
+}
+
+typedef struct wfh_stats {
+    long long connections, requests, tls_full, tls_resumed;
+    char last_method[16];     /* last_request.method, when the server reports it */
+    char last_path[256];
+    long long last_body_len;  /* -1 when not reported */
+    bool has_last;
+} wfh_stats;
+
+static long long wfh__int(wf_json v, const char *key) {
+    long long n = -1;
+    if (wf_json_int(wf_json_get(v, key), &n) != WF_OK) n = -1;
+    return n;
+}
+
+/* GET __test/stats into *st. */
+WFH_FN wf_result wfh_get_stats(wf_client *ctl, wfh_stats *st) {
+    wf_json d, last;
+    wf_result r;
+    memset(st, 0, sizeof *st);
+    st->last_body_len = -1;
+    r = wfh_ctl(ctl, "stats", &d);
+    if (r != WF_OK) return r;
+    st->connections = wfh__int(d, "connections");
+    st->requests = wfh__int(d, "requests");
+    st->tls_full = wfh__int(d, "tls_full_handshakes");
+    st->tls_resumed = wfh__int(d, "tls_resumed_handshakes");
+    last = wf_json_get(d, "last_request");
+    if (wf_json_type_of(last) == WF_JSON_OBJECT) {
+        st->has_last = true;
+        wf_json_str(wf_json_get(last, "method"), st->last_method, sizeof st->last_method, NULL);
+        wf_json_str(wf_json_get(last, "path"), st->last_path, sizeof st->last_path, NULL);
+        st->last_body_len = wfh__int(last, "body_length");
+        if (st->last_body_len < 0) st->last_body_len = wfh__int(last, "body_len");
+    }
+    return WF_OK;
+}
+
+#endif /* WF_TEST_HARNESS_H */
