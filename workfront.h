@@ -393,8 +393,12 @@ WF_API size_t wf_url_encode(const char *src, size_t len, char *dst, size_t cap);
 /* ------------------------------------------------------------------ requests */
 typedef struct wf_body {
     const char *content_type;  /* default application/x-www-form-urlencoded */
-    const void *data;
-    size_t len;
+    const void *data;          /* the bytes, or NULL when streamed through read */
+    size_t len;                /* always known up front: it is the Content-Length */
+    /* Streamed bodies: called until len bytes came; returns bytes written
+       to buf (> 0), or < 0 to abort the request. */
+    long (*read)(void *user, void *buf, size_t cap);
+    void *user;
 } wf_body;
 
 /* The call under every other one.  path is relative to the API base
@@ -428,6 +432,133 @@ typedef struct wf_pager_desc {
     void *user;
 } wf_pager_desc;
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *desc, long long *total);
+
+/* ------------------------------------------------------------------ writes
+   wf_updates is a small JSON writer for the updates= parameter.  Zero-
+   initialise it (or wf_updates_init_buf for a fixed buffer); a key given
+   first opens the top-level object implicitly and wf_updates_json closes it.
+   Strings must be UTF-8; control characters, '"', '\\', U+2028 and U+2029
+   are escaped.  The first failure sticks, like wf_query. */
+typedef struct wf_updates {
+    char *buf;
+    size_t len, cap;
+    bool fixed;
+    int depth;                 /* open containers */
+    uint32_t is_object;        /* bit per depth: 1 object, 0 array */
+    uint32_t has_items;        /* bit per depth: a comma is due */
+    bool want_value;           /* a key was written */
+    bool implicit;             /* top-level object opened by a key */
+    wf_result result;
+    char error[128];
+    wf_allocator allocator;
+} wf_updates;
+
+WF_API void wf_updates_init_buf(wf_updates *u, char *buf, size_t cap);
+WF_API void wf_updates_free(wf_updates *u);
+WF_API void wf_updates_reset(wf_updates *u);
+WF_API wf_result wf_updates_begin_object(wf_updates *u);
+WF_API wf_result wf_updates_end_object(wf_updates *u);
+WF_API wf_result wf_updates_begin_array(wf_updates *u);
+WF_API wf_result wf_updates_end_array(wf_updates *u);
+WF_API wf_result wf_updates_key(wf_updates *u, const char *key);
+WF_API wf_result wf_updates_string(wf_updates *u, const char *s);
+WF_API wf_result wf_updates_stringn(wf_updates *u, const char *s, size_t n);
+WF_API wf_result wf_updates_int(wf_updates *u, long long v);
+WF_API wf_result wf_updates_double(wf_updates *u, double v);           /* finite only */
+WF_API wf_result wf_updates_decimal(wf_updates *u, const char *number); /* exact text, e.g. "12345.6789" */
+WF_API wf_result wf_updates_bool(wf_updates *u, bool v);
+WF_API wf_result wf_updates_null(wf_updates *u);
+WF_API wf_result wf_updates_raw(wf_updates *u, const char *json, size_t n); /* validated JSON value */
+/* key + value in one call */
+WF_API wf_result wf_updates_set_str(wf_updates *u, const char *key, const char *v);
+WF_API wf_result wf_updates_set_int(wf_updates *u, const char *key, long long v);
+WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *key, bool v);
+WF_API wf_result wf_updates_set_null(wf_updates *u, const char *key);
+/* The finished JSON text (closes an implicit top-level object); NULL when
+   containers are still open or a call failed. */
+WF_API const char *wf_updates_json(wf_updates *u, size_t *len);
+
+/* POST /OBJ with params and/or updates (either may be NULL). */
+WF_API wf_result wf_create(wf_client *c, const char *obj, const wf_query *params, wf_updates *updates, wf_json *data);
+/* POST /OBJ?copySourceID=ID */
+WF_API wf_result wf_copy(wf_client *c, const char *obj, const char *source_id, const wf_query *params, wf_updates *updates, wf_json *data);
+/* PUT /OBJ/ID */
+WF_API wf_result wf_edit(wf_client *c, const char *obj, const char *id, const wf_query *params, wf_updates *updates, wf_json *data);
+/* DELETE /OBJ/ID[?force=true] */
+WF_API wf_result wf_delete(wf_client *c, const char *obj, const char *id, bool force);
+/* PUT /OBJ/ID/ACTION (id NULL: PUT /OBJ/ACTION) */
+WF_API wf_result wf_action(wf_client *c, const char *obj, const char *id, const char *action, const wf_query *params, wf_json *data);
+/* METHOD /OBJ[/ID]?action=ACTION (method NULL: PUT) */
+WF_API wf_result wf_action_param(wf_client *c, const char *method, const char *obj, const char *id, const char *action,
+                                 const wf_query *params, wf_json *data);
+WF_API wf_result wf_move(wf_client *c, const char *obj, const char *id, const char *project_id, wf_json *data);
+WF_API wf_result wf_share(wf_client *c, const char *obj, const char *id, const char *accessor_id,
+                          const char *accessor_obj_code, const char *core_action, wf_json *data);
+
+/* Bulk edit (or create) of a JSON array of objects, sent in requests of at
+   most 100 objects (Workfront's limit).  Results arrive in input order.
+   On failure the error text names the chunk and its objects; *done counts
+   objects whose chunk succeeded. */
+typedef struct wf_bulk_desc {
+    const char *obj;
+    const char *updates;       /* JSON array text: [{"ID":"...","name":"..."}, ...] */
+    size_t updates_len;        /* 0: strlen */
+    bool create;               /* POST new objects instead of PUT edits */
+    int chunk_size;            /* 1..100, default 100 */
+    const wf_query *params;    /* extra parameters for every request (e.g. fields) */
+    bool (*on_result)(void *user, size_t index, wf_json object); /* false stops */
+    void *user;
+} wf_bulk_desc;
+WF_API wf_result wf_bulk_edit(wf_client *c, const wf_bulk_desc *desc, size_t *done);
+
+/* POST /batch: one uri= per call; writes carry their method inside the uri
+   (method=PUT...), which is what makes writes in a batch work. */
+typedef struct wf_batch { wf_query form; int count; } wf_batch;
+WF_API wf_result wf_batch_add(wf_batch *b, const char *method, const char *path, const wf_query *q);
+WF_API wf_result wf_batch_run(wf_client *c, wf_batch *b, bool atomic, wf_json *data);
+WF_API void wf_batch_free(wf_batch *b);
+
+/* Upload a file (streamed, never loaded whole) and create the document. */
+typedef struct wf_upload_desc {
+    const char *file;          /* path; or NULL and read/size below */
+    long (*read)(void *user, void *buf, size_t cap);
+    void *user;
+    uint64_t size;             /* bytes read will give (required with read) */
+    const char *file_name;     /* name shown in Workfront; default: basename of file */
+    const char *doc_name;      /* document name; default: file_name */
+    const char *obj_code;      /* "PROJ", "TASK", "OPTASK" ... */
+    const char *obj_id;        /* the object the document belongs to */
+    const char *version;       /* default "v1.0" */
+    void (*progress)(void *user, uint64_t sent, uint64_t total);
+} wf_upload_desc;
+/* *handle (optional, 64 bytes) gets the upload handle; data: the document. */
+WF_API wf_result wf_upload(wf_client *c, const wf_upload_desc *desc, char handle[64], wf_json *data);
+
+typedef enum wf_api_key_op { WF_API_KEY_GET, WF_API_KEY_GENERATE, WF_API_KEY_CLEAR } wf_api_key_op;
+/* PUT /user?action=getApiKey|generateApiKey|clearApiKey with username and
+   password; key (may be NULL for clear) receives the key. */
+WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *username, const char *password,
+                            char *key, size_t key_cap);
+
+/* ------------------------------------------------------------ object model
+   python-workfront's Object: load an object, set fields, save sends only
+   the changed ones (or creates the object when it has no ID). */
+typedef struct wf_object wf_object;
+WF_API wf_result wf_object_new(wf_client *c, const char *obj, wf_object **out);
+WF_API wf_result wf_object_load(wf_client *c, const char *obj, const char *id, const char *fields, wf_object **out);
+WF_API void wf_object_free(wf_object *o);
+WF_API const char *wf_object_id(const wf_object *o);          /* NULL before the first save */
+WF_API wf_json wf_object_get(const wf_object *o, const char *field); /* loaded value (not pending changes) */
+WF_API wf_result wf_object_set_str(wf_object *o, const char *field, const char *v);
+WF_API wf_result wf_object_set_int(wf_object *o, const char *field, long long v);
+WF_API wf_result wf_object_set_bool(wf_object *o, const char *field, bool v);
+WF_API wf_result wf_object_set_null(wf_object *o, const char *field);
+WF_API wf_result wf_object_set_json(wf_object *o, const char *field, const char *json);
+WF_API size_t wf_object_changes(const wf_object *o);
+WF_API wf_result wf_object_save(wf_object *o);               /* create or PUT the changes; reloads */
+WF_API wf_result wf_object_reload(wf_object *o, const char *fields);
+WF_API wf_result wf_object_delete(wf_object *o, bool force);
+WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_query *params, wf_json *data);
 
 #ifdef __cplusplus
 } /* extern "C" */
@@ -2194,6 +2325,7 @@ struct wf_client {
     wf__tls *tls;
 #endif
     /* per request */
+    const wf_body *stream;     /* body pulled through read() after the head */
     wf__buf target, req, scratch;
     wf__http http;
     wf_doc doc;
@@ -2624,12 +2756,30 @@ static bool wf__hdr(wf_client *c, const char *name, const char *value) {
 
 /* Sends c->req on the open connection; *sent counts bytes accepted. */
 static wf_result wf__send_all(wf_client *c, size_t *sent) {
+    const wf_body *b = c->stream;
+    size_t streamed = 0;
     *sent = 0;
     while (*sent < c->req.len) {
         long n = wf__conn_write(c, (const unsigned char *)c->req.p + *sent, c->req.len - *sent);
         if (n < 0) return (wf_result)-n;
         if (n == 0) return wf__fail(&c->err, WF_ERR_IO, "connection accepted no bytes");
         *sent += (size_t)n;
+    }
+    /* a streamed body goes through the read buffer, never all in memory */
+    while (b && streamed < b->len) {
+        size_t want = b->len - streamed < WF__RBUF ? b->len - streamed : WF__RBUF, off = 0;
+        long got = b->read(b->user, c->rbuf, want);
+        if (got <= 0 || (size_t)got > want)
+            return wf__fail(&c->err, got < 0 ? WF_ERR_FILE : WF_ERR_INVALID, "body source %s after %zu of %zu bytes",
+                            got < 0 ? "failed" : got == 0 ? "ended early" : "overran", streamed, b->len);
+        while (off < (size_t)got) {
+            long n = wf__conn_write(c, c->rbuf + off, (size_t)got - off);
+            if (n < 0) return (wf_result)-n;
+            if (n == 0) return wf__fail(&c->err, WF_ERR_IO, "connection accepted no bytes");
+            off += (size_t)n;
+            *sent += (size_t)n;
+        }
+        streamed += (size_t)got;
     }
     return WF_OK;
 }
@@ -2740,6 +2890,7 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
     c->target.len = 0;
     c->req.len = 0;
     c->scratch.len = 0;
+    c->stream = NULL;
     if (!wf__buf_adds(a, &c->target, c->url.path) || !wf__buf_add(a, &c->target, "/", 1)) goto nomem;
     while (*path == '/') path++;
     if (!wf__add_path(a, &c->target, path, &has_q)) goto nomem;
@@ -2755,6 +2906,7 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
         c->target.len = cut;
         c->target.p[cut] = 0;
         method = "POST";
+        memset(&form, 0, sizeof form);
         form.content_type = "application/x-www-form-urlencoded";
         form.data = c->scratch.p;
         form.len = c->scratch.len;
@@ -2787,7 +2939,10 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
         if (!wf__hdr(c, "Content-Length", num)) goto nomem;
     }
     if (!wf__buf_add(a, &c->req, "\r\n", 2)) goto nomem;
-    if (body && body->len) {
+    if (body && body->len && body->read) {
+        c->stream = body;
+        wf__log(c, WF_LOG_TRACE, "> (%zu bytes streamed)", body->len);
+    } else if (body && body->len) {
         if (!body->data) return wf__fail(&c->err, WF_ERR_INVALID, "body without data");
         if (!wf__buf_add(a, &c->req, body->data, body->len)) goto nomem;
         if (c->log.fn && c->log.level >= WF_LOG_TRACE) {
@@ -3052,6 +3207,805 @@ WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *t
     return r;
 }
 
+/* >> json: updates writer ================================================== */
+
+static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
+    if (u->result == WF_OK) {
+        u->result = r;
+        wf__copy(u->error, sizeof u->error, why, strlen(why));
+    }
+    return u->result;
+}
+
+static bool wf__upd_put(void *user, const char *d, size_t n) {
+    wf_updates *u = (wf_updates *)user;
+    if (u->len + n + 1 > u->cap) {
+        wf__buf b;
+        if (u->fixed) { wf__upd_fail(u, WF_ERR_TRUNCATED, "updates buffer full"); return false; }
+        b.p = u->buf; b.len = u->len; b.cap = u->cap;
+        if (!wf__buf_reserve(&u->allocator, &b, n)) { wf__upd_fail(u, WF_ERR_NOMEM, "out of memory"); return false; }
+        u->buf = b.p; u->cap = b.cap;
+    }
+    memcpy(u->buf + u->len, d, n);
+    u->len += n;
+    u->buf[u->len] = 0;
+    return true;
+}
+
+/* Writes the separator a new value needs, and checks the value is allowed here. */
+static wf_result wf__upd_value_start(wf_updates *u) {
+    if (u->result) return u->result;
+    if (u->depth == 0) {
+        if (u->len) return wf__upd_fail(u, WF_ERR_INVALID, "more than one top-level value");
+        return WF_OK;
+    }
+    if (u->is_object & (1u << (u->depth - 1))) {
+        if (!u->want_value) return wf__upd_fail(u, WF_ERR_INVALID, "object member needs a key first");
+        u->want_value = false;
+        return WF_OK;
+    }
+    if ((u->has_items & (1u << (u->depth - 1))) && !wf__upd_put(u, ",", 1)) return u->result;
+    u->has_items |= 1u << (u->depth - 1);
+    return WF_OK;
+}
+
+WF_API void wf_updates_init_buf(wf_updates *u, char *buf, size_t cap) {
+    memset(u, 0, sizeof *u);
+    u->buf = buf;
+    u->cap = cap;
+    u->fixed = true;
+    if (buf && cap) buf[0] = 0;
+}
+
+WF_API void wf_updates_free(wf_updates *u) {
+    if (!u) return;
+    if (!u->fixed) wf__free(&u->allocator, u->buf);
+    u->buf = NULL;
+    u->len = u->cap = 0;
+    wf_updates_reset(u);
+}
+
+WF_API void wf_updates_reset(wf_updates *u) {
+    u->len = 0;
+    if (u->buf && u->cap) u->buf[0] = 0;
+    u->depth = 0;
+    u->is_object = u->has_items = 0;
+    u->want_value = u->implicit = false;
+    u->result = WF_OK;
+    u->error[0] = 0;
+}
+
+static wf_result wf__upd_open(wf_updates *u, bool obj) {
+    if (!u) return WF_ERR_INVALID;
+    if (wf__upd_value_start(u)) return u->result;
+    if (u->depth >= 32) return wf__upd_fail(u, WF_ERR_RANGE, "nesting deeper than 32");
+    if (!wf__upd_put(u, obj ? "{" : "[", 1)) return u->result;
+    if (obj) u->is_object |= 1u << u->depth; else u->is_object &= ~(1u << u->depth);
+    u->has_items &= ~(1u << u->depth);
+    u->depth++;
+    return WF_OK;
+}
+
+static wf_result wf__upd_close(wf_updates *u, bool obj) {
+    if (!u) return WF_ERR_INVALID;
+    if (u->result) return u->result;
+    if (u->depth == 0 || ((u->is_object >> (u->depth - 1)) & 1u) != (obj ? 1u : 0u))
+        return wf__upd_fail(u, WF_ERR_INVALID, obj ? "end_object without a matching begin_object" : "end_array without a matching begin_array");
+    if (u->want_value) return wf__upd_fail(u, WF_ERR_INVALID, "key without a value");
+    u->depth--;
+    wf__upd_put(u, obj ? "}" : "]", 1);
+    return u->result;
+}
+
+WF_API wf_result wf_updates_begin_object(wf_updates *u) { return wf__upd_open(u, true); }
+WF_API wf_result wf_updates_end_object(wf_updates *u) { return wf__upd_close(u, true); }
+WF_API wf_result wf_updates_begin_array(wf_updates *u) { return wf__upd_open(u, false); }
+WF_API wf_result wf_updates_end_array(wf_updates *u) { return wf__upd_close(u, false); }
+
+WF_API wf_result wf_updates_key(wf_updates *u, const char *key) {
+    wf_result r;
+    if (!u) return WF_ERR_INVALID;
+    if (u->result) return u->result;
+    if (u->depth == 0 && u->len == 0) {
+        if (wf__upd_open(u, true)) return u->result;
+        u->implicit = true;
+    }
+    if (u->depth == 0 || !(u->is_object & (1u << (u->depth - 1))) || u->want_value)
+        return wf__upd_fail(u, WF_ERR_INVALID, "a key belongs directly inside an object");
+    if (!key || !*key) return wf__upd_fail(u, WF_ERR_INVALID, "empty key");
+    if ((u->has_items & (1u << (u->depth - 1))) && !wf__upd_put(u, ",", 1)) return u->result;
+    u->has_items |= 1u << (u->depth - 1);
+    r = wf_json_write_string(key, strlen(key), wf__upd_put, u);
+    if (r == WF_ERR_INVALID) return wf__upd_fail(u, r, "key is not valid UTF-8");
+    if (r || !wf__upd_put(u, ":", 1)) return wf__upd_fail(u, WF_ERR_NOMEM, "out of memory");
+    u->want_value = true;
+    return WF_OK;
+}
+
+WF_API wf_result wf_updates_stringn(wf_updates *u, const char *s, size_t n) {
+    wf_result r;
+    if (!u) return WF_ERR_INVALID;
+    if (!s && n) return wf__upd_fail(u, WF_ERR_INVALID, "NULL string");
+    if (wf__upd_value_start(u)) return u->result;
+    r = wf_json_write_string(s ? s : "", n, wf__upd_put, u);
+    if (r == WF_ERR_INVALID) return wf__upd_fail(u, r, "string is not valid UTF-8");
+    return u->result ? u->result : r ? wf__upd_fail(u, r, "write failed") : WF_OK;
+}
+
+WF_API wf_result wf_updates_string(wf_updates *u, const char *s) {
+    if (!s) return u ? wf__upd_fail(u, WF_ERR_INVALID, "NULL string (use wf_updates_null)") : WF_ERR_INVALID;
+    return wf_updates_stringn(u, s, strlen(s));
+}
+
+static wf_result wf__upd_lit(wf_updates *u, const char *lit, size_t n) {
+    if (!u) return WF_ERR_INVALID;
+    if (wf__upd_value_start(u)) return u->result;
+    wf__upd_put(u, lit, n);
+    return u->result;
+}
+
+WF_API wf_result wf_updates_int(wf_updates *u, long long v) {
+    char t[32];
+    int n = snprintf(t, sizeof t, "%lld", v);
+    return wf__upd_lit(u, t, (size_t)n);
+}
+
+WF_API wf_result wf_updates_double(wf_updates *u, double v) {
+    char t[40];
+    int n;
+    if (!u) return WF_ERR_INVALID;
+    if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
+        return wf__upd_fail(u, WF_ERR_RANGE, "NaN and infinity have no JSON form");
+    n = snprintf(t, sizeof t, "%.17g", v);
+    {
+        /* a locale may have written a decimal comma */
+        int i;
+        for (i = 0; i < n; i++) if (t[i] == ',') t[i] = '.';
+    }
+    return wf__upd_lit(u, t, (size_t)n);
+}
+
+WF_API wf_result wf_updates_decimal(wf_updates *u, const char *num) {
+    if (!u) return WF_ERR_INVALID;
+    if (!num || !wf__number_ok(num, strlen(num))) return wf__upd_fail(u, WF_ERR_INVALID, "not a JSON number");
+    return wf__upd_lit(u, num, strlen(num));
+}
+
+WF_API wf_result wf_updates_bool(wf_updates *u, bool v) { return wf__upd_lit(u, v ? "true" : "false", v ? 4u : 5u); }
+WF_API wf_result wf_updates_null(wf_updates *u) { return wf__upd_lit(u, "null", 4); }
+
+WF_API wf_result wf_updates_raw(wf_updates *u, const char *json, size_t n) {
+    wf_doc *d = NULL;
+    wf_result r;
+    if (!u) return WF_ERR_INVALID;
+    if (u->result) return u->result;
+    if (!json) return wf__upd_fail(u, WF_ERR_INVALID, "NULL JSON");
+    r = wf_doc_parse(json, n, &u->allocator, &d);
+    wf_doc_free(d);
+    if (r) return wf__upd_fail(u, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "raw value is not valid JSON");
+    return wf__upd_lit(u, json, n);
+}
+
+WF_API wf_result wf_updates_set_str(wf_updates *u, const char *k, const char *v) {
+    return wf_updates_key(u, k) ? u->result : v ? wf_updates_string(u, v) : wf_updates_null(u);
+}
+WF_API wf_result wf_updates_set_int(wf_updates *u, const char *k, long long v) { return wf_updates_key(u, k) ? u->result : wf_updates_int(u, v); }
+WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *k, bool v) { return wf_updates_key(u, k) ? u->result : wf_updates_bool(u, v); }
+WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_updates_key(u, k) ? u->result : wf_updates_null(u); }
+
+WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
+    if (len) *len = 0;
+    if (!u || u->result) return NULL;
+    if (u->implicit && u->depth == 1 && wf_updates_end_object(u) == WF_OK) u->implicit = false;
+    if (u->depth != 0 || u->len == 0) {
+        wf__upd_fail(u, WF_ERR_INVALID, u->len ? "containers still open" : "nothing written");
+        return NULL;
+    }
+    if (len) *len = u->len;
+    return u->buf;
+}
+
+/* >> writes ================================================================ */
+
+/* Sends a write with every parameter in a form body: nothing long or
+   personal ends up in a request line (and so in proxy logs). */
+static wf_result wf__write_call(wf_client *c, const char *method, const char *path, const wf_query *params,
+                                const char *k1, const char *v1, wf_updates *updates, wf_json *data) {
+    wf_query form;
+    wf_body body;
+    wf_result r;
+    memset(&form, 0, sizeof form);
+    form.allocator = c->a;
+    if (params && params->result) {
+        wf__err_clear(&c->err);
+        return wf__fail(&c->err, WF_ERR_INVALID, "invalid parameters, nothing sent: %s", params->error);
+    }
+    if (params && params->len) wf_query_add_raw(&form, wf_query_str(params));
+    if (k1) wf_query_add(&form, k1, v1);
+    if (updates) {
+        size_t n;
+        const char *json = wf_updates_json(updates, &n);
+        if (!json) {
+            wf_query_free(&form);
+            wf__err_clear(&c->err);
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid updates, nothing sent: %s", updates->error);
+        }
+        wf_query_addn(&form, "updates", 7, json, n);
+    }
+    if (form.result) {
+        wf_query_free(&form);
+        wf__err_clear(&c->err);
+        return wf__fail(&c->err, form.result, "cannot build the request: %s", form.error);
+    }
+    body.content_type = "application/x-www-form-urlencoded";
+    body.data = form.buf ? form.buf : "";
+    body.len = form.len;
+    body.read = NULL;
+    body.user = NULL;
+    r = wf_request(c, method, path, NULL, form.len ? &body : NULL, data);
+    wf_query_free(&form);
+    return r;
+}
+
+static wf_result wf__id_ok(wf_client *c, const char *id) {
+    const char *s;
+    if (!id || !*id || strlen(id) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID");
+    for (s = id; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID (expected 32 hex characters)");
+    return WF_OK;
+}
+
+WF_API wf_result wf_create(wf_client *c, const char *obj, const wf_query *params, wf_updates *updates, wf_json *data) {
+    char path[96];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
+    return wf__write_call(c, "POST", path, params, NULL, NULL, updates, data);
+}
+
+WF_API wf_result wf_copy(wf_client *c, const char *obj, const char *src, const wf_query *params, wf_updates *updates, wf_json *data) {
+    char path[96];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, src)) != WF_OK) return r;
+    return wf__write_call(c, "POST", path, params, "copySourceID", src, updates, data);
+}
+
+WF_API wf_result wf_edit(wf_client *c, const char *obj, const char *id, const wf_query *params, wf_updates *updates, wf_json *data) {
+    char path[160];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, id)) != WF_OK) return r;
+    snprintf(path, sizeof path, "%s/%s", obj, id);
+    return wf__write_call(c, "PUT", path, params, NULL, NULL, updates, data);
+}
+
+WF_API wf_result wf_delete(wf_client *c, const char *obj, const char *id, bool force) {
+    char path[160];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, id)) != WF_OK) return r;
+    snprintf(path, sizeof path, "%s/%s%s", obj, id, force ? "?force=true" : "");
+    return wf_request(c, "DELETE", path, NULL, NULL, NULL);
+}
+
+WF_API wf_result wf_action(wf_client *c, const char *obj, const char *id, const char *action, const wf_query *params, wf_json *data) {
+    char path[256];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
+    if (id && (r = wf__id_ok(c, id)) != WF_OK) return r;
+    if (!wf__objcode_ok(action) || strlen(action) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid action name");
+    snprintf(path, sizeof path, "%s%s%s/%s", obj, id ? "/" : "", id ? id : "", action);
+    return wf__write_call(c, "PUT", path, params, NULL, NULL, NULL, data);
+}
+
+WF_API wf_result wf_action_param(wf_client *c, const char *method, const char *obj, const char *id, const char *action,
+                                 const wf_query *params, wf_json *data) {
+    char path[256];
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
+    if (id && (r = wf__id_ok(c, id)) != WF_OK) return r;
+    if (!wf__objcode_ok(action) || strlen(action) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid action name");
+    snprintf(path, sizeof path, "%s%s%s", obj, id ? "/" : "", id ? id : "");
+    return wf__write_call(c, method ? method : "PUT", path, params, "action", action, NULL, data);
+}
+
+WF_API wf_result wf_move(wf_client *c, const char *obj, const char *id, const char *project_id, wf_json *data) {
+    wf_query q;
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if ((r = wf__id_ok(c, project_id)) != WF_OK) return r;
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    wf_query_add(&q, "projectID", project_id);
+    r = wf_action(c, obj, id, "move", &q, data);
+    wf_query_free(&q);
+    return r;
+}
+
+WF_API wf_result wf_share(wf_client *c, const char *obj, const char *id, const char *accessor_id,
+                          const char *accessor_obj_code, const char *core_action, wf_json *data) {
+    wf_query q;
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if ((r = wf__id_ok(c, accessor_id)) != WF_OK) return r;
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    wf_query_add(&q, "accessorID", accessor_id);
+    wf_query_add(&q, "accessorObjCode", accessor_obj_code && *accessor_obj_code ? accessor_obj_code : "USER");
+    wf_query_add(&q, "coreAction", core_action && *core_action ? core_action : "VIEW");
+    r = wf_action(c, obj, id, "share", &q, data);
+    wf_query_free(&q);
+    return r;
+}
+
+WF_API wf_result wf_bulk_edit(wf_client *c, const wf_bulk_desc *d, size_t *done) {
+    wf_doc *in = NULL;
+    wf_updates chunk;
+    wf_json arr, el;
+    size_t total, index = 0, chunk_no = 0, nchunks, len;
+    int size;
+    char path[96];
+    wf_result r;
+    if (done) *done = 0;
+    if (!c) return WF_ERR_INVALID;
+    if (!d || !d->updates) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "bulk edit needs a JSON array of objects"); }
+    if ((r = wf__obj_path(c, path, sizeof path, d->obj, NULL)) != WF_OK) return r;
+    size = d->chunk_size ? d->chunk_size : 100;
+    if (size < 1 || size > 100) return wf__fail(&c->err, WF_ERR_RANGE, "chunk size must be 1..100 (Workfront's bulk limit)");
+    len = d->updates_len ? d->updates_len : strlen(d->updates);
+    if ((r = wf_doc_parse(d->updates, len, &c->a, &in)) != WF_OK)
+        return wf__fail(&c->err, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "bulk updates are not valid JSON");
+    arr = wf_doc_root(in);
+    if (wf_json_type_of(arr) != WF_JSON_ARRAY) { wf_doc_free(in); return wf__fail(&c->err, WF_ERR_INVALID, "bulk updates must be a JSON array"); }
+    total = wf_json_len(arr);
+    for (el = wf_json_first(arr); wf_json_ok(el); el = wf_json_next(el)) {
+        if (wf_json_type_of(el) != WF_JSON_OBJECT || (!d->create && wf_json_type_of(wf_json_get(el, "ID")) != WF_JSON_STRING)) {
+            wf_doc_free(in);
+            return wf__fail(&c->err, WF_ERR_INVALID, "bulk %s: every element must be an object%s", d->create ? "create" : "edit",
+                            d->create ? "" : " with an \"ID\"");
+        }
+    }
+    nchunks = (total + (size_t)size - 1) / (size_t)size;
+    memset(&chunk, 0, sizeof chunk);
+    chunk.allocator = c->a;
+    el = wf_json_first(arr);
+    while (wf_json_ok(el) && r == WF_OK) {
+        size_t first = index, i;
+        wf_json results, o;
+        wf_updates_reset(&chunk);
+        wf_updates_begin_array(&chunk);
+        for (i = 0; i < (size_t)size && wf_json_ok(el); i++, el = wf_json_next(el), index++) {
+            size_t rl;
+            const char *raw = wf_json_raw(el, &rl);
+            wf_updates_raw(&chunk, raw, rl);
+        }
+        wf_updates_end_array(&chunk);
+        chunk_no++;
+        r = wf__write_call(c, d->create ? "POST" : "PUT", path, d->params, NULL, NULL, &chunk, &results);
+        if (r == WF_OK && (wf_json_type_of(results) != WF_JSON_ARRAY || wf_json_len(results) != index - first))
+            r = wf__fail(&c->err, WF_ERR_RESPONSE, "answer is not an array of %zu objects", index - first);
+        if (r) {
+            char msg[sizeof c->err.text];
+            snprintf(msg, sizeof msg, "bulk chunk %zu of %zu (objects %zu-%zu) failed: %.600s", chunk_no, nchunks, first, index - 1, c->err.text);
+            wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+            break;
+        }
+        if (done) *done = index;
+        for (o = wf_json_first(results), i = first; d->on_result && wf_json_ok(o); o = wf_json_next(o), i++)
+            if (!d->on_result(d->user, i, o)) { el = wf__none(); break; }
+    }
+    wf_updates_free(&chunk);
+    wf_doc_free(in);
+    return r;
+}
+
+WF_API wf_result wf_batch_add(wf_batch *b, const char *method, const char *path, const wf_query *q) {
+    wf__buf uri;
+    bool has_q = false;
+    wf_result r;
+    if (!b) return WF_ERR_INVALID;
+    if (b->form.result) return b->form.result;
+    if (!path || !*path) return wf__query_fail(&b->form, WF_ERR_INVALID, "batch item needs a path");
+    if (q && q->result) return wf__query_fail(&b->form, WF_ERR_INVALID, "batch item has an invalid query");
+    memset(&uri, 0, sizeof uri);
+    if (*path != '/') wf__buf_add(&b->form.allocator, &uri, "/", 1);
+    if (!wf__add_path(&b->form.allocator, &uri, path, &has_q)) goto nomem;
+    if (q && q->len) {
+        if (!wf__buf_add(&b->form.allocator, &uri, has_q ? "&" : "?", 1) || !wf__buf_adds(&b->form.allocator, &uri, wf_query_str(q))) goto nomem;
+        has_q = true;
+    }
+    /* every item of a batch travels inside one POST: the method must ride along */
+    if (method && *method && strcmp(method, "GET") != 0) {
+        if (!wf__buf_adds(&b->form.allocator, &uri, has_q ? "&method=" : "?method=") || !wf__buf_adds(&b->form.allocator, &uri, method)) goto nomem;
+    }
+    r = wf_query_add(&b->form, "uri", uri.p);
+    wf__buf_free(&b->form.allocator, &uri);
+    if (r == WF_OK) b->count++;
+    return r;
+nomem:
+    wf__buf_free(&b->form.allocator, &uri);
+    return wf__query_fail(&b->form, WF_ERR_NOMEM, "out of memory");
+}
+
+WF_API wf_result wf_batch_run(wf_client *c, wf_batch *b, bool atomic, wf_json *data) {
+    wf_query params;
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if (!b || b->count == 0) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "empty batch"); }
+    if (b->form.result) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid batch, nothing sent: %s", b->form.error); }
+    memset(&params, 0, sizeof params);
+    params.allocator = c->a;
+    wf_query_add_raw(&params, wf_query_str(&b->form));
+    if (atomic) wf_query_add(&params, "atomic", "true");
+    r = wf__write_call(c, "POST", "batch", &params, NULL, NULL, NULL, data);
+    wf_query_free(&params);
+    return r;
+}
+
+WF_API void wf_batch_free(wf_batch *b) {
+    if (!b) return;
+    wf_query_free(&b->form);
+    b->count = 0;
+}
+
+/* >> upload ================================================================ */
+
+typedef struct wf__upload_src {
+    const wf_upload_desc *d;
+    FILE *f;
+    const char *pre, *post;   /* multipart framing around the file bytes */
+    size_t pre_len, post_len, pos;
+    uint64_t file_pos, total;
+    int error;
+} wf__upload_src;
+
+static long wf__upload_read(void *user, void *buf, size_t cap) {
+    wf__upload_src *s = (wf__upload_src *)user;
+    unsigned char *out = (unsigned char *)buf;
+    size_t o = 0;
+    while (o < cap) {
+        if (s->pos < s->pre_len) {
+            size_t k = s->pre_len - s->pos < cap - o ? s->pre_len - s->pos : cap - o;
+            memcpy(out + o, s->pre + s->pos, k);
+            s->pos += k; o += k;
+        } else if (s->file_pos < s->d->size) {
+            uint64_t left = s->d->size - s->file_pos;
+            size_t want = left < (uint64_t)(cap - o) ? (size_t)left : cap - o;
+            long got;
+            if (s->f) {
+                size_t g = fread(out + o, 1, want, s->f);
+                if (g == 0) { s->error = ferror(s->f) ? errno : 0; return -1; }
+                got = (long)g;
+            } else {
+                got = s->d->read(s->d->user, out + o, want);
+                if (got <= 0 || (size_t)got > want) return -1;
+            }
+            s->file_pos += (uint64_t)got; o += (size_t)got;
+            if (s->d->progress) s->d->progress(s->d->user, s->file_pos, s->d->size);
+        } else if (s->pos - s->pre_len < s->post_len) {
+            size_t at = s->pos - s->pre_len, k = s->post_len - at < cap - o ? s->post_len - at : cap - o;
+            memcpy(out + o, s->post + at, k);
+            s->pos += k; o += k;
+        } else {
+            break;
+        }
+    }
+    return (long)o;
+}
+
+static void wf__boundary(char out[41]) {
+    static const char hex[] = "0123456789abcdef";
+    unsigned char rnd[16];
+    int i;
+#ifndef WF_NO_TLS
+    {
+        mbedtls_entropy_context e;
+        mbedtls_entropy_init(&e);
+        if (mbedtls_entropy_func(&e, rnd, sizeof rnd) != 0) memset(rnd, 0x5a, sizeof rnd);
+        mbedtls_entropy_free(&e);
+    }
+#else
+    {
+        uint64_t t = wf__now_ms() ^ (uint64_t)(uintptr_t)out;
+        for (i = 0; i < 16; i++) { t = t * 6364136223846793005ull + 1442695040888963407ull; rnd[i] = (unsigned char)(t >> 56); }
+    }
+#endif
+    memcpy(out, "wfboundary", 10);
+    for (i = 0; i < 15; i++) { out[10 + 2 * i] = hex[rnd[i] >> 4]; out[11 + 2 * i] = hex[rnd[i] & 15]; }
+    out[40] = 0;
+}
+
+WF_API wf_result wf_upload(wf_client *c, const wf_upload_desc *d, char handle[64], wf_json *data) {
+    wf_upload_desc dd;
+    wf__upload_src src;
+    wf_body body;
+    wf_json up;
+    wf__buf pre, post, ct;
+    wf_updates u;
+    char boundary[41], h[64], fname_buf[256];
+    const char *fname;
+    wf_result r = WF_OK;
+    if (handle) handle[0] = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!d || (!d->file && !d->read)) return wf__fail(&c->err, WF_ERR_INVALID, "upload needs a file or a read callback");
+    if (data && (!d->obj_code || !d->obj_id)) return wf__fail(&c->err, WF_ERR_INVALID, "document needs obj_code and obj_id");
+    dd = *d;
+    memset(&src, 0, sizeof src);
+    memset(&pre, 0, sizeof pre);
+    memset(&post, 0, sizeof post);
+    memset(&ct, 0, sizeof ct);
+    memset(&u, 0, sizeof u);
+    u.allocator = c->a;
+    if (d->file) {
+        long sz;
+        src.f = fopen(d->file, "rb");
+        if (!src.f || fseek(src.f, 0, SEEK_END) != 0 || (sz = ftell(src.f)) < 0 || fseek(src.f, 0, SEEK_SET) != 0) {
+            c->err.sys_errno = errno;
+            r = wf__fail(&c->err, WF_ERR_FILE, "cannot read %.300s: %s", d->file, strerror(errno));
+            goto done;
+        }
+        dd.size = (uint64_t)sz;
+    }
+    fname = d->file_name;
+    if (!fname || !*fname) {
+        const char *slash = d->file ? strrchr(d->file, '/') : NULL;
+        fname = d->file ? (slash ? slash + 1 : d->file) : "upload.bin";
+    }
+    /* a quote or line break would end the header field early */
+    wf__copy(fname_buf, sizeof fname_buf, fname, strlen(fname));
+    {
+        char *p;
+        for (p = fname_buf; *p; p++) if (*p == '"' || *p == '\r' || *p == '\n' || *p == '\\') *p = '_';
+    }
+    wf__boundary(boundary);
+    if (!wf__buf_adds(&c->a, &pre, "--") || !wf__buf_adds(&c->a, &pre, boundary) ||
+        !wf__buf_adds(&c->a, &pre, "\r\nContent-Disposition: form-data; name=\"uploadedFile\"; filename=\"") ||
+        !wf__buf_adds(&c->a, &pre, fname_buf) || !wf__buf_adds(&c->a, &pre, "\"\r\nContent-Type: application/octet-stream\r\n\r\n") ||
+        !wf__buf_adds(&c->a, &post, "\r\n--") || !wf__buf_adds(&c->a, &post, boundary) || !wf__buf_adds(&c->a, &post, "--\r\n") ||
+        !wf__buf_adds(&c->a, &ct, "multipart/form-data; boundary=") || !wf__buf_adds(&c->a, &ct, boundary)) {
+        r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    src.d = &dd;
+    src.pre = pre.p; src.pre_len = pre.len;
+    src.post = post.p; src.post_len = post.len;
+    memset(&body, 0, sizeof body);
+    body.content_type = ct.p;
+    body.data = NULL;
+    body.len = pre.len + (size_t)dd.size + post.len; /* known up front: no chunked upload */
+    body.read = wf__upload_read;
+    body.user = &src;
+    if (dd.size > (uint64_t)((size_t)-1 / 2)) { r = wf__fail(&c->err, WF_ERR_RANGE, "file too large"); goto done; }
+    if ((r = wf_request(c, "POST", "upload", NULL, &body, &up)) != WF_OK) goto done;
+    if (wf_json_str(wf_json_get(up, "handle"), h, sizeof h, NULL) != WF_OK) {
+        r = wf__fail(&c->err, WF_ERR_RESPONSE, "upload answer has no handle");
+        goto done;
+    }
+    if (handle) memcpy(handle, h, sizeof h);
+    if (!data) goto done;
+    wf_updates_set_str(&u, "name", d->doc_name && *d->doc_name ? d->doc_name : fname);
+    wf_updates_set_str(&u, "handle", h);
+    wf_updates_set_str(&u, "docObjCode", d->obj_code);
+    wf_updates_set_str(&u, "objID", d->obj_id);
+    wf_updates_key(&u, "currentVersion");
+    wf_updates_begin_object(&u);
+    wf_updates_set_str(&u, "version", d->version && *d->version ? d->version : "v1.0");
+    wf_updates_set_str(&u, "fileName", fname);
+    wf_updates_end_object(&u);
+    r = wf_create(c, "document", NULL, &u, data);
+done:
+    if (src.f) fclose(src.f);
+    wf__buf_free(&c->a, &pre);
+    wf__buf_free(&c->a, &post);
+    wf__buf_free(&c->a, &ct);
+    wf_updates_free(&u);
+    return r;
+}
+
+WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *user, const char *pw, char *key, size_t cap) {
+    static const char *const actions[] = { "getApiKey", "generateApiKey", "clearApiKey" };
+    wf_query q;
+    wf_json data;
+    wf_result r;
+    if (key && cap) key[0] = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if ((int)op < 0 || op > WF_API_KEY_CLEAR) return wf__fail(&c->err, WF_ERR_INVALID, "unknown API key action");
+    if (!user || !*user || !pw) return wf__fail(&c->err, WF_ERR_INVALID, "API key actions need a username and a password");
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    wf_query_add(&q, "username", user);
+    wf_query_add(&q, "password", pw);
+    r = wf_action_param(c, "PUT", "user", NULL, actions[op], &q, &data);
+    if (q.buf) memset(q.buf, 0, q.cap);
+    wf_query_free(&q);
+    if (r == WF_OK && op != WF_API_KEY_CLEAR && key) {
+        wf_result sr = wf_json_str(wf_json_get(data, "result"), key, cap, NULL);
+        if (sr) r = wf__fail(&c->err, sr == WF_ERR_TRUNCATED ? sr : WF_ERR_RESPONSE, "API key answer has no usable \"result\"");
+    }
+    if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len); /* it held the key */
+    c->doc.ntok = 0;
+    return r;
+}
+
+/* >> object model ========================================================== */
+
+struct wf_object {
+    wf_client *c;
+    char obj[65];
+    char id[65];
+    wf__buf text;              /* the loaded object's JSON (own copy) */
+    wf_doc doc;
+    wf__buf changes;           /* "key\0json\0" pairs, in order set */
+    size_t nchanges;
+};
+
+static wf_result wf__obj_take(wf_object *o, wf_json v) {
+    size_t n;
+    const char *raw = wf_json_raw(v, &n);
+    wf_result r;
+    if (wf_json_type_of(v) != WF_JSON_OBJECT) return wf__fail(&o->c->err, WF_ERR_RESPONSE, "answer is not an object");
+    o->text.len = 0;
+    if (!wf__buf_add(&o->c->a, &o->text, raw, n)) return wf__fail(&o->c->err, WF_ERR_NOMEM, "out of memory");
+    if ((r = wf__doc_load(&o->doc, o->text.p, o->text.len, &o->c->err)) != WF_OK) return r;
+    wf_json_str(wf_json_get(wf_doc_root(&o->doc), "ID"), o->id, sizeof o->id, NULL);
+    return WF_OK;
+}
+
+WF_API wf_result wf_object_new(wf_client *c, const char *obj, wf_object **out) {
+    wf_object *o;
+    if (!out) return WF_ERR_INVALID;
+    *out = NULL;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!wf__objcode_ok(obj) || strlen(obj) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
+    o = (wf_object *)wf__alloc(&c->a, sizeof *o);
+    if (!o) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    memset(o, 0, sizeof *o);
+    o->c = c;
+    o->doc.a = c->a;
+    snprintf(o->obj, sizeof o->obj, "%s", obj);
+    *out = o;
+    return WF_OK;
+}
+
+WF_API wf_result wf_object_load(wf_client *c, const char *obj, const char *id, const char *fields, wf_object **out) {
+    wf_result r;
+    wf_json data;
+    if ((r = wf_object_new(c, obj, out)) != WF_OK) return r;
+    if ((r = wf_get(c, obj, id, fields, &data)) == WF_OK) r = wf__obj_take(*out, data);
+    if (r) { wf_object_free(*out); *out = NULL; }
+    return r;
+}
+
+WF_API void wf_object_free(wf_object *o) {
+    wf_allocator a;
+    if (!o) return;
+    a = o->c->a;
+    wf__buf_free(&a, &o->text);
+    wf__buf_free(&a, &o->changes);
+    wf__doc_release(&o->doc);
+    wf__free(&a, o);
+}
+
+WF_API const char *wf_object_id(const wf_object *o) { return o && o->id[0] ? o->id : NULL; }
+
+WF_API wf_json wf_object_get(const wf_object *o, const char *field) {
+    return o ? wf_json_path(wf_doc_root(&o->doc), field) : wf__none();
+}
+
+/* Records key -> JSON; a later set of the same key replaces the earlier. */
+static wf_result wf__obj_set(wf_object *o, const char *field, const char *json, size_t n) {
+    wf__buf nb;
+    size_t i = 0, kept = 0;
+    if (!o) return WF_ERR_INVALID;
+    if (!field || !*field) return wf__fail(&o->c->err, WF_ERR_INVALID, "empty field name");
+    memset(&nb, 0, sizeof nb);
+    while (i < o->changes.len) {
+        const char *k = o->changes.p + i, *v = k + strlen(k) + 1;
+        size_t next = (size_t)(v - o->changes.p) + strlen(v) + 1;
+        if (strcmp(k, field) != 0) {
+            if (!wf__buf_add(&o->c->a, &nb, k, next - i)) goto nomem;
+            kept++;
+        }
+        i = next;
+    }
+    if (!wf__buf_add(&o->c->a, &nb, field, strlen(field) + 1) || !wf__buf_add(&o->c->a, &nb, json, n) || !wf__buf_add(&o->c->a, &nb, "", 1)) goto nomem;
+    wf__buf_free(&o->c->a, &o->changes);
+    o->changes = nb;
+    o->nchanges = kept + 1;
+    return WF_OK;
+nomem:
+    wf__buf_free(&o->c->a, &nb);
+    return wf__fail(&o->c->err, WF_ERR_NOMEM, "out of memory");
+}
+
+static wf_result wf__obj_set_value(wf_object *o, const char *field, int kind, const char *s, long long i) {
+    wf_updates u;
+    const char *json;
+    size_t n;
+    wf_result r;
+    if (!o) return WF_ERR_INVALID;
+    memset(&u, 0, sizeof u);
+    u.allocator = o->c->a;
+    switch (kind) {
+    case 0: wf_updates_string(&u, s); break;
+    case 1: wf_updates_int(&u, i); break;
+    case 2: wf_updates_bool(&u, i != 0); break;
+    case 3: wf_updates_null(&u); break;
+    default: wf_updates_raw(&u, s, s ? strlen(s) : 0); break;
+    }
+    json = wf_updates_json(&u, &n);
+    r = json ? wf__obj_set(o, field, json, n) : wf__fail(&o->c->err, u.result, "invalid value for %.100s: %s", field, u.error);
+    wf_updates_free(&u);
+    return r;
+}
+
+WF_API wf_result wf_object_set_str(wf_object *o, const char *f, const char *v) { return v ? wf__obj_set_value(o, f, 0, v, 0) : wf__obj_set_value(o, f, 3, NULL, 0); }
+WF_API wf_result wf_object_set_int(wf_object *o, const char *f, long long v) { return wf__obj_set_value(o, f, 1, NULL, v); }
+WF_API wf_result wf_object_set_bool(wf_object *o, const char *f, bool v) { return wf__obj_set_value(o, f, 2, NULL, v); }
+WF_API wf_result wf_object_set_null(wf_object *o, const char *f) { return wf__obj_set_value(o, f, 3, NULL, 0); }
+WF_API wf_result wf_object_set_json(wf_object *o, const char *f, const char *json) { return wf__obj_set_value(o, f, 4, json, 0); }
+WF_API size_t wf_object_changes(const wf_object *o) { return o ? o->nchanges : 0; }
+
+WF_API wf_result wf_object_save(wf_object *o) {
+    wf_updates u;
+    wf_json data;
+    wf_result r;
+    size_t i = 0;
+    if (!o) return WF_ERR_INVALID;
+    wf__err_clear(&o->c->err);
+    if (o->nchanges == 0 && o->id[0]) return WF_OK; /* nothing changed: nothing sent */
+    memset(&u, 0, sizeof u);
+    u.allocator = o->c->a;
+    wf_updates_begin_object(&u);
+    while (i < o->changes.len) {
+        const char *k = o->changes.p + i, *v = k + strlen(k) + 1;
+        wf_updates_key(&u, k);
+        wf_updates_raw(&u, v, strlen(v));
+        i = (size_t)(v - o->changes.p) + strlen(v) + 1;
+    }
+    wf_updates_end_object(&u);
+    r = o->id[0] ? wf_edit(o->c, o->obj, o->id, NULL, &u, &data) : wf_create(o->c, o->obj, NULL, &u, &data);
+    wf_updates_free(&u);
+    if (r == WF_OK && (r = wf__obj_take(o, data)) == WF_OK) {
+        o->changes.len = 0;
+        o->nchanges = 0;
+    }
+    return r;
+}
+
+WF_API wf_result wf_object_reload(wf_object *o, const char *fields) {
+    wf_json data;
+    wf_result r;
+    if (!o) return WF_ERR_INVALID;
+    if (!o->id[0]) { wf__err_clear(&o->c->err); return wf__fail(&o->c->err, WF_ERR_INVALID, "object has no ID yet"); }
+    if ((r = wf_get(o->c, o->obj, o->id, fields, &data)) != WF_OK) return r;
+    return wf__obj_take(o, data);
+}
+
+WF_API wf_result wf_object_delete(wf_object *o, bool force) {
+    wf_result r;
+    if (!o) return WF_ERR_INVALID;
+    if (!o->id[0]) { wf__err_clear(&o->c->err); return wf__fail(&o->c->err, WF_ERR_INVALID, "object has no ID yet"); }
+    r = wf_delete(o->c, o->obj, o->id, force);
+    if (r == WF_OK) o->id[0] = 0;
+    return r;
+}
+
+WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_query *params, wf_json *data) {
+    if (!o) return WF_ERR_INVALID;
+    if (!o->id[0]) { wf__err_clear(&o->c->err); return wf__fail(&o->c->err, WF_ERR_INVALID, "object has no ID yet"); }
+    return wf_action(o->c, o->obj, o->id, action, params, data);
+}
+
 /* >> auth ================================================================== */
 
 WF_API wf_result wf_login(wf_client *c, const char *username, const char *password) {
@@ -3070,6 +4024,7 @@ WF_API wf_result wf_login(wf_client *c, const char *username, const char *passwo
     wf_query_add(&form, "username", username);
     wf_query_add(&form, "password", password);
     if (form.result) { r = wf__fail(&c->err, form.result, "cannot build the login form"); goto done; }
+    memset(&body, 0, sizeof body);
     body.content_type = "application/x-www-form-urlencoded";
     body.data = form.buf;
     body.len = form.len;

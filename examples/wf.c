@@ -648,23 +648,30 @@ static void host_of(const char *url, char *out, size_t cap)
 #endif
 
 /* A refused certificate is the error users can least decode on their own:
-   name the host and the reason, and say what to do next. */
+   name the host and the reason (unless the library's text did), and say
+   what to do next. */
 static void cert_hint(const cli *x, const wf_error *e)
 {
     char host[256];
+
     host_of(x->client ? wf_client_api_base(x->client) : x->o.url, host, sizeof host);
-    fputs("wf: the certificate of ", stderr);
-    put_clean(stderr, host);
-    fputs(" was refused: ", stderr);
-    put_clean(stderr, e->cert_text[0] ? e->cert_text : e->text);
-    fputc('\n', stderr);
+    if (!e->cert_text[0] || !strstr(e->text, e->cert_text)) {
+        fputs("wf: the certificate of ", stderr);
+        put_clean(stderr, host);
+        fputs(" was refused: ", stderr);
+        put_clean(stderr, e->cert_text[0] ? e->cert_text : wf_result_str(e->result));
+        fputc('\n', stderr);
+    }
     if (e->cert_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
-        fputs("wf: it was issued for another name: use the host name it names in --url\n", stderr);
+        fputs("wf: hint: the certificate is not for ", stderr);
+        put_clean(stderr, host);
+        fputs("; use the host name it was issued for in --url\n", stderr);
     }
-    if (e->cert_flags & MBEDTLS_X509_BADCERT_EXPIRED) {
-        fputs("wf: it has expired (or this machine's clock is wrong)\n", stderr);
-    }
-    fputs("wf: if the server uses a private CA, trust it with --cacert FILE (or WF_CACERT)\n", stderr);
+    if (e->cert_flags & MBEDTLS_X509_BADCERT_EXPIRED)
+        fputs("wf: hint: the certificate has expired (or this machine's clock is wrong)\n", stderr);
+    fputs("wf: hint: if ", stderr);
+    put_clean(stderr, host);
+    fputs(" uses a private CA, trust it with --cacert FILE (or WF_CACERT)\n", stderr);
 }
 
 /* Prints "wf: <what>: <detail>" and returns the exit code for it. */

@@ -79,11 +79,11 @@ enum { WFH_HTTP = 0, WFH_HTTPS = 1, WFH_WRONGHOST = 2, WFH_EXPIRED = 3 };
 typedef struct wfh_server {
     pid_t pid;
     int http_port, https_port, wronghost_port, expired_port;
-    char root[WFH_PATH];      /* repository root */
-    char certs[WFH_PATH];     /* ROOT/build/certs */
+    char root[WFH_PATH / 2];  /* repository root (absolute) */
+    char certs[WFH_PATH / 2 + 32]; /* ROOT/build/certs */
     char ca[WFH_PATH];        /* the test CA (from the CA= line) */
-    char tmpdir[WFH_PATH];    /* mkdtemp directory holding the info file */
-    char info_path[WFH_PATH + 16];
+    char tmpdir[64];          /* mkdtemp directory holding the info file */
+    char info_path[96];
     char url[4][64];          /* base URLs by WFH_HTTP .. WFH_EXPIRED */
     int ninfo;
     char info_key[WFH_MAX_INFO][64];
@@ -239,7 +239,7 @@ WFH_FN void wfh_server_stop(wfh_server *s) {
     if (s->info_path[0]) { unlink(s->info_path); s->info_path[0] = 0; }
     if (s->tmpdir[0]) {
         /* the server writes its info file via a temporary name: sweep it */
-        char cmd[WFH_PATH + 32];
+        char cmd[128];
         if (rmdir(s->tmpdir) != 0) {
             snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->tmpdir);
             if (strncmp(s->tmpdir, "/tmp/wfh-", 9) == 0 && system(cmd) != 0) {}
@@ -252,7 +252,7 @@ WFH_FN void wfh_server_stop(wfh_server *s) {
 WFH_FN int wfh_server_start(wfh_server *s) {
     const char *root = getenv("WF_REPO_ROOT"), *py = getenv("PYTHON"), *extra = getenv("WFH_SERVER_ARGS");
     const char *verbose = getenv("WFH_SERVER_VERBOSE"), *tmo = getenv("WFH_START_TIMEOUT");
-    char script[WFH_PATH + 64], extra_copy[1024];
+    char script[WFH_PATH], extra_copy[1024];
     char *argv[40];
     int argc = 0, timeout_s = tmo && atoi(tmo) > 0 ? atoi(tmo) : 20;
     long long until;
@@ -263,7 +263,14 @@ WFH_FN int wfh_server_start(wfh_server *s) {
     wfh__install_guards();
     if (!root || !*root) root = ".";
     if (!py || !*py) py = "python3";
-    if (!realpath(root, s->root)) { wfh_log("cannot resolve repo root %s: %s", root, strerror(errno)); return -1; }
+    if (root[0] == '/') {
+        snprintf(s->root, sizeof s->root, "%s", root);
+    } else {
+        char cwd[WFH_PATH / 2 - 64];
+        if (!getcwd(cwd, sizeof cwd)) { wfh_log("getcwd: %s", strerror(errno)); return -1; }
+        if (strcmp(root, ".") == 0) snprintf(s->root, sizeof s->root, "%s", cwd);
+        else snprintf(s->root, sizeof s->root, "%s/%.60s", cwd, root);
+    }
     snprintf(script, sizeof script, "%s/tests/server/wfserver.py", s->root);
     if (stat(script, &st) != 0) {
         wfh_log("test server not found at %s (run from the repo root or set WF_REPO_ROOT)", script);
@@ -271,7 +278,7 @@ WFH_FN int wfh_server_start(wfh_server *s) {
     }
     snprintf(s->certs, sizeof s->certs, "%s/build/certs", s->root);
     {   /* build/ and build/certs may not exist yet */
-        char b[WFH_PATH + 8];
+        char b[WFH_PATH];
         snprintf(b, sizeof b, "%s/build", s->root);
         (void)mkdir(b, 0755);
         (void)mkdir(s->certs, 0755);

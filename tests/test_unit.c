@@ -510,6 +510,76 @@ static void test_query_builders(void **st) {
     wf_query_free(&q);
 }
 
+static void test_updates_writer(void **st) {
+    wf_updates u;
+    char ctl[40], small[24];
+    const char *json;
+    size_t n, i;
+    wf_doc *d = NULL;
+    char back[64];
+    (void)st;
+    memset(&u, 0, sizeof u);
+    for (i = 0; i < 31; i++) ctl[i] = (char)(i + 1);
+    ctl[31] = 0;
+    assert_int_equal(wf_updates_set_str(&u, "name", "q\"b\\s/\xe2\x80\xa8\xe2\x80\xa9\xe6\x97\xa5\xf0\x9f\x9a\x80"), WF_OK);
+    assert_int_equal(wf_updates_set_str(&u, "ctl", ctl), WF_OK);
+    assert_int_equal(wf_updates_set_int(&u, "n", -42), WF_OK);
+    assert_int_equal(wf_updates_key(&u, "d"), WF_OK);
+    assert_int_equal(wf_updates_double(&u, 0.1), WF_OK);
+    assert_int_equal(wf_updates_key(&u, "dec"), WF_OK);
+    assert_int_equal(wf_updates_decimal(&u, "12345678901234567890.123"), WF_OK);
+    assert_int_equal(wf_updates_set_bool(&u, "b", true), WF_OK);
+    assert_int_equal(wf_updates_set_null(&u, "z"), WF_OK);
+    assert_int_equal(wf_updates_key(&u, "assignments"), WF_OK);
+    assert_int_equal(wf_updates_begin_array(&u), WF_OK);
+    assert_int_equal(wf_updates_begin_object(&u), WF_OK);
+    assert_int_equal(wf_updates_set_str(&u, "assignedToID", "u1"), WF_OK);
+    assert_int_equal(wf_updates_end_object(&u), WF_OK);
+    assert_int_equal(wf_updates_raw(&u, "{\"roleID\":\"r1\"}", 15), WF_OK);
+    assert_int_equal(wf_updates_end_array(&u), WF_OK);
+    json = wf_updates_json(&u, &n);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"name\":\"q\\\"b\\\\s/\\u2028\\u2029\xe6\x97\xa5\xf0\x9f\x9a\x80\""));
+    assert_non_null(strstr(json, "\\u0001\\u0002"));
+    assert_non_null(strstr(json, "\\n\\u000b\\u000c\\r"));
+    assert_non_null(strstr(json, "\"d\":0.10000000000000001,\"dec\":12345678901234567890.123,\"b\":true,\"z\":null"));
+    assert_non_null(strstr(json, "\"assignments\":[{\"assignedToID\":\"u1\"},{\"roleID\":\"r1\"}]}"));
+    /* it parses back to the same strings */
+    assert_int_equal(wf_doc_parse(json, n, NULL, &d), WF_OK);
+    assert_int_equal(wf_json_str(wf_json_get(wf_doc_root(d), "ctl"), back, sizeof back, &n), WF_OK);
+    assert_string_equal(back, ctl);
+    wf_doc_free(d);
+    /* refusals */
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_set_str(&u, "bad", "\xff\xfe"), WF_ERR_INVALID);
+    assert_non_null(strstr(u.error, "UTF-8"));
+    assert_null(wf_updates_json(&u, NULL));
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_string(&u, "top"), WF_OK);
+    assert_int_equal(wf_updates_string(&u, "second"), WF_ERR_INVALID);
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_begin_object(&u), WF_OK);
+    assert_int_equal(wf_updates_int(&u, 1), WF_ERR_INVALID);   /* value without key */
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_begin_array(&u), WF_OK);
+    assert_int_equal(wf_updates_end_object(&u), WF_ERR_INVALID);
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_begin_array(&u), WF_OK);
+    assert_null(wf_updates_json(&u, NULL));                   /* still open */
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_double(&u, 1.0 / 0.0), WF_ERR_RANGE);
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_decimal(&u, "1e"), WF_ERR_INVALID);
+    wf_updates_reset(&u);
+    assert_int_equal(wf_updates_raw(&u, "{\"a\":1,}", 8), WF_ERR_INVALID);
+    wf_updates_free(&u);
+    /* a fixed buffer reports overflow and keeps a terminated prefix */
+    wf_updates_init_buf(&u, small, sizeof small);
+    assert_int_equal(wf_updates_set_str(&u, "name", "a long value that does not fit"), WF_ERR_TRUNCATED);
+    assert_true(strlen(small) < sizeof small);
+    wf_updates_free(&u);
+}
+
 static void test_redaction(void **st) {
     wf__buf b;
     const char *q = "username=ann&password=hunter2&apiKey=abc&fields=name&sessionID=s1&client_secret=cs";
@@ -803,6 +873,7 @@ int main(void) {
         cmocka_unit_test(test_query_encoding),
         cmocka_unit_test(test_query_refusals),
         cmocka_unit_test(test_query_builders),
+        cmocka_unit_test(test_updates_writer),
         cmocka_unit_test(test_redaction),
         cmocka_unit_test(test_client_over_memory),
         cmocka_unit_test(test_client_failures),

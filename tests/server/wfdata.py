@@ -418,11 +418,14 @@ class Store:
 
 
 def _copy_row(row):
+    """Copy deep enough that editing the copy never changes the original:
+    the custom-data dict, its list values and owned lists of dicts."""
     out = dict(row)
     for k, v in row.items():
-        if k.startswith("_"):
-            out[k] = {kk: (list(vv) if isinstance(vv, list) else vv) for kk, vv in v.items()} \
-                if isinstance(v, dict) else [dict(x) for x in v]
+        if isinstance(v, dict):
+            out[k] = {kk: (list(vv) if isinstance(vv, list) else vv) for kk, vv in v.items()}
+        elif isinstance(v, list):
+            out[k] = [dict(x) if isinstance(x, dict) else x for x in v]
     return out
 
 

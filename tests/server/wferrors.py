@@ -12,6 +12,7 @@ the rest are plausible stand-ins, marked *):
  login            401   com.attask.common.AuthenticationException      /login or api-key action: bad password
  ims_org          403   com.attask.common.AuthenticationException      IMS Bearer without x-gw-ims-org-id (403,
                                                                        so a client does not try to renew)
+ forbidden        403   com.attask.common.SecurityException *          not allowed for this user
  notfound         404   com.attask.common.NotFoundException            unknown object ID
  nopath           404   com.attask.common.NotFoundException            unknown path / object code / version
  invalid_field    200   com.attask.common.InvalidParameterException    fields=/filter/sort names an unknown field
@@ -45,6 +46,7 @@ ERRORS = {
     "auth":          (401, "com.attask.common.AuthenticationException", "exception.authentication", 4),
     "login":         (401, "com.attask.common.AuthenticationException", "exception.login.failed", 4),
     "ims_org":       (403, "com.attask.common.AuthenticationException", "exception.ims.org", 5),
+    "forbidden":     (403, "com.attask.common.SecurityException", "exception.security", 6),
     "notfound":      (404, "com.attask.common.NotFoundException", "exception.object.notfound", 8),
     "nopath":        (404, "com.attask.common.NotFoundException", "exception.path.notfound", 8),
     "invalid_field": (200, "com.attask.common.InvalidParameterException", "exception.apimodel.field", 10),

@@ -1,0 +1,1225 @@
+/* tests/test_integration.c - workfront.h against the Workfront test server.
+
+   One server (tests/server/wfserver.py, started by tests/harness.h) serves
+   the whole file; each test resets its switches first.  Tests that make
+   sense on both transports run twice, as NAME/http and NAME/https.
+
+   Build and run from the repository root (make test does this):
+     cc -std=c99 -g -O1 -fsanitize=address,undefined -I. tests/test_integration.c \
+        -o build/test_integration -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto
+     ./build/test_integration
+   Environment: WF_REPO_ROOT (repository root), WFH_SERVER_VERBOSE=1 (server
+   logs on stderr), CMOCKA_TEST_ABORT, and cmocka's own filters
+   (CMOCKA_TEST_FILTER is not in 1.1.5: pass test names as arguments instead,
+   e.g. ./build/test_integration tls_wrong_host idle_close/https). */
+#define WORKFRONT_IMPLEMENTATION
+#include "workfront.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+/* ------------------------------------------------- server constants (wfconst.py) */
+#define FIRST_PROJECT_ID  "4c78821c0000d6fa8d5e52f07a1d54d0"
+#define AWKWARD_TASK_ID   "4c78821c0000d6fa8d5e52f07a1d54d1"
+#define CONTROL_TASK_ID   "4c78821c0000d6fa8d5e52f07a1d54d2"
+#define CJK_TASK_ID       "4c78821c0000d6fa8d5e52f07a1d54d3"
+#define EMOJI_TASK_ID     "4c78821c0000d6fa8d5e52f07a1d54d4"
+#define RTL_TASK_ID       "4c78821c0000d6fa8d5e52f07a1d54d5"
+#define SEPARATOR_TASK_ID "4c78821c0000d6fa8d5e52f07a1d54d6"
+#define AWKWARD_ISSUE_ID  "4c78821c0000d6fa8d5e52f07a1d54d7"
+#define ZOE_USERNAME      "zoe.obrien@test.example"
+#define ZOE_USER_ID       "6b2c3d4e00000b22c1c1d1d1e1e1f1f2"
+#define JANE_USER_ID      "5a1b2c3d00000a11b0b0c0c0d0d0e0e1"
+
+/* Byte-exact UTF-8 of the server's awkward strings (generated from wfconst.py). */
+#define AWKWARD_TASK_NAME "Quote \" Backslash \\ Slash / Tab \t Emoji \xF0\x9F\x9A\x80 CJK \xE6\x97\xA5\xE6\x9C\xAC"
+#define CONTROL_TASK_NAME "Control \x01 and \x1F, newline\nand CR\r end"
+#define CJK_TASK_NAME "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x81\xAE\xE3\x82\xBF\xE3\x82\xB9\xE3\x82\xAF"
+#define EMOJI_TASK_NAME "Launch \xF0\x9F\x9A\x80 and astronaut \xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x9A\x80"
+#define RTL_TASK_NAME "\xD9\x85\xD9\x87\xD9\x85\xD8\xA9 \xD8\xA8\xD8\xA7\xD9\x84\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A\xD8\xA9 \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"
+#define SEPARATOR_TASK_NAME "Line\xE2\x80\xA8Separator\xE2\x80\xA9Paragraph"
+#define AWKWARD_TASK_DESCRIPTION "{\"not\":\"json\"} </script> \\u0041 literal, \"quoted\", back\\slash, tab\t, NUL-free \x07 bell, \xC3\xA9\xC3\xA8 \xF0\x9F\x98\x80"
+#define AWKWARD_ISSUE_NAME "Issue with \"quotes\" & <html> / slashes \\ and \xF0\x9F\x92\xA5"
+#define ZOE_PASSWORD "p@ss w0rd&=+%#?/:$ \xE6\x97\xA5\xE6\x9C\xAC\xF0\x9F\x9A\x80"
+#define ZOE_NAME "Zo\xC3\xAB O'Brien-\xC5\x81ukasiewicz"
+
+#define AUTH_CLASS "com.attask.common.AuthenticationException"
+
+/* ------------------------------------------------------------------ fixture */
+
+static wfh_server g_srv;
+static wf_client *g_ctl;         /* control client: plain HTTP, no auth */
+static long long g_ctl_conns;    /* connections one stats call itself costs */
+static long long g_ctl_reqs;     /* requests one stats call itself costs */
+
+static const int k_http = WFH_HTTP, k_https = WFH_HTTPS;
+
+#define MAX_CLIENTS 8
+#define MAX_QUERIES 8
+static struct fixture {
+    int which;                   /* WFH_HTTP or WFH_HTTPS for this run */
+    wf_client *clients[MAX_CLIENTS];
+    int nclients;
+    wf_query queries[MAX_QUERIES];
+    int nqueries;
+} F;
+
+/* ------------------------------------------------------------ assert helpers */
+
+static void check_result(wf_result expect, wf_result got, const wf_client *c, const char *what,
+                         const char *file, int line) {
+    if (got == expect) return;
+    print_error("%s:%d: %s\n    expected %s, got %s (%s)\n", file, line, what, wf_result_str(expect),
+                wf_result_str(got), c ? wf_client_error(c)->text : "no client");
+    _fail(file, line);
+}
+#define CHECK(expect, call, c) check_result((expect), (call), (c), #call, __FILE__, __LINE__)
+#define OK(call, c) CHECK(WF_OK, call, c)
+
+static bool icontains(const char *hay, const char *needle) {
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i;
+        for (i = 0; i < n && hay[i]; i++) {
+            char a = hay[i], b = needle[i];
+            if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+            if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
+            if (a != b) break;
+        }
+        if (i == n) return true;
+    }
+    return false;
+}
+
+static void check_contains(const char *hay, const char *needle, const char *what, const char *file, int line) {
+    if (hay && icontains(hay, needle)) return;
+    print_error("%s:%d: %s = \"%s\" does not contain \"%s\"\n", file, line, what, hay ? hay : "(null)", needle);
+    _fail(file, line);
+}
+#define CONTAINS(hay, needle) check_contains((hay), (needle), #hay, __FILE__, __LINE__)
+
+/* A JSON string value, unescaped; "" when it is not a string. */
+static const char *js(wf_json v, char *buf, size_t cap) {
+    if (wf_json_str(v, buf, cap, NULL) != WF_OK) buf[0] = 0;
+    return buf;
+}
+
+/* Byte-exact comparison of a JSON string value with expected UTF-8. */
+static void check_jstr(wf_json v, const char *expect, const char *what, const char *file, int line) {
+    char buf[2048];
+    size_t n = 0;
+    wf_result r = wf_json_str(v, buf, sizeof buf, &n);
+    if (r == WF_OK && n == strlen(expect) && memcmp(buf, expect, n) == 0) return;
+    {
+        size_t i, el = strlen(expect);
+        print_error("%s:%d: %s: wf_json_str -> %s, %zu bytes (expected %zu)\n", file, line, what, wf_result_str(r), n, el);
+        print_error("    got:     ");
+        for (i = 0; i < n && i < sizeof buf; i++) print_error("%02x", (unsigned char)buf[i]);
+        print_error("\n    expected:");
+        for (i = 0; i < el; i++) print_error("%02x", (unsigned char)expect[i]);
+        print_error("\n");
+    }
+    _fail(file, line);
+}
+#define JSTR(v, expect) check_jstr((v), (expect), #v, __FILE__, __LINE__)
+
+static bool is_id(wf_json v) {
+    char buf[64];
+    size_t i;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return false;
+    js(v, buf, sizeof buf);
+    if (strlen(buf) != 32) return false;
+    for (i = 0; i < 32; i++)
+        if (!((buf[i] >= '0' && buf[i] <= '9') || (buf[i] >= 'a' && buf[i] <= 'f'))) return false;
+    return true;
+}
+
+/* ------------------------------------------------------- clients and queries */
+
+static wf_client *client_desc(wf_client_desc *d) {
+    wf_client *c = NULL;
+    wf_error err;
+    wf_result r;
+    assert_true(F.nclients < MAX_CLIENTS);
+    r = wf_client_create(d, &c, &err);
+    if (r != WF_OK) print_error("wf_client_create(%s): %s\n", d->url ? d->url : "?", err.text);
+    assert_int_equal(r, WF_OK);
+    F.clients[F.nclients++] = c;
+    return c;
+}
+
+/* A client on this run's transport (or on `which`) with an API key or none. */
+static wf_client *client_on(int which, const char *api_key) {
+    wf_client_desc d;
+    wfh_desc(&g_srv, which, &d);
+    d.api_key = api_key;
+    return client_desc(&d);
+}
+static wf_client *client(const char *api_key) { return client_on(F.which, api_key); }
+
+static void drop_client(wf_client *c) {
+    int i;
+    for (i = 0; i < F.nclients; i++)
+        if (F.clients[i] == c) { F.clients[i] = F.clients[--F.nclients]; break; }
+    wf_client_destroy(c);
+}
+
+static wf_query *query(void) {
+    wf_query *q;
+    assert_true(F.nqueries < MAX_QUERIES);
+    q = &F.queries[F.nqueries++];
+    memset(q, 0, sizeof *q);
+    return q;
+}
+
+/* ------------------------------------------------------------- server control */
+
+static void config(const char *fmt, ...) {
+    char what[1900];
+    va_list ap;
+    memcpy(what, "config?", 7);
+    va_start(ap, fmt);
+    vsnprintf(what + 7, sizeof what - 7, fmt, ap);
+    va_end(ap);
+    if (wfh_ctl(g_ctl, what, NULL) != WF_OK) {
+        print_error("server switch %s failed: %s\n", what, wf_client_error(g_ctl)->text);
+        fail();
+    }
+}
+
+static wfh_stats stats(void) {
+    wfh_stats st;
+    wf_result r = wfh_get_stats(g_ctl, &st);
+    if (r != WF_OK) { print_error("stats: %s\n", wf_client_error(g_ctl)->text); fail(); }
+    if (st.connections < 0 || st.requests < 0) { print_error("stats lack connections/requests\n"); fail(); }
+    return st;
+}
+
+/* Connections the test client made between two stats snapshots, not
+   counting the second stats call's own. */
+static long long conns_between(const wfh_stats *a, const wfh_stats *b) { return b->connections - a->connections - g_ctl_conns; }
+static long long reqs_between(const wfh_stats *a, const wfh_stats *b) { return b->requests - a->requests - g_ctl_reqs; }
+
+/* ----------------------------------------------------------- setup/teardown */
+
+static int group_setup(void **state) {
+    wfh_stats a, b;
+    (void)state;
+    if (wfh_server_start(&g_srv) != 0) return -1;
+    if (wfh_control_client(&g_srv, &g_ctl) != WF_OK) { wfh_server_stop(&g_srv); return -1; }
+    /* what one stats call costs on the server's counters: stats calls are
+       made by the control client, one fresh connection each */
+    if (wfh_ctl(g_ctl, "reset", NULL) != WF_OK || wfh_get_stats(g_ctl, &a) != WF_OK || wfh_get_stats(g_ctl, &b) != WF_OK) {
+        wf_client_destroy(g_ctl);
+        g_ctl = NULL;
+        wfh_server_stop(&g_srv);
+        return -1;
+    }
+    g_ctl_conns = b.connections - a.connections;
+    g_ctl_reqs = b.requests - a.requests;
+    return 0;
+}
+
+static int group_teardown(void **state) {
+    (void)state;
+    if (g_ctl) wf_client_destroy(g_ctl);
+    g_ctl = NULL;
+    wfh_server_stop(&g_srv);
+    return 0;
+}
+
+static int setup(void **state) {
+    memset(&F, 0, sizeof F);
+    F.which = *state ? *(const int *)*state : WFH_HTTP;
+    return wfh_ctl(g_ctl, "reset", NULL) == WF_OK ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    int i;
+    (void)state;
+    for (i = 0; i < F.nclients; i++) wf_client_destroy(F.clients[i]);
+    for (i = 0; i < F.nqueries; i++) wf_query_free(&F.queries[i]);
+    F.nclients = F.nqueries = 0;
+    (void)wfh_ctl(g_ctl, "reset", NULL);
+    return 0;
+}
+
+/* ===================================================================== tests */
+
+/* Login, search with fields and $$LIMIT, get by ID, logout; afterwards the
+   client has no session and the old session is dead on the server. */
+static void test_login_search_get_logout(void **state) {
+    wf_client *c = client(NULL);
+    wf_query *q = query();
+    wf_json data, t;
+    char id[64], name[512], sid[256], buf[512];
+    size_t i;
+    (void)state;
+
+    OK(wf_login(c, WFH_ADMIN_USERNAME, WFH_ADMIN_PASSWORD), c);
+    assert_non_null(wf_session_id(c));
+    assert_true(strlen(wf_session_id(c)) >= 8);
+    assert_non_null(wf_user_id(c));
+    assert_string_equal(wf_user_id(c), WFH_ADMIN_USER_ID);
+    snprintf(sid, sizeof sid, "%s", wf_session_id(c));
+
+    OK(wf_query_fields(q, "name,status,projectID,assignedTo:name"), NULL);
+    OK(wf_query_limit(q, 0, 5), NULL);
+    OK(wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_last_status(c), 200);
+    assert_int_equal(wf_json_type_of(data), WF_JSON_ARRAY);
+    assert_int_equal(wf_json_len(data), 5);
+    for (i = 0; i < 5; i++) {
+        wf_json o = wf_json_at(data, i);
+        assert_int_equal(wf_json_type_of(o), WF_JSON_OBJECT);
+        assert_true(is_id(wf_json_get(o, "ID")));
+        assert_int_equal(wf_json_type_of(wf_json_get(o, "name")), WF_JSON_STRING);
+        assert_int_equal(wf_json_type_of(wf_json_get(o, "status")), WF_JSON_STRING);
+        assert_true(is_id(wf_json_get(o, "projectID")));
+        assert_true(wf_json_eq(wf_json_get(o, "objCode"), "TASK"));
+        /* the nested reference is there (an object, or null when unassigned) */
+        assert_true(wf_json_ok(wf_json_get(o, "assignedTo")));
+    }
+    t = wf_json_at(data, 2);
+    js(wf_json_get(t, "ID"), id, sizeof id);
+    js(wf_json_get(t, "name"), name, sizeof name);
+    assert_int_equal(strlen(id), 32);
+
+    OK(wf_get(c, "task", id, "name,status", &data), c);
+    assert_int_equal(wf_json_type_of(data), WF_JSON_OBJECT);
+    assert_string_equal(js(wf_json_get(data, "ID"), buf, sizeof buf), id);
+    assert_string_equal(js(wf_json_get(data, "name"), buf, sizeof buf), name);
+
+    OK(wf_logout(c), c);
+    assert_null(wf_session_id(c));
+    assert_null(wf_user_id(c));
+
+    /* no session any more: the server says 401 */
+    CHECK(WF_ERR_AUTH, wf_get(c, "task", id, "name", &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 401);
+    assert_false(wf_json_ok(data));
+
+    /* and the old session ID was really ended on the server */
+    OK(wf_set_session_id(c, sid), c);
+    CHECK(WF_ERR_AUTH, wf_get(c, "task", id, "name", &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 401);
+    assert_string_equal(wf_client_error(c)->wf_class, AUTH_CLASS);
+}
+
+/* A session ID handed to a second client works there (SessionID header). */
+static void test_session_id_reuse(void **state) {
+    wf_client *a = client(NULL), *b;
+    wf_client_desc d;
+    wf_json data;
+    char buf[128];
+    (void)state;
+    OK(wf_login(a, WFH_ADMIN_USERNAME, WFH_ADMIN_PASSWORD), a);
+    wfh_desc(&g_srv, F.which, &d);
+    d.session_id = wf_session_id(a);
+    b = client_desc(&d);
+    OK(wf_get(b, "task", AWKWARD_TASK_ID, "name", &data), b);
+    assert_string_equal(js(wf_json_get(data, "ID"), buf, sizeof buf), AWKWARD_TASK_ID);
+    OK(wf_logout(a), a);
+    CHECK(WF_ERR_AUTH, wf_get(b, "task", AWKWARD_TASK_ID, "name", &data), b);
+}
+
+/* apiKey header; a wrong key and no credentials at all are 401s. */
+static void test_api_key(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY), *bad = client("wrongkey0123456789abcdef00000000"), *none = client(NULL);
+    wf_json data;
+    const wf_error *e;
+    (void)state;
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), AWKWARD_TASK_NAME);
+    assert_null(wf_session_id(c));
+
+    CHECK(WF_ERR_AUTH, wf_get(bad, "task", AWKWARD_TASK_ID, "name", &data), bad);
+    e = wf_client_error(bad);
+    assert_int_equal(e->http_status, 401);
+    assert_string_equal(e->wf_class, AUTH_CLASS);
+    assert_true(strstr(e->text, "wrongkey") == NULL); /* never a secret in the error text */
+
+    CHECK(WF_ERR_AUTH, wf_get(none, "task", AWKWARD_TASK_ID, "name", &data), none);
+    assert_int_equal(wf_client_error(none)->http_status, 401);
+}
+
+/* A wrong password is WF_ERR_AUTH with HTTP 401 and the envelope copied. */
+static void test_wrong_password(void **state) {
+    wf_client *c = client(NULL);
+    const wf_error *e;
+    (void)state;
+    CHECK(WF_ERR_AUTH, wf_login(c, WFH_ADMIN_USERNAME, "Wrong-Secret-42"), c);
+    e = wf_client_error(c);
+    assert_int_equal(e->result, WF_ERR_AUTH);
+    assert_int_equal(e->http_status, 401);
+    assert_string_equal(e->wf_class, AUTH_CLASS);
+    assert_true(e->message[0] != 0);
+    assert_true(e->has_code);
+    CONTAINS(e->text, "401");
+    assert_true(strstr(e->text, "Wrong-Secret-42") == NULL);
+    assert_null(wf_session_id(c));
+    assert_null(wf_user_id(c));
+    /* an unknown user is refused the same way */
+    CHECK(WF_ERR_AUTH, wf_login(c, "nobody@test.example", WFH_ADMIN_PASSWORD), c);
+    assert_int_equal(wf_client_error(c)->http_status, 401);
+}
+
+/* A password full of characters that mean something in a form body. */
+static void test_login_awkward_password(void **state) {
+    wf_client *c = client(NULL);
+    wf_json data;
+    (void)state;
+    OK(wf_login(c, ZOE_USERNAME, ZOE_PASSWORD), c);
+    assert_string_equal(wf_user_id(c), ZOE_USER_ID);
+    OK(wf_get(c, "user", ZOE_USER_ID, "name,username", &data), c);
+    JSTR(wf_json_get(data, "name"), ZOE_NAME);
+    JSTR(wf_json_get(data, "username"), ZOE_USERNAME);
+    OK(wf_logout(c), c);
+    /* one byte off is refused */
+    CHECK(WF_ERR_AUTH, wf_login(c, ZOE_USERNAME, "p@ss w0rd&=+%#?/:$ \xE6\x97\xA5\xE6\x9C\xAC"), c);
+}
+
+/* Awkward strings come back byte-exact: \" \\ \/ \t \n \r \u0001, CJK, RTL,
+   U+2028/9 and surrogate pairs (the server escapes every non-ASCII char). */
+static void test_awkward_strings(void **state) {
+    static const struct { const char *id, *name; } tasks[] = {
+        { AWKWARD_TASK_ID, AWKWARD_TASK_NAME }, { CONTROL_TASK_ID, CONTROL_TASK_NAME },
+        { CJK_TASK_ID, CJK_TASK_NAME },         { EMOJI_TASK_ID, EMOJI_TASK_NAME },
+        { RTL_TASK_ID, RTL_TASK_NAME },         { SEPARATOR_TASK_ID, SEPARATOR_TASK_NAME },
+    };
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    size_t i, rawlen;
+    const char *raw;
+    char small[8];
+    size_t need = 0;
+    (void)state;
+    for (i = 0; i < sizeof tasks / sizeof tasks[0]; i++) {
+        OK(wf_get(c, "task", tasks[i].id, "name,description", &data), c);
+        JSTR(wf_json_get(data, "ID"), tasks[i].id);
+        JSTR(wf_json_get(data, "name"), tasks[i].name);
+    }
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name,description", &data), c);
+    JSTR(wf_json_get(data, "description"), AWKWARD_TASK_DESCRIPTION);
+    /* it really was escaped on the wire: \/ and a surrogate pair */
+    raw = wf_json_raw(wf_json_get(data, "name"), &rawlen);
+    assert_non_null(raw);
+    {
+        char tmp[512];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)rawlen, raw);
+        CONTAINS(tmp, "\\/");
+        CONTAINS(tmp, "\\ud83d\\ude80");
+        CONTAINS(tmp, "\\t");
+    }
+    /* a too-small buffer says how much is needed */
+    CHECK(WF_ERR_TRUNCATED, wf_json_str(wf_json_get(data, "name"), small, sizeof small, &need), NULL);
+    assert_int_equal(need, strlen(AWKWARD_TASK_NAME));
+    assert_int_equal(strlen(small), sizeof small - 1);
+
+    OK(wf_get(c, "optask", AWKWARD_ISSUE_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), AWKWARD_ISSUE_NAME);
+    OK(wf_get(c, "user", ZOE_USER_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), ZOE_NAME);
+}
+
+/* Filter values with every awkward byte reach the server intact: an exact
+   (name_Mod=eq) search finds exactly the one object. */
+static void test_query_roundtrip(void **state) {
+    static const struct { const char *obj, *id, *name; } cases[] = {
+        { "task", AWKWARD_TASK_ID, AWKWARD_TASK_NAME },   /* " \ / tab emoji CJK */
+        { "task", CONTROL_TASK_ID, CONTROL_TASK_NAME },   /* \x01 \x1f \n \r */
+        { "task", EMOJI_TASK_ID, EMOJI_TASK_NAME },       /* ZWJ sequence */
+        { "task", SEPARATOR_TASK_ID, SEPARATOR_TASK_NAME },
+        { "optask", AWKWARD_ISSUE_ID, AWKWARD_ISSUE_NAME }, /* & < > */
+        { "user", ZOE_USER_ID, ZOE_NAME },                /* ' and Latin */
+    };
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_query *q = query();
+    wf_json data;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wf_query_reset(q);
+        OK(wf_query_add(q, "name", cases[i].name), NULL);
+        OK(wf_query_add(q, "name_Mod", "eq"), NULL);
+        OK(wf_query_fields(q, "name"), NULL);
+        OK(wf_search(c, cases[i].obj, q, &data), c);
+        if (wf_json_len(data) != 1) print_error("case %zu (%s): %zu results\n", i, cases[i].obj, wf_json_len(data));
+        assert_int_equal(wf_json_len(data), 1);
+        JSTR(wf_json_get(wf_json_at(data, 0), "ID"), cases[i].id);
+        JSTR(wf_json_get(wf_json_at(data, 0), "name"), cases[i].name);
+    }
+    /* & = + % # ? / : $ and spaces: "contains" of a value the server holds */
+    wf_query_reset(q);
+    OK(wf_query_add(q, "name", "\" & <html> / slashes \\"), NULL);
+    OK(wf_query_add(q, "name_Mod", "contains"), NULL);
+    OK(wf_search(c, "optask", q, &data), c);
+    assert_int_equal(wf_json_len(data), 1);
+    JSTR(wf_json_get(wf_json_at(data, 0), "ID"), AWKWARD_ISSUE_ID);
+    /* ... and one it does not: every special character matters, so no hit */
+    wf_query_reset(q);
+    OK(wf_query_add(q, "name", "&=+%#?/:$ x"), NULL);
+    OK(wf_query_add(q, "name_Mod", "contains"), NULL);
+    OK(wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_json_type_of(data), WF_JSON_ARRAY);
+    assert_int_equal(wf_json_len(data), 0);
+    /* a password with & = + % # ? / : $ space CJK emoji in the query string
+       (Workfront reads login parameters from the URL too): the server only
+       answers with a session when every byte arrived as sent */
+    wf_query_reset(q);
+    OK(wf_query_add(q, "username", ZOE_USERNAME), NULL);
+    OK(wf_query_add(q, "password", ZOE_PASSWORD), NULL);
+    OK(wf_request(c, "POST", "login", q, NULL, &data), c);
+    JSTR(wf_json_get(data, "userID"), ZOE_USER_ID);
+    assert_true(wf_json_ok(wf_json_get(data, "sessionID")));
+    /* ... and in the form body */
+    {
+        wf_client *z = client(NULL);
+        OK(wf_login(z, ZOE_USERNAME, ZOE_PASSWORD), z);
+        assert_string_equal(wf_user_id(z), ZOE_USER_ID);
+    }
+}
+
+/* An error envelope with HTTP 200 is an error, with everything copied. */
+static void test_error_envelope_200(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_query *q = query();
+    wf_json data;
+    const wf_error *e;
+    (void)state;
+    OK(wf_query_fields(q, "name,noSuchFieldXyz"), NULL);
+    OK(wf_query_limit(q, 0, 3), NULL);
+    CHECK(WF_ERR_API, wf_search(c, "task", q, &data), c);
+    assert_false(wf_json_ok(data));
+    e = wf_client_error(c);
+    assert_int_equal(e->http_status, 200);
+    assert_string_equal(e->wf_class, "com.attask.common.InvalidParameterException");
+    CONTAINS(e->message, "noSuchFieldXyz");
+    assert_true(e->msg_key[0] != 0);
+    assert_true(e->has_code);
+    CONTAINS(e->text, "InvalidParameterException");
+
+    /* $$LIMIT above 2000 (sent raw: the builder itself refuses it) */
+    wf_query_reset(q);
+    OK(wf_query_add(q, "$$LIMIT", "2001"), NULL);
+    CHECK(WF_ERR_API, wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 200);
+    CONTAINS(wf_client_error(c)->wf_class, "IllegalArgumentException");
+
+    /* the same client keeps working */
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), AWKWARD_TASK_NAME);
+}
+
+/* Not found: 404 with an envelope, and the same with errors_200=1. */
+static void test_not_found(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    const wf_error *e;
+    (void)state;
+    CHECK(WF_ERR_API, wf_get(c, "task", "ffffffffffffffffffffffffffffffff", "name", &data), c);
+    e = wf_client_error(c);
+    assert_int_equal(e->http_status, 404);
+    assert_string_equal(e->wf_class, "com.attask.common.NotFoundException");
+    config("errors_200=1");
+    CHECK(WF_ERR_API, wf_get(c, "task", "ffffffffffffffffffffffffffffffff", "name", &data), c);
+    e = wf_client_error(c);
+    assert_int_equal(e->http_status, 200);
+    assert_string_equal(e->wf_class, "com.attask.common.NotFoundException");
+    /* errors_200 also hides authentication failures behind 200 */
+    {
+        wf_client *bad = client("wrongkey0123456789abcdef00000000");
+        CHECK(WF_ERR_AUTH, wf_get(bad, "task", AWKWARD_TASK_ID, "name", &data), bad);
+        assert_int_equal(wf_client_error(bad)->http_status, 200);
+        assert_string_equal(wf_client_error(bad)->wf_class, AUTH_CLASS);
+    }
+}
+
+/* A gateway's HTML page with an error status: WF_ERR_RESPONSE with the
+   status and an excerpt; then the client carries on. */
+static void test_html_body(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    const wf_error *e;
+    (void)state;
+    config("force_status=502&force_body=%s&count=1", "%3Chtml%3E%3Cbody%3EBad%20Gateway%3C%2Fbody%3E%3C%2Fhtml%3E");
+    CHECK(WF_ERR_RESPONSE, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    e = wf_client_error(c);
+    assert_int_equal(e->http_status, 502);
+    CONTAINS(e->excerpt, "<html><body>Bad Gateway");
+    CONTAINS(e->text, "502");
+    /* count=1: the next answer is normal again */
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), AWKWARD_TASK_NAME);
+
+    /* HTML with 200 is no better */
+    config("force_status=200&force_body=%s&count=1", "%3C%21DOCTYPE%20html%3E%3Chtml%3Emaintenance%3C%2Fhtml%3E");
+    CHECK(WF_ERR_RESPONSE, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 200);
+    CONTAINS(wf_client_error(c)->excerpt, "<!DOCTYPE html>");
+
+    /* a body that starts like JSON and is not: WF_ERR_JSON */
+    config("force_status=200&force_body=%s&count=1", "%7B%22data%22%3A%5B1%2C2");
+    CHECK(WF_ERR_JSON, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 200);
+    CONTAINS(wf_client_error(c)->excerpt, "{\"data\":[1,2");
+
+    /* a 401 with an HTML page is still an authentication failure */
+    config("force_status=401&force_body=%s&count=1", "%3Chtml%3Elogin%3C%2Fhtml%3E");
+    CHECK(WF_ERR_AUTH, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 401);
+}
+
+/* garbage=1: what the server sends is not a Workfront answer. */
+static void test_garbage(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    wf_result r;
+    const wf_error *e;
+    (void)state;
+    config("garbage=1");
+    r = wf_get(c, "task", AWKWARD_TASK_ID, "name", &data);
+    e = wf_client_error(c);
+    if (r != WF_ERR_HTTP && r != WF_ERR_RESPONSE && r != WF_ERR_JSON) {
+        print_error("garbage: %s (%s)\n", wf_result_str(r), e->text);
+        fail();
+    }
+    assert_int_equal(e->result, r);
+    assert_true(e->text[0] != 0);
+    assert_false(wf_json_ok(data));
+    if (r != WF_ERR_HTTP) assert_true(e->excerpt[0] != 0);
+    config("garbage=0");
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+}
+
+/* truncate=1: the connection ends in the middle of the body. */
+static void test_truncated(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_query *q = query();
+    wf_json data;
+    const wf_error *e;
+    (void)state;
+    OK(wf_query_fields(q, "name,description"), NULL);
+    OK(wf_query_limit(q, 0, 20), NULL);
+    config("truncate=1");
+    CHECK(WF_ERR_HTTP, wf_search(c, "task", q, &data), c);
+    e = wf_client_error(c);
+    assert_int_equal(e->http_status, 200);
+    CONTAINS(e->excerpt, "{\"data\":[");
+    CONTAINS(e->text, "closed");
+    assert_false(wf_json_ok(data));
+    /* chunked and truncated */
+    config("chunked=1");
+    CHECK(WF_ERR_HTTP, wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 200);
+    CONTAINS(wf_client_error(c)->text, "chunked");
+    config("truncate=0&chunked=0");
+    OK(wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_json_len(data), 20);
+}
+
+/* gzip=1: a compressed body although identity was asked for. */
+static void test_gzip(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    (void)state;
+    config("gzip=1");
+    CHECK(WF_ERR_ENCODING, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 200);
+    CONTAINS(wf_client_error(c)->text, "gzip");
+    config("gzip=0");
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+}
+
+/* Fetches the same two answers (a search and the awkward task) under a
+   switch and compares the raw bodies with the plain ones. */
+static char *g_base_search, *g_base_get;
+static size_t g_base_search_len, g_base_get_len;
+
+static void fetch_pair(wf_client *c, char **s, size_t *sl, char **g, size_t *gl) {
+    wf_query q;
+    wf_json data;
+    const char *b;
+    memset(&q, 0, sizeof q);
+    OK(wf_query_fields(&q, "name,description,status"), NULL);
+    OK(wf_query_limit(&q, 0, 15), NULL);
+    OK(wf_query_add(&q, "ID_Sort", "asc"), NULL);
+    {
+        wf_result r = wf_search(c, "task", &q, &data);
+        wf_query_free(&q);
+        OK(r, c);
+    }
+    assert_int_equal(wf_json_len(data), 15);
+    b = wf_last_body(c, sl);
+    *s = (char *)malloc(*sl + 1);
+    memcpy(*s, b, *sl + 1);
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name,description", &data), c);
+    JSTR(wf_json_get(data, "name"), AWKWARD_TASK_NAME);
+    JSTR(wf_json_get(data, "description"), AWKWARD_TASK_DESCRIPTION);
+    b = wf_last_body(c, gl);
+    *g = (char *)malloc(*gl + 1);
+    memcpy(*g, b, *gl + 1);
+}
+
+static void check_same_as_plain(wf_client *c, const char *switches) {
+    char *s = NULL, *g = NULL;
+    size_t sl = 0, gl = 0;
+    config("%s", switches);
+    fetch_pair(c, &s, &sl, &g, &gl);
+    config("chunked=0&tiny=0&send_100=0&close=0");
+    if (sl != g_base_search_len || memcmp(s, g_base_search, sl) != 0 || gl != g_base_get_len || memcmp(g, g_base_get, gl) != 0) {
+        print_error("with %s the bodies differ: search %zu vs %zu bytes, get %zu vs %zu bytes\n", switches, sl,
+                    g_base_search_len, gl, g_base_get_len);
+        free(s);
+        free(g);
+        fail();
+    }
+    free(s);
+    free(g);
+}
+
+static void test_framing_equivalence(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    (void)state;
+    fetch_pair(c, &g_base_search, &g_base_search_len, &g_base_get, &g_base_get_len);
+    assert_true(g_base_search_len > 1000);
+    check_same_as_plain(c, "chunked=1");
+    check_same_as_plain(c, "tiny=1");
+    check_same_as_plain(c, "tiny=3&chunked=1");
+    check_same_as_plain(c, "send_100=1");
+    check_same_as_plain(c, "send_100=1&chunked=1&tiny=2");
+    check_same_as_plain(c, "close=1");
+    free(g_base_search);
+    free(g_base_get);
+    g_base_search = g_base_get = NULL;
+}
+
+/* 100 Continue before the real answer is skipped, also on a login POST. */
+static void test_send_100(void **state) {
+    wf_client *c = client(NULL);
+    wf_json data;
+    (void)state;
+    config("send_100=1");
+    OK(wf_login(c, WFH_ADMIN_USERNAME, WFH_ADMIN_PASSWORD), c);
+    assert_int_equal(wf_last_status(c), 200);
+    assert_string_equal(wf_user_id(c), WFH_ADMIN_USER_ID);
+    OK(wf_get(c, "task", EMOJI_TASK_ID, "name", &data), c);
+    assert_int_equal(wf_last_status(c), 200);
+    JSTR(wf_json_get(data, "name"), EMOJI_TASK_NAME);
+    /* an error answer after a 100 keeps its real status */
+    CHECK(WF_ERR_API, wf_get(c, "task", "ffffffffffffffffffffffffffffffff", "name", &data), c);
+    assert_int_equal(wf_client_error(c)->http_status, 404);
+}
+
+/* A large answer: 2000 tasks with every field (several MB). */
+static void test_big_search(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_query *q = query();
+    wf_json data, t;
+    size_t n = 0, len = 0;
+    (void)state;
+    OK(wf_query_fields(q, "*"), NULL);
+    OK(wf_query_limit(q, 0, 2000), NULL);
+    config("chunked=1");
+    OK(wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_json_len(data), 2000);
+    for (t = wf_json_first(data); wf_json_ok(t); t = wf_json_next(t)) {
+        assert_true(is_id(wf_json_get(t, "ID")));
+        n++;
+    }
+    assert_int_equal(n, 2000);
+    (void)wf_last_body(c, &len);
+    assert_true(len > 1000000);
+}
+
+/* ----------------------------------------------------------------- TLS */
+
+static wf_client *tls_client(int which, const char *ca_file, bool no_system_ca, wf_result expect) {
+    wf_client_desc d;
+    wf_client *c;
+    wf_json data;
+    wfh_desc(&g_srv, which, &d);
+    d.api_key = WFH_ADMIN_API_KEY;
+    d.ca_file = ca_file;
+    d.no_system_ca = no_system_ca;
+    c = client_desc(&d);
+    CHECK(expect, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    return c;
+}
+
+static void test_tls_ok(void **state) {
+    wf_client_desc d;
+    wf_client *c;
+    wf_json data;
+    char *pem;
+    size_t n;
+    (void)state;
+    /* only the test CA, from a file */
+    tls_client(WFH_HTTPS, g_srv.ca, true, WF_OK);
+    /* only the test CA, from memory */
+    pem = wfh_read_file(g_srv.ca, &n);
+    assert_non_null(pem);
+    wfh_desc(&g_srv, WFH_HTTPS, &d);
+    d.api_key = WFH_ADMIN_API_KEY;
+    d.ca_file = NULL;
+    d.ca_pem = pem;
+    d.ca_pem_len = n;
+    d.no_system_ca = true;
+    c = client_desc(&d);
+    free(pem);
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), AWKWARD_TASK_NAME);
+    /* by host name: the certificate names localhost too */
+    {
+        char url[64];
+        snprintf(url, sizeof url, "https://localhost:%d", g_srv.https_port);
+        wfh_desc(&g_srv, WFH_HTTPS, &d);
+        d.url = url;
+        d.api_key = WFH_ADMIN_API_KEY;
+        c = client_desc(&d);
+        OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    }
+}
+
+static void test_tls_wrong_host(void **state) {
+    wf_client *c;
+    const wf_error *e;
+    (void)state;
+    assert_true(g_srv.wronghost_port > 0);
+    c = tls_client(WFH_WRONGHOST, g_srv.ca, true, WF_ERR_CERT);
+    e = wf_client_error(c);
+    assert_true(e->cert_flags != 0);
+    assert_true((e->cert_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+    assert_true((e->cert_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) == 0);
+    CONTAINS(e->cert_text, "Common Name");
+    CONTAINS(e->text, "expected CN");
+    assert_int_equal(e->http_status, 0);
+    assert_true(e->tls_code != 0);
+    /* the failure sticks: trying again gives the same answer */
+    {
+        wf_json data;
+        CHECK(WF_ERR_CERT, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    }
+}
+
+static void test_tls_expired(void **state) {
+    wf_client *c;
+    const wf_error *e;
+    (void)state;
+    assert_true(g_srv.expired_port > 0);
+    c = tls_client(WFH_EXPIRED, g_srv.ca, true, WF_ERR_CERT);
+    e = wf_client_error(c);
+    assert_true((e->cert_flags & MBEDTLS_X509_BADCERT_EXPIRED) != 0);
+    assert_true((e->cert_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) == 0);
+    CONTAINS(e->cert_text, "expired");
+    CONTAINS(e->text, "expired");
+}
+
+static void test_tls_untrusted(void **state) {
+    wf_client *c;
+    const wf_error *e;
+    char oth[WFH_PATH + 16];
+    FILE *f;
+    (void)state;
+    /* another CA only */
+    wfh_cert_path(&g_srv, "othca.pem", oth, sizeof oth);
+    f = fopen(oth, "r");
+    if (f) {
+        fclose(f);
+        c = tls_client(WFH_HTTPS, oth, true, WF_ERR_CERT);
+        e = wf_client_error(c);
+        assert_true((e->cert_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0);
+        CONTAINS(e->text, "not trusted");
+        CONTAINS(e->cert_text, "not correctly signed");
+    } else {
+        print_message("note: %s missing, only the system-bundle case runs\n", oth);
+    }
+    /* the system bundle only (the default) */
+    c = tls_client(WFH_HTTPS, NULL, false, WF_ERR_CERT);
+    e = wf_client_error(c);
+    assert_true((e->cert_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0);
+    CONTAINS(e->text, "not trusted");
+}
+
+/* Wrong protocol on a port: fails quickly with a clear error, no crash. */
+static void test_protocol_mismatch(void **state) {
+    wf_client_desc d;
+    wf_client *c;
+    wf_json data;
+    wf_result r;
+    char url[64];
+    long long t0;
+    (void)state;
+    /* https:// to the plain HTTP port: the handshake meets an HTTP answer */
+    wfh_desc(&g_srv, WFH_HTTPS, &d);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", g_srv.http_port);
+    d.url = url;
+    d.timeout_ms = 3000;
+    c = client_desc(&d);
+    t0 = wfh_now_ms();
+    r = wf_get(c, "task", AWKWARD_TASK_ID, "name", &data);
+    if (r != WF_ERR_TLS && r != WF_ERR_CLOSED && r != WF_ERR_IO) {
+        print_error("https to http port: %s (%s)\n", wf_result_str(r), wf_client_error(c)->text);
+        fail();
+    }
+    assert_true(wfh_now_ms() - t0 < 2500);
+    /* http:// to the TLS port: the server never sends an HTTP status line */
+    wfh_desc(&g_srv, WFH_HTTP, &d);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", g_srv.https_port);
+    d.url = url;
+    d.timeout_ms = 3000;
+    c = client_desc(&d);
+    r = wf_get(c, "task", AWKWARD_TASK_ID, "name", &data);
+    if (r != WF_ERR_HTTP && r != WF_ERR_CLOSED && r != WF_ERR_IO && r != WF_ERR_TIMEOUT) {
+        print_error("http to https port: %s (%s)\n", wf_result_str(r), wf_client_error(c)->text);
+        fail();
+    }
+}
+
+/* ------------------------------------------------------------ connections */
+
+/* Ten sequential requests on one client use one connection; with close=1
+   each uses a new one and still succeeds. */
+static void test_connection_reuse(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    wfh_stats a, b;
+    int i;
+    (void)state;
+    a = stats();
+    for (i = 0; i < 10; i++) {
+        OK(wf_get(c, "task", i % 2 ? AWKWARD_TASK_ID : CJK_TASK_ID, "name", &data), c);
+        JSTR(wf_json_get(data, "name"), i % 2 ? AWKWARD_TASK_NAME : CJK_TASK_NAME);
+    }
+    b = stats();
+    assert_int_equal(conns_between(&a, &b), 1);
+    assert_int_equal(reqs_between(&a, &b), 10);
+    if (F.which == WFH_HTTPS && b.tls_full >= 0) assert_int_equal(b.tls_full + b.tls_resumed - a.tls_full - a.tls_resumed, 1);
+
+    config("close=1");
+    a = stats();
+    for (i = 0; i < 10; i++) {
+        OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+        JSTR(wf_json_get(data, "name"), AWKWARD_TASK_NAME);
+    }
+    b = stats();
+    assert_int_equal(conns_between(&a, &b), 10);
+    assert_int_equal(reqs_between(&a, &b), 10);
+    if (F.which == WFH_HTTPS && b.tls_full >= 0) assert_int_equal(b.tls_full + b.tls_resumed - a.tls_full - a.tls_resumed, 10);
+}
+
+/* Later HTTPS connections of one client resume the TLS session. */
+static void test_tls_resumption(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    wfh_stats a, b;
+    int i;
+    (void)state;
+    if (stats().tls_resumed < 0) { print_message("server reports no tls_resumed_handshakes\n"); skip(); }
+    config("close=1");
+    a = stats();
+    for (i = 0; i < 4; i++) OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    b = stats();
+    assert_int_equal(b.tls_full + b.tls_resumed - a.tls_full - a.tls_resumed, 4);
+    if (b.tls_resumed - a.tls_resumed < 3)
+        print_error("full handshakes %lld, resumed %lld\n", b.tls_full - a.tls_full, b.tls_resumed - a.tls_resumed);
+    assert_true(b.tls_full - a.tls_full <= 1);
+    assert_true(b.tls_resumed - a.tls_resumed >= 3);
+}
+
+/* The server closes an idle keep-alive connection: the next request
+   notices and succeeds on a new connection. */
+static void test_idle_close(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data;
+    wfh_stats a, b;
+    (void)state;
+    config("idle_close_ms=200");
+    a = stats();
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    wfh_sleep_ms(500);
+    OK(wf_get(c, "task", CJK_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), CJK_TASK_NAME);
+    assert_true(wf_client_error(c)->attempts <= 2);
+    b = stats();
+    assert_int_equal(conns_between(&a, &b), 2);
+    assert_int_equal(reqs_between(&a, &b), 2);
+    /* and a third time, to be sure the state is clean */
+    wfh_sleep_ms(400);
+    OK(wf_get(c, "task", EMOJI_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), EMOJI_TASK_NAME);
+}
+
+/* A client with a short timeout against a slow server. */
+static wf_client *short_client(int timeout_ms) {
+    wf_client_desc d;
+    wfh_desc(&g_srv, F.which, &d);
+    d.api_key = WFH_ADMIN_API_KEY;
+    d.timeout_ms = timeout_ms;
+    return client_desc(&d);
+}
+
+static void expect_timeout(wf_client *c, long max_ms) {
+    wf_json data;
+    long long t0 = wfh_now_ms(), dt;
+    CHECK(WF_ERR_TIMEOUT, wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+    dt = wfh_now_ms() - t0;
+    if (dt > max_ms) { print_error("timed out after %lld ms, expected < %ld\n", dt, max_ms); fail(); }
+    assert_false(wf_json_ok(data));
+}
+
+static void test_timeout(void **state) {
+    wf_client *c = short_client(300);
+    wf_json data;
+    (void)state;
+    config("delay_ms=2000");
+    expect_timeout(c, 1200);
+    CONTAINS(wf_client_error(c)->text, "time");
+    config("delay_ms=0");
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c); /* usable afterwards */
+    JSTR(wf_json_get(data, "name"), AWKWARD_TASK_NAME);
+}
+
+static void test_stall(void **state) {
+    wf_client *c = short_client(300);
+    wf_json data;
+    (void)state;
+    /* the head arrives, the body never does */
+    config("stall=body");
+    expect_timeout(c, 1200);
+    /* the server accepts and says nothing (for TLS: no handshake) */
+    config("stall=accept");
+    wf_client_close_connection(c);
+    expect_timeout(c, 1200);
+    /* bytes keep coming, too slowly: the whole-request deadline wins */
+    config("stall=0&trickle_ms=20");
+    expect_timeout(c, 1200);
+    config("trickle_ms=0");
+    OK(wf_get(c, "task", AWKWARD_TASK_ID, "name", &data), c);
+}
+
+/* max_response_bytes caps what is read, Content-Length and chunked alike. */
+static void test_too_large(void **state) {
+    wf_client_desc d;
+    wf_client *c;
+    wf_query *q = query();
+    wf_json data;
+    (void)state;
+    wfh_desc(&g_srv, F.which, &d);
+    d.api_key = WFH_ADMIN_API_KEY;
+    d.max_response_bytes = 1000;
+    c = client_desc(&d);
+    OK(wf_query_fields(q, "name,description"), NULL);
+    OK(wf_query_limit(q, 0, 100), NULL);
+    CHECK(WF_ERR_TOO_LARGE, wf_search(c, "task", q, &data), c);
+    assert_false(wf_json_ok(data));
+    CONTAINS(wf_client_error(c)->text, "1000");
+    /* a small answer is still fine */
+    OK(wf_get(c, "task", CJK_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), CJK_TASK_NAME);
+    config("chunked=1");
+    CHECK(WF_ERR_TOO_LARGE, wf_search(c, "task", q, &data), c);
+    OK(wf_get(c, "task", CJK_TASK_ID, "name", &data), c);
+    JSTR(wf_json_get(data, "name"), CJK_TASK_NAME);
+}
+
+/* A ~12 KB filter goes out as POST with method=GET and works. */
+static void test_long_uri(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_query *q = query();
+    wf_json data;
+    wfh_stats st;
+    char *big;
+    int i;
+    (void)state;
+    /* one value of 12 000 characters (that no name contains) */
+    big = (char *)malloc(12001);
+    for (i = 0; i < 12000; i++) big[i] = (char)('a' + i % 26);
+    big[12000] = 0;
+    OK(wf_query_add(q, "name", big), NULL);
+    free(big);
+    OK(wf_query_add(q, "name_Mod", "notcontains"), NULL);
+    OK(wf_query_fields(q, "name"), NULL);
+    OK(wf_query_limit(q, 0, 3), NULL);
+    assert_true(strlen(wf_query_str(q)) > 12000);
+    OK(wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_json_len(data), 3);
+    assert_true(is_id(wf_json_get(wf_json_at(data, 0), "ID")));
+    st = stats();
+    if (st.has_last) {
+        /* the stats call is the server's last request unless it skips /__test/ */
+        if (strstr(st.last_path, "__test") == NULL) {
+            assert_string_equal(st.last_method, "POST");
+            CONTAINS(st.last_path, "task/search");
+        }
+    }
+
+    /* many values: ID_Mod=in with the awkward task hidden among 350 others */
+    wf_query_reset(q);
+    for (i = 0; i < 350; i++) {
+        char id[40];
+        snprintf(id, sizeof id, "%032x", 0xabc000 + i);
+        OK(wf_query_add(q, "ID", id), NULL);
+        if (i == 200) OK(wf_query_add(q, "ID", AWKWARD_TASK_ID), NULL);
+    }
+    OK(wf_query_add(q, "ID_Mod", "in"), NULL);
+    OK(wf_query_fields(q, "name"), NULL);
+    assert_true(strlen(wf_query_str(q)) > 12000);
+    OK(wf_search(c, "task", q, &data), c);
+    assert_int_equal(wf_json_len(data), 1);
+    JSTR(wf_json_get(wf_json_at(data, 0), "name"), AWKWARD_TASK_NAME);
+}
+
+/* wf_get with two IDs: one request, an array of both. */
+static void test_get_two_ids(void **state) {
+    wf_client *c = client(WFH_ADMIN_API_KEY);
+    wf_json data, t;
+    bool seen_awk = false, seen_cjk = false;
+    char id[64];
+    (void)state;
+    OK(wf_get(c, "task", AWKWARD_TASK_ID "," CJK_TASK_ID, "name", &data), c);
+    assert_int_equal(wf_json_type_of(data), WF_JSON_ARRAY);
+    assert_int_equal(wf_json_len(data), 2);
+    for (t = wf_json_first(data); wf_json_ok(t); t = wf_json_next(t)) {
+        js(wf_json_get(t, "ID"), id, sizeof id);
+        if (strcmp(id, AWKWARD_TASK_ID) == 0) { seen_awk = true; JSTR(wf_json_get(t, "name"), AWKWARD_TASK_NAME); }
+        if (strcmp(id, CJK_TASK_ID) == 0) { seen_cjk = true; JSTR(wf_json_get(t, "name"), CJK_TASK_NAME); }
+    }
+    assert_true(seen_awk);
+    assert_true(seen_cjk);
+}
+
+/* Every byte allocated through the client's allocator is given back. */
+typedef struct counting { long long allocs, frees, live, bytes_live, bad_frees; } counting;
+#define CNT_MAGIC 0x5746616c6c6f63ULL
+typedef union cnt_hdr { struct { unsigned long long magic; size_t size; } h; long double ld; void *vp; long long ll; } cnt_hdr;
+
+static void *cnt_alloc(size_t n, void *user) {
+    counting *k = (counting *)user;
+    cnt_hdr *h = (cnt_hdr *)malloc(sizeof *h + n);
+    if (!h) return NULL;
+    h->h.magic = CNT_MAGIC;
+    h->h.size = n;
+    k->allocs++;
+    k->live++;
+    k->bytes_live += (long long)n;
+    return h + 1;
+}
+
+static void cnt_free(void *p, void *user) {
+    counting *k = (counting *)user;
+    cnt_hdr *h;
+    if (!p) return;
+    h = (cnt_hdr *)p - 1;
+    if (h->h.magic != CNT_MAGIC) { k->bad_frees++; return; }
+    h->h.magic = 0;
+    k->frees++;
+    k->live--;
+    k->bytes_live -= (long long)h->h.size;
+    free(h);
+}
+
+static void test_allocator(void **state) {
+    counting k;
+    wf_client_desc d;
+    wf_client *c = NULL;
+    wf_error err;
+    wf_query q;
+    wf_json data;
+    (void)state;
+    memset(&k, 0, sizeof k);
+    wfh_desc(&g_srv, F.which, &d);
+    d.allocator.alloc_fn = cnt_alloc;
+    d.allocator.free_fn = cnt_free;
+    d.allocator.user_data = &k;
+    OK(wf_client_create(&d, &c, &err), NULL);
+    assert_true(k.allocs > 0);
+    F.clients[F.nclients++] = c; /* destroyed in teardown if an assert fails */
+
+    memset(&q, 0, sizeof q);
+    q.allocator = d.allocator;
+    OK(wf_login(c, WFH_ADMIN_USERNAME, WFH_ADMIN_PASSWORD), c);
+    OK(wf_query_fields(&q, "name,description"), NULL);
+    OK(wf_query_limit(&q, 0, 50), NULL);
+    config("chunked=1");
+    OK(wf_search(c, "task", &q, &data), c);
+    assert_int_equal(wf_json_len(data), 50);
+    wf_query_free(&q);
+    OK(wf_get(c, "task", AWKWARD_TASK_ID "," CJK_TASK_ID, "name", &data), c);
+    CHECK(WF_ERR_API, wf_get(c, "task", "ffffffffffffffffffffffffffffffff", "name", &data), c);
+    OK(wf_logout(c), c);
+    assert_true(k.live > 0);
+
+    drop_client(c);
+    if (k.live != 0 || k.bytes_live != 0 || k.bad_frees != 0)
+        print_error("allocs %lld frees %lld live %lld bytes %lld bad %lld\n", k.allocs, k.frees, k.live, k.bytes_live, k.bad_frees);
+    assert_int_equal(k.live, 0);
+    assert_int_equal(k.bytes_live, 0);
+    assert_int_equal(k.bad_frees, 0);
+    assert_int_equal(k.allocs, k.frees);
+
+    /* a failing create gives back everything too */
+    memset(&k, 0, sizeof k);
+    d.url = "ftp://nope";
+    CHECK(WF_ERR_URL, wf_client_create(&d, &c, &err), NULL);
+    assert_null(c);
+    assert_int_equal(k.live, 0);
+}
+
+/* ======================================================================= */
+
+#define BOTH(name) { #name "/http", test_##name, setup, teardown, (void *)&k_http }, \
+                   { #name "/https", test_##name, setup, teardown, (void *)&k_https }
+#define HTTP(name) { #name, test_##name, setup, teardown, (void *)&k_http }
+#define HTTPS(name) { #name, test_##name, setup, teardown, (void *)&k_https }
+
+int main(int argc, char **argv) {
+    static const struct CMUnitTest all[] = {
+        BOTH(login_search_get_logout),
+        HTTP(session_id_reuse),
+        BOTH(api_key),
+        BOTH(wrong_password),
+        HTTP(login_awkward_password),
+        BOTH(awkward_strings),
+        BOTH(query_roundtrip),
+        HTTP(error_envelope_200),
+        HTTP(not_found),
+        BOTH(html_body),
+        HTTP(garbage),
+        BOTH(truncated),
+        BOTH(gzip),
+        BOTH(framing_equivalence),
+        BOTH(send_100),
+        HTTPS(big_search),
+        HTTPS(tls_ok),
+        HTTPS(tls_wrong_host),
+        HTTPS(tls_expired),
+        HTTPS(tls_untrusted),
+        HTTP(protocol_mismatch),
+        BOTH(connection_reuse),
+        HTTPS(tls_resumption),
+        BOTH(idle_close),
+        BOTH(timeout),
+        BOTH(stall),
+        BOTH(too_large),
+        BOTH(long_uri),
+        BOTH(get_two_ids),
+        BOTH(allocator),
+    };
+    struct CMUnitTest sel[sizeof all / sizeof all[0]];
+    size_t i, n = 0;
+    int j;
+    /* optional arguments: run only the tests whose names contain one of them */
+    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+        bool want = argc < 2;
+        for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
+        if (want) sel[n++] = all[i];
+    }
+    if (n == 0) { fprintf(stderr, "no test matches\n"); return 2; }
+    return _cmocka_run_group_tests("integration", sel, n, group_setup, group_teardown);
+}
