@@ -238,7 +238,23 @@ typedef struct wf_client_desc {
     const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION */
     /* Authentication: at most one of api_key / session_id is needed. */
     const char *api_key;      /* sent as the apiKey header */
-    const char *session_id;   /* sent as the SessionID header */
+    const char *session_id;   /* sent as the SessionID header (also an OAuth2 access token) */
+    const char *bearer;       /* Adobe IMS access token: Authorization: Bearer ... */
+    const char *ims_org;      /* Adobe IMS organisation: x-gw-ims-org-id */
+    /* Renewal: when a call fails for authentication and one of these is
+       held, the client renews once and repeats the call (a rejected call was
+       not executed, so this is safe for writes). */
+    const char *username, *password;     /* log in again */
+    const char *client_id, *client_secret; /* the OAuth2 client (refresh and JWT) */
+    const char *refresh_token;           /* OAuth2 refresh-token grant */
+    const char *jwt_key_file;            /* server-to-server: RSA private key (PEM) */
+    const char *jwt_key_pem;             /* ... or in memory */
+    size_t jwt_key_pem_len;              /* 0: strlen */
+    const char *customer_id;             /* JWT iss */
+    const char *jwt_user_id;             /* JWT sub */
+    int jwt_ttl_s;                       /* JWT lifetime, default 300 s */
+    wf_result (*renew)(void *user, wf_client *c); /* caller renews (e.g. wf_set_session_id) */
+    void *renew_user;
     /* TLS: the system bundle is always trusted unless no_system_ca is set. */
     const char *ca_file;      /* extra CA bundle (PEM file) */
     const char *ca_pem;       /* extra CA bundle in memory (PEM text) */
@@ -267,6 +283,20 @@ WF_API wf_result wf_set_api_key(wf_client *c, const char *api_key);       /* NUL
 WF_API wf_result wf_set_session_id(wf_client *c, const char *session_id); /* NULL clears */
 WF_API const char *wf_session_id(const wf_client *c); /* NULL when none */
 WF_API const char *wf_user_id(const wf_client *c);    /* after wf_login, else NULL */
+/* ------------------------------------------------------------------- auth
+   Workfront OAuth2 (authorization code, refresh token), server-to-server
+   JWT and Adobe IMS.  Tokens land in the client; the access token is sent
+   in the SessionID header.  Secrets are wiped when replaced or destroyed. */
+WF_API wf_result wf_set_bearer(wf_client *c, const char *token, const char *ims_org);
+WF_API wf_result wf_oauth2_code(wf_client *c, const char *code, const char *redirect_uri);
+WF_API wf_result wf_oauth2_refresh(wf_client *c);
+WF_API wf_result wf_jwt_exchange(wf_client *c);
+WF_API const char *wf_refresh_token(const wf_client *c); /* NULL when none */
+/* Signs an RS256 JWT {iss, sub, iat, exp} with a PEM RSA key into out
+   (NUL-terminated).  Pure: no client needed. */
+WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *iss, const char *sub,
+                             long long iat, long long exp, char *out, size_t cap, wf_error *err);
+
 
 /* ---------------------------------------------------------------- JSON views
    A wf_doc is the token index of one JSON text (which it does not own).
@@ -626,6 +656,9 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #  include <mbedtls/x509_crt.h>
 #  include <mbedtls/error.h>
 #  include <mbedtls/platform_util.h>
+#  include <mbedtls/pk.h>
+#  include <mbedtls/sha256.h>
+#  include <mbedtls/base64.h>
 #  if MBEDTLS_VERSION_MAJOR >= 3
 #    include <psa/crypto.h>
 #  endif
@@ -2313,6 +2346,12 @@ struct wf_client {
     wf__url url;               /* parsed api_base; url.path points into api_base */
     char host_header[300];
     char *api_key, *session_id, *user_id, *user_agent;
+    char *bearer, *ims_org, *username, *password, *client_id, *client_secret;
+    char *refresh_token, *jwt_pem, *customer_id, *jwt_sub;
+    int jwt_ttl_s;
+    wf_result (*renew)(void *user, wf_client *c);
+    void *renew_user;
+    bool renewing;             /* inside a renewal: never renew again */
     int timeout_ms, connect_timeout_ms, read_timeout_ms;
     size_t max_response;
     /* connection */
@@ -2589,6 +2628,44 @@ static bool wf__conn_alive(wf_client *c) {
 
 /* >> client: lifecycle ===================================================== */
 
+static wf_result wf__set_secret(wf_client *c, char **slot, const char *v);
+
+/* Keeps the JWT key PEM (wiped at destroy); parsed when signing. */
+static wf_result wf__load_jwt_key(wf_client *c, const wf_client_desc *d) {
+    FILE *f;
+    long n;
+    char *pem;
+    if (d->jwt_key_pem) {
+        size_t kl = d->jwt_key_pem_len ? d->jwt_key_pem_len : strlen(d->jwt_key_pem);
+        pem = (char *)wf__alloc(&c->a, kl + 1);
+        if (!pem) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+        memcpy(pem, d->jwt_key_pem, kl);
+        pem[kl] = 0;
+        c->jwt_pem = pem;
+        return WF_OK;
+    }
+    if (!d->jwt_key_file || !*d->jwt_key_file) return WF_OK;
+    f = fopen(d->jwt_key_file, "rb");
+    if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 1 << 20 || fseek(f, 0, SEEK_SET) != 0) {
+        c->err.sys_errno = errno;
+        if (f) fclose(f);
+        return wf__fail(&c->err, WF_ERR_FILE, "cannot read the JWT key %.300s: %s", d->jwt_key_file,
+                        errno ? strerror(errno) : "too large");
+    }
+    pem = (char *)wf__alloc(&c->a, (size_t)n + 1);
+    if (!pem) { fclose(f); return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); }
+    if (fread(pem, 1, (size_t)n, f) != (size_t)n) {
+        c->err.sys_errno = errno;
+        fclose(f);
+        wf__free(&c->a, pem);
+        return wf__fail(&c->err, WF_ERR_FILE, "cannot read the JWT key %.300s", d->jwt_key_file);
+    }
+    fclose(f);
+    pem[n] = 0;
+    c->jwt_pem = pem;
+    return WF_OK;
+}
+
 WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_error *err) {
     wf_client *c;
     wf_result r = WF_OK;
@@ -2645,8 +2722,20 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->rbuf = (unsigned char *)wf__alloc(a, WF__RBUF);
     if (!c->user_agent || !c->rbuf) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto fail; }
     if ((d->api_key && (r = wf_set_api_key(c, d->api_key)) != WF_OK) ||
-        (d->session_id && (r = wf_set_session_id(c, d->session_id)) != WF_OK))
+        (d->session_id && (r = wf_set_session_id(c, d->session_id)) != WF_OK) ||
+        (r = wf__set_secret(c, &c->bearer, d->bearer)) != WF_OK || (r = wf__set_secret(c, &c->ims_org, d->ims_org)) != WF_OK ||
+        (r = wf__set_secret(c, &c->username, d->username)) != WF_OK || (r = wf__set_secret(c, &c->password, d->password)) != WF_OK ||
+        (r = wf__set_secret(c, &c->client_id, d->client_id)) != WF_OK ||
+        (r = wf__set_secret(c, &c->client_secret, d->client_secret)) != WF_OK ||
+        (r = wf__set_secret(c, &c->refresh_token, d->refresh_token)) != WF_OK ||
+        (r = wf__set_secret(c, &c->customer_id, d->customer_id)) != WF_OK ||
+        (r = wf__set_secret(c, &c->jwt_sub, d->jwt_user_id)) != WF_OK)
         goto fail;
+    if (d->password && !d->username) { r = wf__fail(&c->err, WF_ERR_INVALID, "password given without a username"); goto fail; }
+    if ((r = wf__load_jwt_key(c, d)) != WF_OK) goto fail;
+    c->jwt_ttl_s = d->jwt_ttl_s > 0 ? d->jwt_ttl_s : 300;
+    c->renew = d->renew;
+    c->renew_user = d->renew_user;
     if (c->url.tls) {
 #ifdef WF_NO_TLS
         r = wf__fail(&c->err, WF_ERR_UNSUPPORTED, "https:// URL but this build has no TLS (WF_NO_TLS)");
@@ -2673,6 +2762,16 @@ WF_API void wf_client_destroy(wf_client *c) {
 #endif
     wf__free_secret(&a, c->api_key);
     wf__free_secret(&a, c->session_id);
+    wf__free_secret(&a, c->bearer);
+    wf__free_secret(&a, c->ims_org);
+    wf__free_secret(&a, c->username);
+    wf__free_secret(&a, c->password);
+    wf__free_secret(&a, c->client_id);
+    wf__free_secret(&a, c->client_secret);
+    wf__free_secret(&a, c->refresh_token);
+    wf__free_secret(&a, c->jwt_pem);
+    wf__free_secret(&a, c->customer_id);
+    wf__free_secret(&a, c->jwt_sub);
     wf__free(&a, c->user_id);
     wf__free(&a, c->user_agent);
     wf__free(&a, c->api_base);
@@ -2870,11 +2969,14 @@ static wf_result wf__exchange(wf_client *c, bool idempotent, bool head) {
     }
 }
 
+enum { WF__ABSOLUTE = 1, WF__NO_RENEW = 2, WF__NO_ENVELOPE = 4 };
+
 typedef struct wf__req {
     const char *method;
-    const char *path;
+    const char *path;          /* relative to the API base, or to the host with WF__ABSOLUTE */
     const wf_query *query;
     const wf_body *body;
+    int flags;
 } wf__req;
 
 /* Builds the request target (c->target) and head+body (c->req). */
@@ -2891,7 +2993,8 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
     c->req.len = 0;
     c->scratch.len = 0;
     c->stream = NULL;
-    if (!wf__buf_adds(a, &c->target, c->url.path) || !wf__buf_add(a, &c->target, "/", 1)) goto nomem;
+    if (!(q->flags & WF__ABSOLUTE) && !wf__buf_adds(a, &c->target, c->url.path)) goto nomem;
+    if (!wf__buf_add(a, &c->target, "/", 1)) goto nomem;
     while (*path == '/') path++;
     if (!wf__add_path(a, &c->target, path, &has_q)) goto nomem;
     if (*qs && (!wf__buf_add(a, &c->target, has_q ? "&" : "?", 1) || !wf__buf_adds(a, &c->target, qs))) goto nomem;
@@ -2899,7 +3002,7 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
     if (c->target.len > WF__URI_MAX && strcmp(method, "GET") == 0 && !body) {
         /* Too long for the CDN: the same call as POST with method=GET and
            the parameters in a form body (Workfront's documented override). */
-        size_t cut = strlen(c->url.path) + 1 + strlen(path);
+        size_t cut = ((q->flags & WF__ABSOLUTE) ? 0 : strlen(c->url.path)) + 1 + strlen(path);
         const char *params = c->target.p + cut + 1;
         if (!has_q && !*qs) goto toolong;
         if (!wf__buf_adds(a, &c->scratch, params) || !wf__buf_adds(a, &c->scratch, "&method=GET")) goto nomem;
@@ -2933,6 +3036,18 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
         goto nomem;
     if (c->session_id && !wf__hdr(c, "SessionID", c->session_id)) goto nomem;
     if (c->api_key && !wf__hdr(c, "apiKey", c->api_key)) goto nomem;
+    if (c->bearer) {
+        size_t bl = strlen(c->bearer);
+        char *v = (char *)wf__alloc(a, bl + 8);
+        bool ok;
+        if (!v) goto nomem;
+        memcpy(v, "Bearer ", 7);
+        memcpy(v + 7, c->bearer, bl + 1);
+        ok = wf__hdr(c, "Authorization", v);
+        wf__free_secret(a, v);
+        if (!ok) goto nomem;
+    }
+    if (c->ims_org && !wf__hdr(c, "x-gw-ims-org-id", c->ims_org)) goto nomem;
     if (body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
         snprintf(num, sizeof num, "%zu", body ? body->len : (size_t)0);
         if (body && !wf__hdr(c, "Content-Type", body->content_type ? body->content_type : "application/x-www-form-urlencoded")) goto nomem;
@@ -2967,7 +3082,7 @@ nomem:
 }
 
 /* Turns the body of a finished exchange into data or an error. */
-static wf_result wf__interpret(wf_client *c, bool head, wf_json *data) {
+static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data) {
     wf__http *p = &c->http;
     int st = p->status;
     wf_result r;
@@ -2997,8 +3112,25 @@ static wf_result wf__interpret(wf_client *c, bool head, wf_json *data) {
         return wf__fail(&c->err, r, "HTTP %d: expected JSON, got %s%s\"%s\"", st, p->content_type[0] ? p->content_type : "a body",
                         ": ", c->err.excerpt);
     }
+    if (flags & WF__NO_ENVELOPE) {
+        /* OAuth2 endpoints answer {"access_token":...} or {"error":"invalid_grant",...} */
+        wf_json root = wf_doc_root(&c->doc), err = wf_json_get(root, "error");
+        if (wf_json_type_of(err) == WF_JSON_STRING || st >= 400) {
+            wf__json_copy(err, c->err.wf_class, sizeof c->err.wf_class);
+            wf__json_copy(wf_json_get(root, "error_description"), c->err.message, sizeof c->err.message);
+            if (wf_json_type_of(err) == WF_JSON_OBJECT) return wf_envelope(&c->doc, st, data, &c->err);
+            return wf__fail(&c->err, (st == 400 || st == 401 || st == 403) ? WF_ERR_AUTH : WF_ERR_API, "HTTP %d: %s%s%s", st,
+                            c->err.wf_class[0] ? c->err.wf_class : "error", c->err.message[0] ? ": " : "", c->err.message);
+        }
+        if (wf_json_type_of(wf_json_get(root, "data")) == WF_JSON_OBJECT) root = wf_json_get(root, "data");
+        if (data) *data = root;
+        return WF_OK;
+    }
     return wf_envelope(&c->doc, st, data, &c->err);
 }
+
+static bool wf__can_renew(const wf_client *c);
+static wf_result wf__renew(wf_client *c);
 
 static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     const char *method = rq->method;
@@ -3023,7 +3155,24 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     if (r == WF_OK) {
         wf__log(c, WF_LOG_TRACE, "< HTTP/1.%d %d (%zu bytes%s%s)", c->http.minor, c->http.status, c->http.body.len,
                 c->http.content_type[0] ? ", " : "", c->http.content_type);
-        r = wf__interpret(c, head, data);
+        r = wf__interpret(c, head, rq->flags, data);
+    }
+    if (r == WF_ERR_AUTH && !c->renewing && !(rq->flags & WF__NO_RENEW) && !(rq->body && rq->body->read) && wf__can_renew(c)) {
+        /* rejected, so not executed: renew once and repeat, never loop */
+        wf_error first = c->err;
+        wf_result rr;
+        wf__log(c, WF_LOG_INFO, "* authentication rejected (HTTP %d); renewing credentials", first.http_status);
+        c->renewing = true;
+        rr = wf__renew(c);
+        if (rr == WF_OK) r = wf__request(c, rq, data);
+        c->renewing = false;
+        if (rr == WF_OK) return r;
+        {
+            char msg[sizeof c->err.text + 64];
+            snprintf(msg, sizeof msg, "renewing credentials failed: %s", c->err.text);
+            wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        }
+        return c->err.result = WF_ERR_AUTH;
     }
     if (r) {
         /* say which call failed; the path holds IDs, never secrets */
@@ -3045,7 +3194,31 @@ WF_API wf_result wf_request(wf_client *c, const char *method, const char *path, 
     rq.path = path;
     rq.query = query;
     rq.body = body;
+    rq.flags = 0;
     return wf__request(c, &rq, data);
+}
+
+/* A form POST for the auth endpoints: no renewal (they are the renewal). */
+static wf_result wf__auth_post(wf_client *c, const char *path, int flags, wf_query *form, wf_json *data) {
+    wf__req rq;
+    wf_body body;
+    wf_result r;
+    if (form->result) {
+        wf__err_clear(&c->err);
+        return wf__fail(&c->err, form->result, "cannot build the request: %s", form->error);
+    }
+    memset(&body, 0, sizeof body);
+    body.content_type = "application/x-www-form-urlencoded";
+    body.data = form->buf ? form->buf : "";
+    body.len = form->len;
+    rq.method = "POST";
+    rq.path = path;
+    rq.query = NULL;
+    rq.body = &body;
+    rq.flags = flags | WF__NO_RENEW;
+    r = wf__request(c, &rq, data);
+    if (form->buf) memset(form->buf, 0, form->cap); /* it held passwords or secrets */
+    return r;
 }
 
 /* >> api calls ============================================================= */
@@ -4008,41 +4181,42 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 
 /* >> auth ================================================================== */
 
+/* Copies a string from the answer into a fresh allocation. */
+static char *wf__json_dup(wf_client *c, wf_json v) {
+    size_t n;
+    char *s;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return NULL;
+    wf_json_str(v, NULL, 0, &n);
+    s = (char *)wf__alloc(&c->a, n + 1);
+    if (s) wf_json_str(v, s, n + 1, NULL);
+    return s;
+}
+
+/* Wipes the body that carried a session ID or token. */
+static void wf__wipe_response(wf_client *c) {
+    if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len);
+    c->doc.ntok = 0;
+}
+
 WF_API wf_result wf_login(wf_client *c, const char *username, const char *password) {
     wf_query form;
-    memset(&form, 0, sizeof form);
-    wf_body body;
-    wf_json data, sid, uid;
+    wf_json data;
     wf_result r;
     char *s = NULL, *u = NULL;
-    size_t n;
     if (!c) return WF_ERR_INVALID;
     wf__err_clear(&c->err);
     if (!username || !*username || !password) return wf__fail(&c->err, WF_ERR_INVALID, "login needs a username and a password");
+    memset(&form, 0, sizeof form);
     form.allocator = c->a;
     /* in the body, not the URL: request lines end up in proxy and server logs */
     wf_query_add(&form, "username", username);
     wf_query_add(&form, "password", password);
-    if (form.result) { r = wf__fail(&c->err, form.result, "cannot build the login form"); goto done; }
-    memset(&body, 0, sizeof body);
-    body.content_type = "application/x-www-form-urlencoded";
-    body.data = form.buf;
-    body.len = form.len;
-    r = wf_request(c, "POST", "login", NULL, &body, &data);
+    r = wf__auth_post(c, "login", 0, &form, &data);
+    wf_query_free(&form);
     if (r) goto done;
-    sid = wf_json_get(data, "sessionID");
-    uid = wf_json_get(data, "userID");
-    if (wf_json_type_of(sid) != WF_JSON_STRING) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "login answer has no sessionID"); goto done; }
-    wf_json_str(sid, NULL, 0, &n);
-    s = (char *)wf__alloc(&c->a, n + 1);
-    if (!s) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto done; }
-    wf_json_str(sid, s, n + 1, NULL);
-    if (wf_json_type_of(uid) == WF_JSON_STRING) {
-        wf_json_str(uid, NULL, 0, &n);
-        u = (char *)wf__alloc(&c->a, n + 1);
-        if (!u) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto done; }
-        wf_json_str(uid, u, n + 1, NULL);
-    }
+    s = wf__json_dup(c, wf_json_get(data, "sessionID"));
+    u = wf__json_dup(c, wf_json_get(data, "userID"));
+    if (!s) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "login answer has no sessionID"); goto done; }
     wf__free_secret(&c->a, c->session_id);
     wf__free(&c->a, c->user_id);
     c->session_id = s;
@@ -4052,24 +4226,238 @@ WF_API wf_result wf_login(wf_client *c, const char *username, const char *passwo
 done:
     wf__free_secret(&c->a, s);
     wf__free(&c->a, u);
-    if (form.buf) memset(form.buf, 0, form.cap); /* held the password */
-    wf_query_free(&form);
-    /* the login answer itself carries the session ID */
-    if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len);
-    c->doc.ntok = 0;
+    wf__wipe_response(c);
     return r;
 }
 
 WF_API wf_result wf_logout(wf_client *c) {
+    wf_query form;
     wf_result r;
     if (!c) return WF_ERR_INVALID;
     if (!c->session_id) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "not logged in"); }
-    r = wf_request(c, "POST", "logout", NULL, NULL, NULL);
+    memset(&form, 0, sizeof form);
+    r = wf__auth_post(c, "logout", 0, &form, NULL);
+    wf_query_free(&form);
     /* the session is unusable either way; forget it */
     wf__free_secret(&c->a, c->session_id);
     wf__free(&c->a, c->user_id);
     c->session_id = c->user_id = NULL;
     return r;
+}
+
+WF_API wf_result wf_set_bearer(wf_client *c, const char *token, const char *org) {
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__set_secret(c, &c->bearer, token)) != WF_OK) return r;
+    return wf__set_secret(c, &c->ims_org, org);
+}
+
+WF_API const char *wf_refresh_token(const wf_client *c) { return c ? c->refresh_token : NULL; }
+
+/* Takes access_token (+ refresh_token) from a token endpoint answer. */
+static wf_result wf__take_tokens(wf_client *c, wf_json data) {
+    char *at = wf__json_dup(c, wf_json_get(data, "access_token"));
+    char *rt = wf__json_dup(c, wf_json_get(data, "refresh_token"));
+    if (!at) {
+        wf__free_secret(&c->a, rt);
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "token answer has no access_token");
+    }
+    wf__free_secret(&c->a, c->session_id);
+    c->session_id = at;
+    if (rt) { wf__free_secret(&c->a, c->refresh_token); c->refresh_token = rt; }
+    return WF_OK;
+}
+
+#define WF__TOKEN_PATH "integrations/oauth2/api/v1/token"
+#define WF__JWT_PATH "integrations/oauth2/api/v1/jwt/exchange"
+
+static wf_result wf__token_call(wf_client *c, const char *path, wf_query *form) {
+    wf_json data;
+    wf_result r;
+    if (c->client_id) wf_query_add(form, "client_id", c->client_id);
+    if (c->client_secret) wf_query_add(form, "client_secret", c->client_secret);
+    r = wf__auth_post(c, path, WF__ABSOLUTE | WF__NO_ENVELOPE, form, &data);
+    if (r == WF_OK) r = wf__take_tokens(c, data);
+    wf__wipe_response(c);
+    return r;
+}
+
+WF_API wf_result wf_oauth2_code(wf_client *c, const char *code, const char *redirect_uri) {
+    wf_query form;
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!code || !*code || !c->client_id) return wf__fail(&c->err, WF_ERR_INVALID, "OAuth2 code exchange needs a code and client_id");
+    memset(&form, 0, sizeof form);
+    form.allocator = c->a;
+    wf_query_add(&form, "grant_type", "authorization_code");
+    wf_query_add(&form, "code", code);
+    if (redirect_uri) wf_query_add(&form, "redirect_uri", redirect_uri);
+    r = wf__token_call(c, WF__TOKEN_PATH, &form);
+    wf_query_free(&form);
+    return r;
+}
+
+WF_API wf_result wf_oauth2_refresh(wf_client *c) {
+    wf_query form;
+    wf_result r;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!c->refresh_token || !c->client_id) return wf__fail(&c->err, WF_ERR_INVALID, "OAuth2 refresh needs a refresh token and client_id");
+    memset(&form, 0, sizeof form);
+    form.allocator = c->a;
+    wf_query_add(&form, "grant_type", "refresh_token");
+    wf_query_add(&form, "refresh_token", c->refresh_token);
+    r = wf__token_call(c, WF__TOKEN_PATH, &form);
+    wf_query_free(&form);
+    return r;
+}
+
+#ifndef WF_NO_TLS
+static bool wf__sink_buf(void *user, const char *d, size_t n) { return wf__buf_add(NULL, (wf__buf *)user, d, n); }
+
+/* base64url without padding (RFC 7515), from mbedTLS's base64. */
+static size_t wf__b64url(const unsigned char *src, size_t n, char *dst, size_t cap) {
+    size_t olen = 0, i;
+    if (mbedtls_base64_encode((unsigned char *)dst, cap, &olen, src, n) != 0) return 0;
+    while (olen > 0 && dst[olen - 1] == '=') olen--;
+    for (i = 0; i < olen; i++) dst[i] = dst[i] == '+' ? '-' : dst[i] == '/' ? '_' : dst[i];
+    dst[olen] = 0;
+    return olen;
+}
+#endif
+
+WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *iss, const char *sub,
+                             long long iat, long long exp, char *out, size_t cap, wf_error *err) {
+    wf_error scratch;
+    if (!err) err = &scratch;
+    wf__err_clear(err);
+    if (out && cap) out[0] = 0;
+    if (!key_pem || !iss || !*iss || !sub || !*sub || !out) return wf__fail(err, WF_ERR_INVALID, "JWT needs a key, iss and sub");
+#ifdef WF_NO_TLS
+    (void)key_len; (void)iat; (void)exp; (void)cap;
+    return wf__fail(err, WF_ERR_UNSUPPORTED, "JWT signing needs mbedTLS (built with WF_NO_TLS)");
+#else
+    {
+        static const char hdr[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+        unsigned char *pem = NULL, hash[32], *sig = NULL;
+        size_t sig_len = 0, pos, need, kl = key_len ? key_len : strlen(key_pem);
+        wf__buf claims;
+        mbedtls_pk_context pk;
+        mbedtls_entropy_context ent;
+        mbedtls_ctr_drbg_context drbg;
+        wf_result r = WF_OK;
+        char num[32];
+        int rc;
+        memset(&claims, 0, sizeof claims);
+        mbedtls_pk_init(&pk);
+        mbedtls_entropy_init(&ent);
+        mbedtls_ctr_drbg_init(&drbg);
+#if MBEDTLS_VERSION_MAJOR >= 3
+        if (psa_crypto_init() != PSA_SUCCESS) { r = wf__fail(err, WF_ERR_TLS, "psa_crypto_init failed"); goto done; }
+#endif
+        /* claims: the strings are written through the JSON escaper */
+        if (!wf__buf_adds(NULL, &claims, "{\"iss\":")) goto nomem;
+        if (wf_json_write_string(iss, strlen(iss), wf__sink_buf, &claims) || !wf__buf_adds(NULL, &claims, ",\"sub\":") ||
+            wf_json_write_string(sub, strlen(sub), wf__sink_buf, &claims))
+            { r = wf__fail(err, WF_ERR_INVALID, "iss/sub must be UTF-8"); goto done; }
+        snprintf(num, sizeof num, "%lld", iat);
+        if (!wf__buf_adds(NULL, &claims, ",\"iat\":") || !wf__buf_adds(NULL, &claims, num)) goto nomem;
+        snprintf(num, sizeof num, "%lld", exp);
+        if (!wf__buf_adds(NULL, &claims, ",\"exp\":") || !wf__buf_adds(NULL, &claims, num) || !wf__buf_adds(NULL, &claims, "}")) goto nomem;
+        need = (sizeof hdr * 4) / 3 + 4 + (claims.len * 4) / 3 + 4 + 700;
+        if (cap < need) { r = wf__fail(err, WF_ERR_TRUNCATED, "JWT buffer too small (need %zu bytes)", need); goto done; }
+        pos = wf__b64url((const unsigned char *)hdr, sizeof hdr - 1, out, cap);
+        out[pos++] = '.';
+        pos += wf__b64url((const unsigned char *)claims.p, claims.len, out + pos, cap - pos);
+        /* mbedTLS parses PEM only NUL-terminated, with the NUL counted */
+        pem = (unsigned char *)WF_MALLOC(kl + 1);
+        if (!pem) goto nomem;
+        memcpy(pem, key_pem, kl);
+        pem[kl] = 0;
+        rc = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent, (const unsigned char *)"wf-jwt", 6);
+        if (rc == 0) {
+#if MBEDTLS_VERSION_MAJOR >= 3
+            rc = mbedtls_pk_parse_key(&pk, pem, kl + 1, NULL, 0, mbedtls_ctr_drbg_random, &drbg);
+#else
+            rc = mbedtls_pk_parse_key(&pk, pem, kl + 1, NULL, 0);
+#endif
+        }
+        mbedtls_platform_zeroize(pem, kl + 1);
+        if (rc) { wf__tls_text(err, rc); r = wf__fail(err, WF_ERR_INVALID, "cannot use the JWT private key: %s", err->tls_text); goto done; }
+        if (!mbedtls_pk_can_do(&pk, MBEDTLS_PK_RSA)) { r = wf__fail(err, WF_ERR_INVALID, "JWT key must be an RSA key (RS256)"); goto done; }
+#if MBEDTLS_VERSION_MAJOR >= 3
+        rc = mbedtls_sha256((const unsigned char *)out, pos, hash, 0);
+#else
+        rc = mbedtls_sha256_ret((const unsigned char *)out, pos, hash, 0);
+#endif
+        sig = (unsigned char *)WF_MALLOC(MBEDTLS_PK_SIGNATURE_MAX_SIZE);
+        if (!sig) goto nomem;
+        if (rc == 0) {
+#if MBEDTLS_VERSION_MAJOR >= 3
+            rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, MBEDTLS_PK_SIGNATURE_MAX_SIZE, &sig_len,
+                                 mbedtls_ctr_drbg_random, &drbg);
+#else
+            rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, &sig_len, mbedtls_ctr_drbg_random, &drbg);
+#endif
+        }
+        if (rc) { wf__tls_text(err, rc); r = wf__fail(err, WF_ERR_TLS, "JWT signing failed: %s", err->tls_text); goto done; }
+        if (pos + 2 + (sig_len * 4) / 3 + 4 > cap) { r = wf__fail(err, WF_ERR_TRUNCATED, "JWT buffer too small"); goto done; }
+        out[pos++] = '.';
+        pos += wf__b64url(sig, sig_len, out + pos, cap - pos);
+        goto done;
+    nomem:
+        r = wf__fail(err, WF_ERR_NOMEM, "out of memory");
+    done:
+        if (r && out && cap) out[0] = 0;
+        WF_FREE(pem);
+        WF_FREE(sig);
+        wf__buf_free(NULL, &claims);
+        mbedtls_pk_free(&pk);
+        mbedtls_ctr_drbg_free(&drbg);
+        mbedtls_entropy_free(&ent);
+        return r;
+    }
+#endif
+}
+
+WF_API wf_result wf_jwt_exchange(wf_client *c) {
+    wf_query form;
+    wf_result r;
+    char *jwt;
+    size_t cap = 4096;
+    long long now = (long long)time(NULL);
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!c->jwt_pem || !c->customer_id || !c->jwt_sub || !c->client_id || !c->client_secret)
+        return wf__fail(&c->err, WF_ERR_INVALID, "JWT exchange needs a private key, customer ID, user ID, client ID and client secret");
+    jwt = (char *)wf__alloc(&c->a, cap);
+    if (!jwt) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    r = wf_jwt_sign(c->jwt_pem, 0, c->customer_id, c->jwt_sub, now, now + c->jwt_ttl_s, jwt, cap, &c->err);
+    if (r == WF_OK) {
+        memset(&form, 0, sizeof form);
+        form.allocator = c->a;
+        wf_query_add(&form, "jwt_token", jwt);
+        r = wf__token_call(c, WF__JWT_PATH, &form);
+        wf_query_free(&form);
+    }
+    wf__free_secret(&c->a, jwt);
+    return r;
+}
+
+static bool wf__can_renew(const wf_client *c) {
+    return c->renew || (c->refresh_token && c->client_id) || c->jwt_pem || (c->username && c->password);
+}
+
+static wf_result wf__renew(wf_client *c) {
+    if (c->renew) {
+        wf_result r = c->renew(c->renew_user, c);
+        if (r) wf__fail(&c->err, r, "the renew callback failed");
+        return r;
+    }
+    if (c->refresh_token && c->client_id) return wf_oauth2_refresh(c);
+    if (c->jwt_pem) return wf_jwt_exchange(c);
+    return wf_login(c, c->username, c->password);
 }
 
 #endif /* WORKFRONT_IMPLEMENTATION_DONE */

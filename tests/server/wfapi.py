@@ -76,6 +76,7 @@ class Ctx:
         self.cfg = cfg
         self.req = req
         self.user = None
+        self.delayed = False
 
 
 # ---------------------------------------------------------------------------
@@ -249,30 +250,48 @@ class Api:
     # -- entry point --------------------------------------------------------
 
     def handle(self, req, cfg):
-        path = req.path
+        ctx = Ctx("unsupported", cfg, req)
         try:
-            if path.startswith(OAUTH_PREFIX):
-                return self._oauth(req, path[len(OAUTH_PREFIX):], cfg)
-            m = API_RE.match(path)
-            if not m:
-                raise ApiError("nopath", "No API resource at %s" % path)
-            version = m.group(1) or "unsupported"
-            if not VERSION_RE.match(version):
-                raise ApiError("nopath", "Unknown API version %s" % version)
-            segs = [s for s in (m.group(2) or "").split("/") if s]
-            ctx = Ctx(version, cfg, req)
-            if segs[:1] == ["upload"]:
-                return self._json_response(*self._upload(req, ctx))
-            params = self._params(req)
-            method = (first(params, "method") or req.method).upper()
-            if method == "HEAD":
-                method = "GET"
-            if method not in ("GET", "POST", "PUT", "DELETE"):
-                raise ApiError("method", "Unsupported method %s" % method)
-            status, payload, extra = self._serve(method, segs, params, ctx)
-            return self._json_response(status, payload, extra)
+            resp = self._handle(req, ctx)
         except ApiError as e:
-            return self._error_response(e, cfg)
+            resp = self._error_response(e, cfg)
+        self._delay(ctx)
+        return resp
+
+    @staticmethod
+    def _delay(ctx):
+        """delay_ms, once per request: inside the per-user in-flight window
+        for authenticated calls (so max_concurrent sees slow requests
+        overlap), otherwise just before answering."""
+        if not ctx.delayed:
+            ctx.delayed = True
+            ms = int(ctx.cfg.get("delay_ms") or 0)
+            if ms > 0:
+                time.sleep(ms / 1000.0)
+
+    def _handle(self, req, ctx):
+        path = req.path
+        if path.startswith(OAUTH_PREFIX):
+            return self._oauth(req, path[len(OAUTH_PREFIX):], ctx.cfg)
+        m = API_RE.match(path)
+        if not m:
+            raise ApiError("nopath", "No API resource at %s" % path)
+        ctx.version = m.group(1) or "unsupported"
+        if not VERSION_RE.match(ctx.version):
+            raise ApiError("nopath", "Unknown API version %s" % ctx.version)
+        segs = [s for s in (m.group(2) or "").split("/") if s]
+        if segs[:1] == ["upload"]:
+            req.effective_method = "POST"
+            return self._json_response(*self._upload(req, ctx))
+        params = self._params(req)
+        method = (first(params, "method") or req.method).upper()
+        req.effective_method = method
+        if method == "HEAD":
+            method = "GET"
+        if method not in ("GET", "POST", "PUT", "DELETE"):
+            raise ApiError("method", "Unsupported method %s" % method)
+        status, payload, extra = self._serve(method, segs, params, ctx)
+        return self._json_response(status, payload, extra)
 
     def _json_response(self, status, payload, headers=None):
         return Response(status, encode(payload), headers)
@@ -383,6 +402,7 @@ class Api:
                 return self._apikey_action(first(params, "action"), params, None) + ([],)
         self.authenticate(ctx, params)
         with self.state.inflight(ctx.user["ID"], ctx.cfg):
+            self._delay(ctx)
             with self.state.lock:
                 if head == "batch":
                     return self._batch(method, params, ctx) + ([],)

@@ -690,12 +690,14 @@ def generate(store, ntasks):
     tasks_by_project = {}
     for row in task_rows:
         tasks_by_project.setdefault(row["projectID"], []).append(row["ID"])
+    # The first seven match the API basics page's report example exactly:
+    # First Project 15 hours, Second Project 30; the rest go to other projects.
     for i in range(1000):
-        proj = proj_ids[rng.randrange(len(proj_ids))] if i >= 8 else (FIRST_PROJECT_ID if i < 3 else SECOND_PROJECT_ID)
+        proj = proj_ids[rng.randrange(2, len(proj_ids))] if i >= 7 else (FIRST_PROJECT_ID if i < 3 else SECOND_PROJECT_ID)
         tids = tasks_by_project.get(proj)
         oid = _rid(rng, used)
         T["HOUR"][oid] = {"ID": oid, "objCode": "HOUR",
-                          "hours": [5.0, 5.0, 5.0, 10.0, 10.0, 5.0, 5.0, 5.0][i] if i < 8 else rng.choice([0.25, 0.5, 1.0, 1.5, 2.0, 4.0, 7.5, 8.0]),
+                          "hours": [5.0, 5.0, 5.0, 10.0, 10.0, 5.0, 5.0][i] if i < 7 else rng.choice([0.25, 0.5, 1.0, 1.5, 2.0, 4.0, 7.5, 8.0]),
                           "entryDate": _date(rng, -120, 0), "projectID": proj,
                           "taskID": tids[rng.randrange(len(tids))] if tids and rng.random() < 0.8 else None,
                           "opTaskID": None, "ownerID": rng.choice(user_ids),
