@@ -265,6 +265,14 @@ typedef struct wf_client_desc {
     int connect_timeout_ms;   /* default min(10000, timeout_ms) */
     int read_timeout_ms;      /* longest silence while reading, default min(30000, timeout_ms) */
     size_t max_response_bytes;/* default 64 MB */
+    int max_retries;          /* retries of idempotent requests on 429/503/connection loss;
+                                 0 = default 3, negative = none */
+    int retry_base_ms;        /* first backoff step, default 500 (doubles, with jitter) */
+    int retry_max_ms;         /* longest single wait, default 30000 */
+    /* HTTPS proxy (CONNECT): "http://[user:pass@]host:port".  NULL: the
+       HTTPS_PROXY/https_proxy environment variables, minus NO_PROXY/no_proxy. */
+    const char *proxy;
+    bool no_env_proxy;        /* ignore the proxy environment variables */
     const char *user_agent;   /* default "workfront.h/<version>" */
     wf_allocator allocator;
     wf_logger logger;
@@ -692,14 +700,20 @@ static char *wf__strdup(const wf_allocator *a, const char *s) {
     return d;
 }
 
+/* Wipes memory that held a secret in a way the compiler keeps. */
+static void wf__zero(void *p, size_t n) {
+#ifndef WF_NO_TLS
+    mbedtls_platform_zeroize(p, n);
+#else
+    volatile unsigned char *v = (volatile unsigned char *)p;
+    while (n--) *v++ = 0;
+#endif
+}
+
 /* Frees a string that may hold a secret, wiping it first. */
 static void wf__free_secret(const wf_allocator *a, char *s) {
     if (!s) return;
-#ifndef WF_NO_TLS
-    mbedtls_platform_zeroize(s, strlen(s));
-#else
-    { volatile char *v = s; while (*v) *v++ = 0; }
-#endif
+    wf__zero(s, strlen(s));
     wf__free(a, s);
 }
 
@@ -2353,6 +2367,10 @@ struct wf_client {
     void *renew_user;
     bool renewing;             /* inside a renewal: never renew again */
     int timeout_ms, connect_timeout_ms, read_timeout_ms;
+    int max_retries, retry_base_ms, retry_max_ms;
+    uint64_t rng;              /* backoff jitter only; nothing secret depends on it */
+    wf__url proxy;             /* proxy.host[0] == 0: direct */
+    char *proxy_auth;          /* "Basic ..." header value, a secret */
     size_t max_response;
     /* connection */
     wf_transport tr;
@@ -2555,6 +2573,119 @@ static wf_result wf__tls_handshake(wf_client *c) {
 }
 #endif /* WF_NO_TLS */
 
+/* >> proxy ================================================================= */
+
+/* NO_PROXY: comma/space list of hosts, ".suffix" or "suffix" domains, "*". */
+static bool wf__no_proxy(const char *list, const char *host) {
+    const char *s = list;
+    size_t hl = strlen(host);
+    while (s && *s) {
+        const char *e;
+        size_t n;
+        while (*s == ',' || *s == ' ') s++;
+        for (e = s; *e && *e != ',' && *e != ' '; e++) {}
+        n = (size_t)(e - s);
+        if (n == 1 && *s == '*') return true;
+        if (n && *s == '.') { s++; n--; }
+        if (n && n <= hl) {
+            /* the tail of host equals s[0..n) at a label boundary */
+            size_t i;
+            bool eq = true;
+            for (i = 0; i < n && eq; i++) eq = wf__lower(host[hl - n + i]) == wf__lower(s[i]);
+            if (eq && (n == hl || host[hl - n - 1] == '.')) return true;
+        }
+        s = e;
+    }
+    return false;
+}
+
+static wf_result wf__proxy_setup(wf_client *c, const wf_client_desc *d) {
+    const char *p = d->proxy;
+    char *copy, *at, *slashes;
+    wf_result r;
+    if (!p || !*p) {
+        const char *np;
+        if (d->no_env_proxy) return WF_OK;
+        p = c->url.tls ? getenv("HTTPS_PROXY") : getenv("HTTP_PROXY");
+        if (!p || !*p) p = c->url.tls ? getenv("https_proxy") : getenv("http_proxy");
+        if (!p || !*p) return WF_OK;
+        np = getenv("NO_PROXY");
+        if (!np || !*np) np = getenv("no_proxy");
+        if (np && wf__no_proxy(np, c->url.host)) return WF_OK;
+    }
+    copy = wf__strdup(&c->a, strstr(p, "://") ? p : "");
+    if (!strstr(p, "://")) {
+        /* "host:port" without a scheme is common in environment variables */
+        size_t n = strlen(p);
+        wf__free(&c->a, copy);
+        copy = (char *)wf__alloc(&c->a, n + 8);
+        if (copy) { memcpy(copy, "http://", 7); memcpy(copy + 7, p, n + 1); }
+    }
+    if (!copy) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    /* user:password@ belongs to the proxy, not to a logged URL */
+    slashes = strstr(copy, "://") + 3;
+    at = strchr(slashes, '@');
+    if (at) {
+#ifdef WF_NO_TLS
+        wf__free_secret(&c->a, copy);
+        return wf__fail(&c->err, WF_ERR_UNSUPPORTED, "proxy authentication needs mbedTLS's base64 (WF_NO_TLS build)");
+#else
+        size_t ul = (size_t)(at - slashes), olen = 0;
+        char *hv = (char *)wf__alloc(&c->a, 6 + (ul * 4) / 3 + 8);
+        if (!hv) { wf__free_secret(&c->a, copy); return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); }
+        memcpy(hv, "Basic ", 6);
+        mbedtls_base64_encode((unsigned char *)hv + 6, (ul * 4) / 3 + 8, &olen, (const unsigned char *)slashes, ul);
+        hv[6 + olen] = 0;
+        c->proxy_auth = hv;
+        memmove(slashes, at + 1, strlen(at + 1) + 1);
+#endif
+    }
+    if (strncmp(copy, "http://", 7) != 0) {
+        wf__free_secret(&c->a, copy);
+        return wf__fail(&c->err, WF_ERR_URL, "proxy must be an http:// URL (CONNECT tunnel)");
+    }
+    r = wf__url_parse(copy, &c->proxy, &c->err);
+    c->proxy.path = "";
+    if (r == WF_OK && strcmp(c->proxy.host, "") != 0 && c->proxy.port == 80 && !strchr(slashes, ':')) c->proxy.port = 3128;
+    wf__free_secret(&c->a, copy);
+    if (r) c->proxy.host[0] = 0;
+    return r;
+}
+
+/* CONNECT host:port through the proxy; the tunnel then carries TLS. */
+static wf_result wf__proxy_tunnel(wf_client *c) {
+    char req[700];
+    size_t used = 0, got = 0;
+    int rc, n;
+    wf__http *p = &c->http;
+    n = snprintf(req, sizeof req, "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: %s\r\n%s%s%s\r\n",
+                 c->url.host, c->url.port, c->url.host, c->url.port, c->user_agent,
+                 c->proxy_auth ? "Proxy-Authorization: " : "", c->proxy_auth ? c->proxy_auth : "", c->proxy_auth ? "\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof req) return wf__fail(&c->err, WF_ERR_INVALID, "host name too long for CONNECT");
+    wf__log(c, WF_LOG_TRACE, "> CONNECT %s:%d HTTP/1.1%s", c->url.host, c->url.port, c->proxy_auth ? " (Proxy-Authorization: <redacted>)" : "");
+    while (used < (size_t)n) {
+        long k = c->tr.send(c->tr.user, (const unsigned char *)req + used, (size_t)n - used, wf__io_timeout(c, false), &c->err);
+        if (k <= 0) { wf__zero(req, sizeof req); return k < 0 ? (wf_result)-k : WF_ERR_IO; }
+        used += (size_t)k;
+    }
+    wf__zero(req, sizeof req);
+    wf__http_begin(p, &c->a, 4096, true); /* a 2xx answer to CONNECT has no body */
+    for (;;) {
+        long k = c->tr.recv(c->tr.user, c->rbuf, 1, wf__io_timeout(c, true), &c->err); /* byte-wise: TLS follows */
+        if (k <= 0) return wf__fail(&c->err, k == 0 ? WF_ERR_CLOSED : (wf_result)-k, "proxy %.200s closed or failed during CONNECT", c->proxy.host);
+        got++;
+        rc = wf__http_feed(p, (const char *)c->rbuf, 1, &used);
+        if (rc < 0) return wf__fail(&c->err, WF_ERR_CONNECT, "proxy %.200s answered CONNECT with a malformed response", c->proxy.host);
+        if (rc == WF__HTTP_DONE) break;
+    }
+    if (p->status < 200 || p->status > 299)
+        return wf__fail(&c->err, WF_ERR_CONNECT, "proxy %.200s refused CONNECT to %.200s:%d: HTTP %d%s", c->proxy.host, c->url.host,
+                        c->url.port, p->status, p->status == 407 ? " (proxy authentication required)" : "");
+    wf__log(c, WF_LOG_TRACE, "* tunnel through %s:%d established", c->proxy.host, c->proxy.port);
+    (void)got;
+    return WF_OK;
+}
+
 /* >> connection ============================================================ */
 
 static void wf__conn_close(wf_client *c) {
@@ -2567,9 +2698,16 @@ static wf_result wf__conn_open(wf_client *c) {
     wf_result r;
     int left = wf__io_timeout(c, false);
     if (left > c->connect_timeout_ms) left = c->connect_timeout_ms;
-    r = c->tr.connect(c->tr.user, c->url.host, c->url.port, left, &c->err);
-    if (r) { c->err.result = r; return r; }
-    c->conn_open = true;
+    if (c->proxy.host[0]) {
+        r = c->tr.connect(c->tr.user, c->proxy.host, c->proxy.port, left, &c->err);
+        if (r) { c->err.result = r; return r; }
+        c->conn_open = true;
+        if ((r = wf__proxy_tunnel(c)) != WF_OK) { wf__conn_close(c); return r; }
+    } else {
+        r = c->tr.connect(c->tr.user, c->url.host, c->url.port, left, &c->err);
+        if (r) { c->err.result = r; return r; }
+        c->conn_open = true;
+    }
     wf__log(c, WF_LOG_TRACE, "* connected to %s port %d", c->url.host, c->url.port);
 #ifndef WF_NO_TLS
     if (c->url.tls && (r = wf__tls_handshake(c)) != WF_OK) { wf__conn_close(c); return r; }
@@ -2708,6 +2846,10 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->connect_timeout_ms = d->connect_timeout_ms > 0 ? d->connect_timeout_ms : (c->timeout_ms < 10000 ? c->timeout_ms : 10000);
     c->read_timeout_ms = d->read_timeout_ms > 0 ? d->read_timeout_ms : (c->timeout_ms < 30000 ? c->timeout_ms : 30000);
     c->max_response = d->max_response_bytes ? d->max_response_bytes : (size_t)64 << 20;
+    c->max_retries = d->max_retries < 0 ? 0 : d->max_retries ? d->max_retries : 3;
+    c->retry_base_ms = d->retry_base_ms > 0 ? d->retry_base_ms : 500;
+    c->retry_max_ms = d->retry_max_ms > 0 ? d->retry_max_ms : 30000;
+    c->rng = wf__now_ms() ^ ((uint64_t)(uintptr_t)c << 16) ^ 0x9E3779B97F4A7C15ull;
     if ((r = wf__base_url(d, a, &c->api_base, &c->err)) != WF_OK) goto fail;
     if ((r = wf__url_parse(c->api_base, &c->url, &c->err)) != WF_OK) goto fail;
     if (strchr(c->url.host, ':'))
@@ -2736,6 +2878,7 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->jwt_ttl_s = d->jwt_ttl_s > 0 ? d->jwt_ttl_s : 300;
     c->renew = d->renew;
     c->renew_user = d->renew_user;
+    if ((r = wf__proxy_setup(c, d)) != WF_OK) goto fail;
     if (c->url.tls) {
 #ifdef WF_NO_TLS
         r = wf__fail(&c->err, WF_ERR_UNSUPPORTED, "https:// URL but this build has no TLS (WF_NO_TLS)");
@@ -2772,6 +2915,7 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__free_secret(&a, c->jwt_pem);
     wf__free_secret(&a, c->customer_id);
     wf__free_secret(&a, c->jwt_sub);
+    wf__free_secret(&a, c->proxy_auth);
     wf__free(&a, c->user_id);
     wf__free(&a, c->user_agent);
     wf__free(&a, c->api_base);
@@ -3132,9 +3276,70 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
 static bool wf__can_renew(const wf_client *c);
 static wf_result wf__renew(wf_client *c);
 
+static void wf__sleep_ms(int ms) {
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/* Retry-After: delta-seconds or an HTTP-date (RFC 9110 10.2.3); -1 if absent. */
+static long long wf__retry_after_ms(const char *v) {
+    static const char *const months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    uint64_t secs;
+    int day, year, hh, mm, ss, mon;
+    char mname[4];
+    long long y, m, days, when;
+    if (!v || !*v) return -1;
+    if (wf__parse_u64(v, strlen(v), 10, &secs)) return secs > 86400 ? 86400000LL : (long long)secs * 1000;
+    /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+    if (sscanf(v, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &day, mname, &year, &hh, &mm, &ss) != 6) return -1;
+    mname[3] = 0;
+    {
+        const char *f = strstr(months, mname);
+        if (!f || (f - months) % 3) return -1;
+        mon = (int)(f - months) / 3 + 1;
+    }
+    /* days from civil (proleptic Gregorian), no timegm() in POSIX */
+    y = year - (mon <= 2);
+    m = mon <= 2 ? mon + 9 : mon - 3;
+    days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1 - 719468;
+    when = days * 86400 + hh * 3600 + mm * 60 + ss;
+    when -= (long long)time(NULL);
+    return when <= 0 ? 0 : when > 86400 ? 86400000LL : when * 1000;
+}
+
+/* How long to wait before retrying, or -1 when the failure is final. */
+static int wf__retry_wait(wf_client *c, wf_result r, bool idempotent, int retries) {
+    int st = c->http.status;
+    long long wait, left;
+    uint64_t x;
+    bool throttled = r == WF_ERR_THROTTLED || ((r == WF_ERR_API || r == WF_ERR_RESPONSE) && (st == 429 || st == 503));
+    bool lost = r == WF_ERR_CLOSED || r == WF_ERR_IO;
+    /* a connection never made carried no request: safe for writes too */
+    if (r == WF_ERR_CONNECT) { /* fall through to the backoff */ }
+    else if (!idempotent || !(throttled || lost)) return -1;
+    wait = throttled ? wf__retry_after_ms(c->http.retry_after) : -1;
+    if (wait < 0) {
+        /* exponential backoff with full jitter */
+        long long cap = (long long)c->retry_base_ms << (retries < 16 ? retries : 16);
+        if (cap > c->retry_max_ms) cap = c->retry_max_ms;
+        x = c->rng;
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        c->rng = x;
+        wait = cap / 2 + (long long)(x % (uint64_t)(cap / 2 + 1));
+    } else if (wait > c->retry_max_ms) {
+        return -1; /* the server asks for longer than we may wait */
+    }
+    left = (long long)c->deadline - (long long)wf__now_ms();
+    if (wait >= left) return -1; /* bounded by the request timeout */
+    return (int)wait;
+}
+
 static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     const char *method = rq->method;
     bool idempotent = false, head;
+    int retries;
     wf_result r;
     size_t i;
     if (data) *data = wf__none();
@@ -3151,11 +3356,22 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     c->deadline = wf__now_ms() + (uint64_t)c->timeout_ms;
     if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
     head = strcmp(method, "HEAD") == 0;
-    r = wf__exchange(c, idempotent, head);
-    if (r == WF_OK) {
-        wf__log(c, WF_LOG_TRACE, "< HTTP/1.%d %d (%zu bytes%s%s)", c->http.minor, c->http.status, c->http.body.len,
-                c->http.content_type[0] ? ", " : "", c->http.content_type);
-        r = wf__interpret(c, head, rq->flags, data);
+    for (retries = 0;; retries++) {
+        int wait;
+        r = wf__exchange(c, idempotent, head);
+        if (r == WF_OK) {
+            wf__log(c, WF_LOG_TRACE, "< HTTP/1.%d %d (%zu bytes%s%s)", c->http.minor, c->http.status, c->http.body.len,
+                    c->http.content_type[0] ? ", " : "", c->http.content_type);
+            r = wf__interpret(c, head, rq->flags, data);
+        }
+        if (r == WF_OK || retries >= c->max_retries || (wait = wf__retry_wait(c, r, idempotent, retries)) < 0) break;
+        wf__log(c, WF_LOG_INFO, "* %s; retry %d of %d in %d ms", c->err.text, retries + 1, c->max_retries, wait);
+        wf__sleep_ms(wait);
+        {
+            int attempts = c->err.attempts;
+            wf__err_clear(&c->err);
+            c->err.attempts = attempts;
+        }
     }
     if (r == WF_ERR_AUTH && !c->renewing && !(rq->flags & WF__NO_RENEW) && !(rq->body && rq->body->read) && wf__can_renew(c)) {
         /* rejected, so not executed: renew once and repeat, never loop */

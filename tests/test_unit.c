@@ -629,17 +629,21 @@ static long mem_recv(void *u, unsigned char *b, size_t cap, int t, wf_error *e) 
 }
 static void mem_close(void *u) { mem_tr *m = (mem_tr *)u; m->conn_idx++; m->pos = 0; }
 
-static wf_client *mem_client(mem_tr *m, const wf_transport *tr) {
+static wf_client *mem_client_r(mem_tr *m, const wf_transport *tr, int retries) {
     wf_client_desc desc;
     wf_client *c = NULL;
     memset(&desc, 0, sizeof desc);
     desc.url = "http://wf.test";
     desc.transport = tr;
     desc.api_key = "SECRETKEY123";
+    desc.max_retries = retries;
+    desc.retry_base_ms = 10;
     assert_int_equal(wf_client_create(&desc, &c, NULL), WF_OK);
     (void)m;
     return c;
 }
+
+static wf_client *mem_client(mem_tr *m, const wf_transport *tr) { return mem_client_r(m, tr, -1); }
 
 static void mem_setup(mem_tr *m, wf_transport *tr) {
     memset(m, 0, sizeof *m);
@@ -785,6 +789,64 @@ static void test_long_uri_fallback(void **st) {
     wf__buf_free(NULL, &m.sent);
 }
 
+static void test_retry_throttled(void **st) {
+    mem_tr m;
+    wf_transport tr;
+    wf_client *c;
+    wf_json data;
+    (void)st;
+    /* 429 (Retry-After in seconds), 503 (as an HTTP date in the past), then success */
+    mem_setup(&m, &tr);
+    m.step1 = false;
+    m.reply[0] = "HTTP/1.1 429 Too Many\r\nRetry-After: 0\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    m.reply[1] = "HTTP/1.1 503 Busy\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbusy";
+    m.reply[2] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"data\":3}";
+    m.nreply = 3;
+    c = mem_client_r(&m, &tr, 3);
+    assert_int_equal(wf_request(c, "GET", "task/count", NULL, NULL, &data), WF_OK);
+    assert_int_equal(wf_client_error(c)->attempts, 3);
+    assert_int_equal(m.connects, 3);
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+    /* a write is never replayed on 429 */
+    mem_setup(&m, &tr);
+    m.step1 = false;
+    m.reply[0] = "HTTP/1.1 429 Too Many\r\nRetry-After: 0\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    m.reply[1] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"data\":3}";
+    m.nreply = 2;
+    c = mem_client_r(&m, &tr, 3);
+    assert_int_equal(wf_request(c, "POST", "task", NULL, NULL, &data), WF_ERR_THROTTLED);
+    assert_int_equal(wf_client_error(c)->attempts, 1);
+    assert_int_equal(wf_client_error(c)->http_status, 429);
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+    /* retries are bounded: always 429 */
+    mem_setup(&m, &tr);
+    m.step1 = false;
+    m.reply[0] = m.reply[1] = m.reply[2] = m.reply[3] = "HTTP/1.1 429 Too Many\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    m.nreply = 4;
+    c = mem_client_r(&m, &tr, 2);
+    assert_int_equal(wf_request(c, "GET", "task/count", NULL, NULL, &data), WF_ERR_THROTTLED);
+    assert_int_equal(wf_client_error(c)->attempts, 3);
+    wf_client_destroy(c);
+    wf__buf_free(NULL, &m.sent);
+    assert_true(wf__retry_after_ms("120") == 120000);
+    assert_true(wf__retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT") == 0);
+    assert_true(wf__retry_after_ms("Fri, 01 Jan 2100 00:00:00 GMT") == 86400000LL);
+    assert_true(wf__retry_after_ms("soon") == -1);
+}
+
+static void test_no_proxy_rules(void **st) {
+    (void)st;
+    assert_true(wf__no_proxy("localhost,.example.com", "api.example.com"));
+    assert_true(wf__no_proxy("example.com", "example.com"));
+    assert_true(wf__no_proxy("example.com", "a.example.com"));
+    assert_false(wf__no_proxy("example.com", "badexample.com"));
+    assert_true(wf__no_proxy("*", "anything"));
+    assert_false(wf__no_proxy("", "x.example"));
+    assert_true(wf__no_proxy(" 127.0.0.1 , other", "127.0.0.1"));
+}
+
 static void test_invalid_query_sends_nothing(void **st) {
     mem_tr m;
     wf_transport tr;
@@ -880,6 +942,8 @@ int main(void) {
         cmocka_unit_test(test_reused_connection_retry),
         cmocka_unit_test(test_write_not_replayed),
         cmocka_unit_test(test_long_uri_fallback),
+        cmocka_unit_test(test_retry_throttled),
+        cmocka_unit_test(test_no_proxy_rules),
         cmocka_unit_test(test_invalid_query_sends_nothing),
         cmocka_unit_test(test_trace_is_redacted),
     };
