@@ -66,3 +66,6 @@ test: deps
 
 clean:
 	rm -rf $(B)
+
+# Fragments owned by the bench, fuzz/hardening and distribution work.
+-include mk/*.mk

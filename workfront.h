@@ -3467,8 +3467,11 @@ WF_API wf_result wf_get(wf_client *c, const char *obj, const char *id, const cha
         for (s = id; *s; s++)
             if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
                 { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID (expected 32 hex characters)"); }
-        if (strlen(obj) + strlen(id) + 2 > sizeof path) { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "object ID too long"); }
-        snprintf(path, sizeof path, "%s/%s", obj, id);
+        size_t ol = strlen(obj), il = strlen(id);
+        if (ol + il + 2 > sizeof path) { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "object ID too long"); }
+        memcpy(path, obj, ol);
+        path[ol] = '/';
+        memcpy(path + ol + 1, id, il + 1);
     }
     r = wf_request(c, "GET", path, &q, NULL, data);
     wf_query_free(&q);

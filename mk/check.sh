@@ -3,7 +3,7 @@
 set -u
 B=${B:-build}
 mkdir -p "$B/check"
-W="-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror"
+W="-O2 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror"
 printf '#include "workfront.h"\nint main(void){return 0;}\n' > "$B/check/decl.c"
 printf '#define WORKFRONT_IMPLEMENTATION\n#include "workfront.h"\nint main(void){return 0;}\n' > "$B/check/impl.c"
 cp "$B/check/impl.c" "$B/check/impl.cpp"

@@ -107,6 +107,7 @@ def lenient_json(text):
         val = m.group(kind)
         if kind == "q":
             val = json.loads('"' + val[1:-1].replace('\\\'', "'").replace('"', '\\"') + '"')
+            kind = "s"
         elif kind == "s":
             val = json.loads(val)
         elif kind == "n":

@@ -266,8 +266,11 @@ def collect_filters(params, extra=None):
     ordered (key, value) list; extra is the same list built from filters=JSON.
     """
     groups = {}
-    for key, value in list(params) + list(extra or []):
-        if key in RESERVED or key.startswith("$$"):
+    tagged = [(k, v, True) for k, v in params] + [(k, v, False) for k, v in (extra or [])]
+    for key, value, from_query in tagged:
+        # RESERVED applies to query/form parameters only: inside filters=
+        # "username" is a filter like any other (that is what filters= is for).
+        if (from_query and key in RESERVED) or key.startswith("$$"):
             continue
         g = 0
         m = re.match(r"^OR:(\d+):(.+)$", key)
