@@ -32,10 +32,11 @@
 
    Control endpoints
    -----------------
-   The server's /__test/ endpoints need no authentication.  Use a separate
-   control client (wfh_control_client) so the test client's connection
-   counts stay clean; wfh_ctl_*() drop the control client's connection
-   after each call, so every control call costs exactly one connection.
+   The server's /__test/ endpoints need no authentication, are never shaped
+   by the wire switches and are left out of the statistics (a connection
+   whose first request is a control is not counted).  Use a separate
+   control client (wfh_control_client); wfh_ctl() drops its connection after
+   each call, so control traffic never shares a connection with anything.
 */
 #ifndef WF_TEST_HARNESS_H
 #define WF_TEST_HARNESS_H
@@ -248,8 +249,10 @@ WFH_FN void wfh_server_stop(wfh_server *s) {
     }
 }
 
-/* Starts the server; 0 on success, -1 (with a message on stderr) on failure. */
-WFH_FN int wfh_server_start(wfh_server *s) {
+/* Starts the server with extra command-line arguments (a NULL-terminated
+   list, or NULL), e.g. {"--tasks", "2500", NULL}; 0 on success, -1 (with a
+   message on stderr) on failure. */
+WFH_FN int wfh_server_start_args(wfh_server *s, const char *const *args) {
     const char *root = getenv("WF_REPO_ROOT"), *py = getenv("PYTHON"), *extra = getenv("WFH_SERVER_ARGS");
     const char *verbose = getenv("WFH_SERVER_VERBOSE"), *tmo = getenv("WFH_START_TIMEOUT");
     char script[WFH_PATH], extra_copy[1024];
@@ -294,6 +297,7 @@ WFH_FN int wfh_server_start(wfh_server *s) {
     argv[argc++] = (char *)"--info";
     argv[argc++] = s->info_path;
     if (!(verbose && *verbose == '1')) argv[argc++] = (char *)"--quiet";
+    while (args && *args && argc < 30) argv[argc++] = (char *)*args++;
     if (extra && *extra) {
         char *tok;
         snprintf(extra_copy, sizeof extra_copy, "%s", extra);
@@ -364,6 +368,8 @@ WFH_FN int wfh_server_start(wfh_server *s) {
     return 0;
 }
 
+WFH_FN int wfh_server_start(wfh_server *s) { return wfh_server_start_args(s, NULL); }
+
 /* Path of a file in the certs directory ("othca.pem"). */
 WFH_FN const char *wfh_cert_path(const wfh_server *s, const char *name, char *buf, size_t cap) {
     snprintf(buf, cap, "%s/%s", s->certs, name);
@@ -398,9 +404,10 @@ WFH_FN wf_result wfh_control_client(const wfh_server *s, wf_client **out) {
     return wfh_client(s, WFH_HTTP, NULL, out);
 }
 
-/* GET __test/<what>, e.g. "reset" or "config?chunked=1&tiny=1".  The control
-   client's connection is dropped afterwards, so each call is exactly one
-   connection on the server.  *data (optional) is valid until the next call. */
+/* GET __test/<what>, e.g. "reset" or "config?chunked=1&tiny=1" (the query
+   is sent as written: percent-encode values yourself).  The control
+   client's connection is dropped afterwards.  *data (optional) is valid
+   until the next call on ctl. */
 WFH_FN wf_result wfh_ctl(wf_client *ctl, const char *what, wf_json *data) {
     char path[2048];
     wf_result r;
@@ -426,9 +433,12 @@ WFH_FN wf_result wfh_config(wf_client *ctl, const char *fmt, ...) {
 
 typedef struct wfh_stats {
     long long connections, requests, tls_full, tls_resumed;
-    char last_method[16];     /* last_request.method, when the server reports it */
+    char last_method[16];     /* last_request.method (on the wire), when reported */
+    char last_effective[16];  /* last_request.effective_method (method= override) */
     char last_path[256];
-    long long last_body_len;  /* -1 when not reported */
+    long long last_target_len;/* last_request.target_length, -1 when not reported */
+    long long last_body_len;  /* last_request.body_bytes, -1 when not reported */
+    long long logins;         /* successful /login calls, -1 when not reported */
     bool has_last;
 } wfh_stats;
 
@@ -443,20 +453,22 @@ WFH_FN wf_result wfh_get_stats(wf_client *ctl, wfh_stats *st) {
     wf_json d, last;
     wf_result r;
     memset(st, 0, sizeof *st);
-    st->last_body_len = -1;
+    st->last_body_len = st->last_target_len = -1;
     r = wfh_ctl(ctl, "stats", &d);
     if (r != WF_OK) return r;
     st->connections = wfh__int(d, "connections");
     st->requests = wfh__int(d, "requests");
     st->tls_full = wfh__int(d, "tls_full_handshakes");
     st->tls_resumed = wfh__int(d, "tls_resumed_handshakes");
+    st->logins = wfh__int(d, "logins");
     last = wf_json_get(d, "last_request");
     if (wf_json_type_of(last) == WF_JSON_OBJECT) {
         st->has_last = true;
         wf_json_str(wf_json_get(last, "method"), st->last_method, sizeof st->last_method, NULL);
         wf_json_str(wf_json_get(last, "path"), st->last_path, sizeof st->last_path, NULL);
-        st->last_body_len = wfh__int(last, "body_length");
-        if (st->last_body_len < 0) st->last_body_len = wfh__int(last, "body_len");
+        wf_json_str(wf_json_get(last, "effective_method"), st->last_effective, sizeof st->last_effective, NULL);
+        st->last_body_len = wfh__int(last, "body_bytes");
+        st->last_target_len = wfh__int(last, "target_length");
     }
     return WF_OK;
 }

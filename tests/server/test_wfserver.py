@@ -38,8 +38,9 @@ def setUpModule():
     certs = os.environ.get("WFSERVER_TEST_CERTS") or os.path.join(tempfile.gettempdir(), "wfserver-test-certs")
     info = tempfile.NamedTemporaryFile(prefix="wfinfo-", delete=False).name
     os.unlink(info)
+    quiet = [] if os.environ.get("WFSERVER_TEST_VERBOSE") else ["--quiet"]
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "wfserver.py"), "--certs", certs,
-                             "--info", info, "--quiet"],
+                             "--info", info] + quiet,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = []
     deadline = time.time() + 60
@@ -61,6 +62,10 @@ def tearDownModule():
     os.kill(proc.pid, signal.SIGTERM)
     rc = proc.wait(10)
     err = proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    if os.environ.get("WFSERVER_TEST_VERBOSE"):
+        sys.stderr.write("--- server stderr ---\n%s---\n" % err)
     if os.path.exists(SRV["info"]):
         os.unlink(SRV["info"])
     assert rc == 0, "server exit status %r, stderr: %s" % (rc, err)
