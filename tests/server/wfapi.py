@@ -468,8 +468,9 @@ class Api:
             if sub == "metadata":
                 return data(self._metadata(code))
             return self._named_query(code, sub, params, ctx)
-        if code == "WORK" or code == "ACSRUL":
-            raise ApiError("nopath", "No such %s resource %s" % (code, sub))
+        if code in ("WORK", "ACSRUL") or sub in ("search", "count", "report", "metadata") \
+                or sub in t.queries:
+            raise ApiError("nopath", "No API resource at %s" % "/".join(segs))
         oid = sub.lower() if HEX32.match(sub.lower()) else sub
         if len(segs) == 3:
             if method not in ("PUT", "POST"):

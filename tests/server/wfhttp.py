@@ -20,7 +20,7 @@ MAX_HEADERS = 200
 REASONS = {100: "Continue", 200: "OK", 201: "Created", 204: "No Content", 304: "Not Modified",
            400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 408: "Request Timeout", 411: "Length Required",
-           413: "Payload Too Large", 414: "Request-URI Too Long", 422: "Unprocessable Entity",
+           413: "Payload Too Large", 414: "Request-URI Too Long", 431: "Request Header Fields Too Large", 422: "Unprocessable Entity",
            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
            503: "Service Unavailable", 504: "Gateway Timeout"}
 
@@ -377,7 +377,7 @@ def write_response(conn, req, resp, opts, stop):
             conn.send(data[i:i + 1])
             time.sleep(trickle / 1000.0)
     elif tiny > 0:
-        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # (TCP_NODELAY is set on every accepted socket, so pieces are not coalesced)
         for n, i in enumerate(range(0, len(data), tiny)):
             conn.send(data[i:i + tiny])
             if n % 8 == 7:

@@ -367,7 +367,7 @@ class State:
         conn.quiet = False
         cfg = self.take_config()
         self.stats.request(req)
-        if req.too_long and not (name is not None):
+        if req.too_long:
             # The CDN in front of Workfront refuses long targets: HTML, not JSON.
             resp = Response(414, URI_TOO_LONG_HTML, content_type="text/html")
             if not req.body.drain():
@@ -600,15 +600,15 @@ def accept_loop(state, lst):
     while not state.stop.is_set():
         try:
             sock, _ = lst.sock.accept()
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=serve_connection, args=(state, lst, sock), daemon=True).start()
         except socket.timeout:
             continue
-        except OSError:
+        except Exception as e:   # EMFILE, a thread that cannot start ...: keep accepting
             if state.stop.is_set():
                 return
+            log("accept on %s: %s: %s" % (lst.name, type(e).__name__, e))
             time.sleep(0.05)
-            continue
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        threading.Thread(target=serve_connection, args=(state, lst, sock), daemon=True).start()
 
 
 # ---------------------------------------------------------------------------

@@ -1,2 +1,0 @@
-#include "workfront.h"
-int main(void){return 0;}
