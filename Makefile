@@ -11,7 +11,10 @@ TLSLIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 TESTCF  := -std=c99 -g -O1 $(SAN) $(WARN) -I.
 
-.PHONY: all deps demo test check unit integration cli-test server-test wf clean
+.PHONY: all deps demo test check unit integration hardening cli-test server-test wf clean
+
+# make test runs every suite listed here; the fragments in mk/*.mk add theirs.
+TEST_SUITES := check unit integration hardening cli-test server-test
 all: $(B)/wf
 
 deps:
@@ -34,6 +37,9 @@ $(B)/test_unit: tests/test_unit.c workfront.h | $(B)
 $(B)/test_integration: tests/test_integration.c tests/harness.h workfront.h | $(B)
 	$(CC) $(TESTCF) tests/test_integration.c -o $@ -lcmocka $(TLSLIBS)
 
+$(B)/test_hardening: tests/test_hardening.c tests/harness.h workfront.h | $(B)
+	$(CC) $(TESTCF) -Itests tests/test_hardening.c -o $@ -lcmocka $(TLSLIBS)
+
 # the CLI under test is built with the sanitizers too
 $(B)/wf-san: examples/wf.c workfront.h | $(B)
 	$(CC) $(TESTCF) examples/wf.c -o $@ $(TLSLIBS)
@@ -43,6 +49,9 @@ unit: deps $(B)/test_unit
 
 integration: deps $(B)/test_integration
 	./$(B)/test_integration
+
+hardening: deps $(B)/test_hardening
+	./$(B)/test_hardening
 
 cli-test: deps $(B)/wf-san
 	WF=$(B)/wf-san sh tests/cli/test_wf.sh
@@ -55,14 +64,13 @@ check: deps | $(B)
 	@sh mk/check.sh
 
 test: deps
-	@$(MAKE) --no-print-directory check
-	@$(MAKE) --no-print-directory $(B)/test_unit $(B)/test_integration $(B)/wf-san
-	@fail=0; \
-	echo "== unit"; ./$(B)/test_unit || fail=1; \
-	echo "== integration"; ./$(B)/test_integration || fail=1; \
-	echo "== cli"; WF=$(B)/wf-san sh tests/cli/test_wf.sh || fail=1; \
-	echo "== server self-test"; $(PYTHON) tests/server/test_wfserver.py || fail=1; \
-	if [ $$fail = 0 ]; then echo "make test: all passed"; else echo "make test: FAILED"; exit 1; fi
+	@fail=""; \
+	for s in $(TEST_SUITES); do \
+	  echo "== $$s"; \
+	  $(MAKE) --no-print-directory $$s || fail="$$fail $$s"; \
+	done; \
+	if [ -z "$$fail" ]; then echo "make test: all passed ($(TEST_SUITES))"; \
+	else echo "make test: FAILED:$$fail"; exit 1; fi
 
 clean:
 	rm -rf $(B)

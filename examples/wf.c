@@ -630,12 +630,19 @@ static int parse_cli(cli *x, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------ reporting */
+/* The host of a URL, without scheme, port or path: what a certificate names. */
 static void host_of(const char *url, char *out, size_t cap)
 {
     const char *p = url ? strstr(url, "://") : NULL;
     size_t n;
+
     p = p ? p + 3 : (url ? url : "");
-    n = strcspn(p, "/?#");
+    if (*p == '[') {
+        n = strcspn(p, "]");
+        n += p[n] == ']';
+    } else {
+        n = strcspn(p, ":/?#");
+    }
     snprintf(out, cap, "%.*s", (int)(n < 200 ? n : 200), p);
 }
 

@@ -432,7 +432,7 @@ WFH_FN wf_result wfh_config(wf_client *ctl, const char *fmt, ...) {
 }
 
 typedef struct wfh_stats {
-    long long connections, requests, tls_full, tls_resumed;
+    long long connections, requests, tls_full, tls_resumed, writes, idle_closes;
     char last_method[16];     /* last_request.method (on the wire), when reported */
     char last_effective[16];  /* last_request.effective_method (method= override) */
     char last_path[256];
@@ -461,6 +461,8 @@ WFH_FN wf_result wfh_get_stats(wf_client *ctl, wfh_stats *st) {
     st->tls_full = wfh__int(d, "tls_full_handshakes");
     st->tls_resumed = wfh__int(d, "tls_resumed_handshakes");
     st->logins = wfh__int(d, "logins");
+    st->writes = wfh__int(d, "writes");
+    st->idle_closes = wfh__int(d, "idle_closes");
     last = wf_json_get(d, "last_request");
     if (wf_json_type_of(last) == WF_JSON_OBJECT) {
         st->has_last = true;

@@ -258,6 +258,33 @@ t "unknown CA" 3 --url "https://127.0.0.1:$HTTPS_PORT" --api-key "$API_KEY" sear
 has err "unknown CA: --cacert suggested" "--cacert"
 t "connection refused" 3 --url "http://127.0.0.1:1" --api-key "$API_KEY" search task
 
+# ------------------------------------------------- the server misbehaving
+# ctl QUERY: sets switches through the server's unauthenticated control endpoint.
+ctl() {
+    "$PYTHON" -c 'import sys, urllib.request
+urllib.request.urlopen("http://127.0.0.1:%s/__test/%s" % (sys.argv[1], sys.argv[2])).read()' \
+        "$HTTP_PORT" "$1" || bad "control call $1"
+}
+ctl 'config?force_status=502&force_body=%3Chtml%3Ebad%20gateway%3C/html%3E&force_ctype=text/html'
+t "HTML error page" 5 $HTTP --api-key "$API_KEY" search task --limit 1
+has err "the status is named" "502"
+ctl 'config?force_status=401&force_body=%3Chtml%3Enope%3C/html%3E&force_ctype=text/html'
+t "401 with an HTML body" 4 $HTTP --api-key "$API_KEY" search task --limit 1
+ctl 'config?truncate=1&for_next=1'
+t "truncated body" 5 $HTTP --api-key "$API_KEY" search task --limit 3
+ctl 'config?garbage=1&for_next=1'
+t "garbage instead of JSON" 5 $HTTP --api-key "$API_KEY" search task --limit 1
+ctl 'config?delay_ms=3000&for_next=1'
+t "--timeout" 3 $HTTP --api-key "$API_KEY" --timeout 1 search task --limit 1
+ctl reset
+# Throttling is transient like a network failure: a script retries on 3.
+ctl 'config?force_status=429&count=10'
+t "throttled" 3 $HTTP --api-key "$API_KEY" search task --limit 1
+ctl reset
+ctl 'config?errors_200=1'
+t "error envelope with HTTP 200" 1 $HTTP --api-key "$API_KEY" get task 00000000000000000000000000000000
+ctl reset
+
 # ------------------------------------------------------------------ summary
 echo "test_wf: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -93,9 +93,7 @@ def call(method, path, params=None, form=None, headers=None, kind="http", c=None
     """-> (status, headers dict (lower-case names), decoded JSON or raw bytes)."""
     hdrs = dict(KEY) if auth else {}
     hdrs.update(headers or {})
-    target = path       # "task/search" is relative to BASE; absolute paths go as they are
-    if not target.startswith(("/attask", "/__", "/integrations", "/nothing")):
-        target = BASE + "/" + target.lstrip("/")
+    target = path if path.startswith("/") else BASE + "/" + path   # "task/search" is relative to BASE
     if params:
         target += "?" + qs(params)
     body = None
@@ -556,6 +554,13 @@ class SwitchTest(Base):
         st, _, b = call("GET", BASE + "/__test/error", {"message": "boom", "class": "x.Y"}, auth=False)
         self.assertEqual((st, b["error"]["class"], b["error"]["message"]), (500, "x.Y", "boom"))
 
+    def test_switches_over_tls(self):
+        for cfg in ({"tiny": 3}, {"chunked": 1}, {"chunked": 1, "tiny": 7}, {"send_100": 1}, {"close": 1}):
+            control("config", **cfg)
+            st, _, b = call("GET", "task/search", {"fields": "name", "$$LIMIT": 3}, kind="https")
+            self.assertEqual((st, len(b["data"])), (200, 3), cfg)
+            self.tearDown()
+
     def test_for_next(self):
         control("config", garbage=1, for_next=1)
         self.assertIsInstance(call("GET", "task/count")[2], bytes)
@@ -826,6 +831,18 @@ class OAuthTest(Base):
         st, _, bad = call("POST", self.TOKEN, form=[("client_id", "x"), ("client_secret", "y"),
                                                     ("grant_type", "authorization_code")], auth=False)
         self.assertEqual((st, bad["error"]), (401, "invalid_client"))
+
+    def test_token_expiry_then_refresh(self):
+        control("config", token_ttl=1)
+        st, _, t = call("POST", self.TOKEN, form=self.CLIENT + [("grant_type", "authorization_code"),
+                                                                ("code", OAUTH_AUTH_CODE)], auth=False)
+        self.assertEqual(t["expires_in"], 1)
+        self.ok("GET", "task/count", auth=False, headers={"SessionID": t["access_token"]})
+        time.sleep(1.1)
+        self.err(401, "GET", "task/count", auth=False, headers={"SessionID": t["access_token"]})
+        st, _, t2 = call("POST", self.TOKEN, form=self.CLIENT + [("grant_type", "refresh_token"),
+                                                                 ("refresh_token", t["refresh_token"])], auth=False)
+        self.ok("GET", "task/count", auth=False, headers={"Authorization": "Bearer " + t2["access_token"]})
 
     def test_jwt_exchange(self):
         key = os.path.join(SRV["certs"], "jwt.key")

@@ -291,11 +291,10 @@ class Api:
             method = "GET"
         if method not in ("GET", "POST", "PUT", "DELETE"):
             raise ApiError("method", "Unsupported method %s" % method)
-        status, payload, extra = self._serve(method, segs, params, ctx)
-        return self._json_response(status, payload, extra)
+        return self._json_response(*self._serve(method, segs, params, ctx))
 
-    def _json_response(self, status, payload, headers=None):
-        return Response(status, encode(payload), headers)
+    def _json_response(self, status, payload):
+        return Response(status, encode(payload))
 
     def _error_response(self, e, cfg):
         return Response(e.http_status(cfg), encode(e.envelope()), e.headers)
@@ -388,26 +387,26 @@ class Api:
     # -- routing ------------------------------------------------------------
 
     def _serve(self, method, segs, params, ctx):
-        """-> (status, payload, extra headers)."""
+        """-> (status, payload)."""
         if not segs:
             raise ApiError("nopath", "No API resource given")
         head = segs[0].lower()
         if head == "login":
-            return self._login(params, ctx) + ([],)
+            return self._login(params, ctx)
         if head == "logout":
-            return self._logout(params, ctx) + ([],)
+            return self._logout(params, ctx)
         # api-key actions authenticate with username/password themselves
         if objcode_for(segs[0]) == "USER" and len(segs) == 1 and first(params, "action") in \
                 ("getApiKey", "generateApiKey", "clearApiKey") and first(params, "username") is not None:
             with self.state.lock:
-                return self._apikey_action(first(params, "action"), params, None) + ([],)
+                return self._apikey_action(first(params, "action"), params, None)
         self.authenticate(ctx, params)
         with self.state.inflight(ctx.user["ID"], ctx.cfg):
             self._delay(ctx)
             with self.state.lock:
                 if head == "batch":
-                    return self._batch(method, params, ctx) + ([],)
-                return self.route(method, segs, params, ctx) + ([],)
+                    return self._batch(method, params, ctx)
+                return self.route(method, segs, params, ctx)
 
     def route(self, method, segs, params, ctx):
         """Dispatch an authenticated request; holds the data lock.
@@ -450,15 +449,14 @@ class Api:
                 if action:
                     return self._action_multi(code, ids, action, params, ctx)
                 if ids:
-                    return self._edit_multi(code, ids, params, ctx)
+                    return self._edit(code, ids, params, ctx)
                 return self._bulk_edit(code, params, ctx)
-            return self._delete_multi(code, ids, params, ctx)
+            return self._delete(code, ids, params, ctx)
         sub = segs[1]
-        if len(segs) == 2 and sub in ("search", "count", "report", "metadata") or \
-                (len(segs) == 2 and sub in t.queries):
+        if sub in ("search", "count", "report", "metadata") or sub in t.queries:
+            if len(segs) > 2 or (code == "WORK" and sub not in t.queries + ["metadata"]):
+                raise ApiError("nopath", "No API resource at %s" % "/".join(segs))
             self._need(method, "GET")
-            if code == "WORK" and sub not in t.queries + ["metadata"]:
-                raise ApiError("nopath", "WORK only supports named queries and metadata")
             if sub == "search":
                 return self._search(code, params, ctx)
             if sub == "count":
@@ -468,8 +466,7 @@ class Api:
             if sub == "metadata":
                 return data(self._metadata(code))
             return self._named_query(code, sub, params, ctx)
-        if code in ("WORK", "ACSRUL") or sub in ("search", "count", "report", "metadata") \
-                or sub in t.queries:
+        if code in ("WORK", "ACSRUL"):
             raise ApiError("nopath", "No API resource at %s" % "/".join(segs))
         oid = sub.lower() if HEX32.match(sub.lower()) else sub
         if len(segs) == 3:
@@ -483,7 +480,7 @@ class Api:
         if method == "PUT":
             if action:
                 return self._action(code, oid, action, params, ctx)
-            return self._edit(code, oid, params, ctx)
+            return self._edit(code, [oid], params, ctx)
         if method == "DELETE":
             return self._delete(code, [oid], params, ctx)
         if action:
@@ -871,9 +868,9 @@ class Api:
         tree = Q.parse_fields(code, first(params, "fields"), ctx.version)
         if isinstance(updates, list):                       # bulk create
             self._bulk_check(updates)
-            rows = [self._create_row(code, self._merge(code, u, {}, ctx), ctx) for u in updates]
+            rows = [self._create_row(code, self._merge(u, {}), ctx) for u in updates]
             return data([Q.project(self.store, code, r, tree) for r in rows])
-        values = self._merge(code, updates, self._field_params(code, params, ctx, skip=("copySourceID",)), ctx)
+        values = self._merge(updates, self._field_params(code, params, ctx, skip=("copySourceID",)))
         src_id = first(params, "copySourceID")
         if src_id:
             source = self.store.get(code, src_id.lower())
@@ -891,7 +888,7 @@ class Api:
         st = self.store
         row = self._create_row(code, values, ctx, source=source)
         if code == "TASK":
-            for a in st.children("ASSGN", "taskID", source["ID"]):
+            for a in list(st.children("ASSGN", "taskID", source["ID"])):
                 st.insert("ASSGN", dict(a, ID=st.new_id(), taskID=row["ID"], projectID=row["projectID"]))
         if code == "PROJ":
             # A project copy brings its tasks (new IDs, parent links remapped).
@@ -911,7 +908,8 @@ class Api:
             st.counters["TASK#" + row["ID"]] = max([t["taskNumber"] for t in tasks] or [0])
         return st.get(code, row["ID"])
 
-    def _merge(self, code, updates, fields, ctx):
+    @staticmethod
+    def _merge(updates, fields):
         if updates is not None and not isinstance(updates, dict):
             raise ApiError("bad_param", "updates must be a JSON object (or an array for bulk)",
                            attributes=["updates"])
@@ -961,21 +959,16 @@ class Api:
                     self._recount(p)
         return st.get(code, oid)
 
-    def _edit(self, code, oid, params, ctx):
+    def _edit(self, code, ids, params, ctx):
+        """PUT /OBJ/ID or /OBJ?id=a[,b]: the same values on each object."""
         updates = self._updates(params)
         if isinstance(updates, list):
             raise ApiError("bad_param", "Bulk updates go to /%s without an ID" % code.lower(),
                            attributes=["updates"])
-        values = self._merge(code, updates, self._field_params(code, params, ctx), ctx)
+        values = self._merge(updates, self._field_params(code, params, ctx))
         tree = Q.parse_fields(code, first(params, "fields"), ctx.version)
-        return data(Q.project(self.store, code, self._edit_row(code, oid, values, ctx), tree))
-
-    def _edit_multi(self, code, ids, params, ctx):
-        if len(ids) == 1:
-            return self._edit(code, ids[0], params, ctx)
-        values = self._merge(code, self._updates(params), self._field_params(code, params, ctx), ctx)
-        tree = Q.parse_fields(code, first(params, "fields"), ctx.version)
-        return data([Q.project(self.store, code, self._edit_row(code, i, values, ctx), tree) for i in ids])
+        out = [Q.project(self.store, code, self._edit_row(code, i, values, ctx), tree) for i in ids]
+        return data(out[0] if len(out) == 1 else out)
 
     def _bulk_edit(self, code, params, ctx):
         """PUT /OBJ?updates=[{ID:..},...]: all or nothing, at most 100 objects."""
@@ -1042,15 +1035,12 @@ class Api:
             self._recount(row["parentID"])
 
     def _delete(self, code, ids, params, ctx):
+        if not ids:
+            raise ApiError("bad_param", "DELETE needs an ID", attributes=["id"])
         force = truthy(first(params, "force")) or "force=true" in (first(params, "id") or "")
         for oid in ids:
             self._delete_row(code, oid, force)
         return data({"success": True})
-
-    def _delete_multi(self, code, ids, params, ctx):
-        if not ids:
-            raise ApiError("bad_param", "DELETE needs an ID", attributes=["id"])
-        return self._delete(code, ids, params, ctx)
 
     # -- actions ----------------------------------------------------------------
 

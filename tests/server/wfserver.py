@@ -82,7 +82,7 @@ from wfconst import *  # noqa: E402,F401,F403
 from wfdata import Store  # noqa: E402
 from wferrors import ApiError, encode  # noqa: E402
 from wfhttp import (Conn, Response, BadRequest, ClientGone, IdleTimeout,  # noqa: E402
-                    KEEPALIVE_TIMEOUT, read_request, wait_for_close, write_response)
+                    KEEPALIVE_TIMEOUT, REASONS, read_request, wait_for_close, write_response)
 import wfapi  # noqa: E402
 
 # ---------------------------------------------------------------------------
@@ -144,6 +144,18 @@ SECRET_PARAMS = {"sessionID", "apiKey", "password", "client_secret", "jwt_token"
                  "access_token", "code"}
 
 QUIET = False
+
+
+def control_name(path):
+    """'config' for /__test/config (under any API base too), else None."""
+    m = CONTROL_RE.match(path)
+    return m.group(1) if m else None
+
+
+def is_harness(path):
+    """A test control proper (not a probe): traffic of the test harness."""
+    name = control_name(path)
+    return name is not None and name not in PROBES
 
 
 def log(msg):
@@ -353,8 +365,7 @@ class State:
     def handle(self, conn, req):
         """Answer one request; returns True (keep), False (close) or None
         (close abruptly, without a TLS close_notify)."""
-        m = CONTROL_RE.match(req.path)
-        name = m.group(1) if m else None
+        name = control_name(req.path)
         if name is not None and name not in PROBES:
             conn.quiet = True
             try:
@@ -378,15 +389,14 @@ class State:
             self.stats.finish(req, 0)
             wait_for_close(conn, self.stop)
             return False
+        if cfg["delay_ms"] and (cfg["_forced"] or name in PROBES):
+            # (the API applies delay_ms itself, inside its per-user in-flight window)
+            time.sleep(cfg["delay_ms"] / 1000.0)
         if cfg["_forced"]:
-            if cfg["delay_ms"]:
-                time.sleep(cfg["delay_ms"] / 1000.0)
             resp = self.forced_response(cfg)
             self.stats.add("forced")
         else:
             try:
-                if name in PROBES and cfg["delay_ms"]:
-                    time.sleep(cfg["delay_ms"] / 1000.0)
                 if name == "echo":
                     resp = self.echo(req, cfg)
                 elif name == "error":
@@ -403,7 +413,8 @@ class State:
             resp.close = True
         self.stats.finish(req, resp.status)
         if cfg["garbage"]:
-            resp = Response(200, GARBAGE_HTML, content_type="text/html; charset=iso-8859-1")
+            close, resp = resp.close, Response(200, GARBAGE_HTML, content_type="text/html; charset=iso-8859-1")
+            resp.close = close
         if cfg["gzip"] and resp.body:
             resp.body = gzip.compress(resp.body, mtime=0)
             resp.headers.append(("Content-Encoding", "gzip"))
@@ -536,8 +547,7 @@ def close_socket(sock, graceful):
 def serve_connection(state, lst, sock):
     stats = state.stats
     stats.connection(lst.name)
-    with stats.lock:
-        stats.open_connections += 1
+    stats.add("open_connections")
     counted_tls = None
     graceful = True
     try:
@@ -563,7 +573,8 @@ def serve_connection(state, lst, sock):
                 stats.add("idle_closes")
                 return
             except BadRequest as e:
-                body = ("<html><body><h1>%d Bad Request</h1></body></html>\n" % e.status).encode()
+                body = ("<html><body><h1>%d %s</h1></body></html>\n"
+                        % (e.status, REASONS.get(e.status, "Bad Request"))).encode()
                 resp = Response(e.status, body, content_type="text/html")
                 resp.close = True
                 write_response(conn, None, resp, {}, state.stop)
@@ -571,7 +582,7 @@ def serve_connection(state, lst, sock):
             if req is None:
                 return
             req.listener = lst.name
-            if first and CONTROL_RE.match(req.path) and not CONTROL_RE.match(req.path).group(1) in PROBES:
+            if first and is_harness(req.path):
                 # the harness's own connection: keep it out of the figures
                 stats.connection(lst.name, -1)
                 if counted_tls is not None:
@@ -583,16 +594,13 @@ def serve_connection(state, lst, sock):
                 return
             if not keep:
                 return
-    except (ClientGone, OSError, ssl.SSLError, socket.timeout):
-        graceful = False
-    except BadRequest:
+    except (ClientGone, BadRequest, OSError, ssl.SSLError, socket.timeout):
         graceful = False
     except Exception as e:   # never a traceback per connection; one line
         graceful = False
         log("connection error: %s: %s" % (type(e).__name__, e))
     finally:
-        with stats.lock:
-            stats.open_connections -= 1
+        stats.add("open_connections", -1)
         close_socket(sock, graceful and not state.stop.is_set())
 
 
@@ -654,7 +662,8 @@ def main(argv=None):
     sys.stdout.write(text)
     sys.stdout.flush()
 
-    while not state.stop.wait(1.0):
+    # Short waits: a signal handler runs between waits, not inside one.
+    while not state.stop.wait(0.1):
         pass
     for lst in listeners:
         try:
