@@ -321,6 +321,8 @@ typedef enum wf_json_type {
 /* Parses and validates (strict RFC 8259: one value, legal escapes, no raw
    control characters, real literals and numbers).  text must outlive the doc. */
 WF_API wf_result wf_doc_parse(const char *text, size_t len, const wf_allocator *a, wf_doc **out);
+/* The same, saying what is wrong and where in err->text (err may be NULL). */
+WF_API wf_result wf_doc_parse_ex(const char *text, size_t len, const wf_allocator *a, wf_doc **out, wf_error *err);
 WF_API void wf_doc_free(wf_doc *d);
 WF_API wf_json wf_doc_root(const wf_doc *d);
 /* Splits a Workfront envelope: WF_OK with *data = the "data" member, or
@@ -381,7 +383,7 @@ WF_API wf_result wf_query_add_int(wf_query *q, const char *key, long long value)
 WF_API wf_result wf_query_add_raw(wf_query *q, const char *encoded); /* "k=v&k2=v2", already encoded */
 WF_API wf_result wf_query_parse_arg(wf_query *q, const char *arg);    /* "name=value" (unencoded) */
 WF_API wf_result wf_query_fields(wf_query *q, const char *fields);   /* fields=a,b:c */
-WF_API wf_result wf_query_limit(wf_query *q, long first, long limit);/* $$FIRST, $$LIMIT (<= 2000) */
+WF_API wf_result wf_query_limit(wf_query *q, long first, long limit);/* $$FIRST (if > 0), $$LIMIT (1..2000; 0 = unset) */
 WF_API const char *wf_query_str(const wf_query *q);                  /* "" when empty */
 /* Search modifiers (Workfront's "_Mod" values).  The list follows the API
    basics page and Workfront's filter-modifier reference. */
@@ -1662,23 +1664,27 @@ static void wf__doc_release(wf_doc *d) {
     d->ntok = d->cap = 0;
 }
 
-WF_API wf_result wf_doc_parse(const char *text, size_t len, const wf_allocator *a, wf_doc **out) {
-    wf_error e;
+WF_API wf_result wf_doc_parse_ex(const char *text, size_t len, const wf_allocator *a, wf_doc **out, wf_error *err) {
+    wf_error scratch;
     wf_doc *d;
     wf_result r;
-    if (!out) return WF_ERR_INVALID;
+    if (!err) err = &scratch;
+    wf__err_clear(err);
+    if (!out || (!text && len)) return wf__fail(err, WF_ERR_INVALID, "no output or no text");
     *out = NULL;
-    if (!text && len) return WF_ERR_INVALID;
     d = (wf_doc *)wf__alloc(a, sizeof *d);
-    if (!d) return WF_ERR_NOMEM;
+    if (!d) return wf__fail(err, WF_ERR_NOMEM, "out of memory");
     memset(d, 0, sizeof *d);
     if (a) d->a = *a;
     d->own = true;
-    wf__err_clear(&e);
-    r = wf__doc_load(d, text ? text : "", len, &e);
+    r = wf__doc_load(d, text ? text : "", len, err);
     if (r) { wf_doc_free(d); return r; }
     *out = d;
     return WF_OK;
+}
+
+WF_API wf_result wf_doc_parse(const char *text, size_t len, const wf_allocator *a, wf_doc **out) {
+    return wf_doc_parse_ex(text, len, a, out, NULL);
 }
 
 WF_API void wf_doc_free(wf_doc *d) {
@@ -2167,9 +2173,9 @@ WF_API wf_result wf_query_fields(wf_query *q, const char *fields) {
 WF_API wf_result wf_query_limit(wf_query *q, long first, long limit) {
     if (!q) return WF_ERR_INVALID;
     if (first < 0) return wf__query_fail(q, WF_ERR_RANGE, "$$FIRST must be 0 or more");
-    if (limit < 1 || limit > 2000) return wf__query_fail(q, WF_ERR_RANGE, "$$LIMIT must be between 1 and 2000 (Workfront's maximum)");
+    if (limit < 0 || limit > 2000) return wf__query_fail(q, WF_ERR_RANGE, "$$LIMIT must be between 1 and 2000 (Workfront's maximum)");
     if (first > 0 && wf_query_add_int(q, "$$FIRST", first)) return q->result;
-    return wf_query_add_int(q, "$$LIMIT", limit);
+    return limit ? wf_query_add_int(q, "$$LIMIT", limit) : q->result;
 }
 
 WF_API const char *wf_query_str(const wf_query *q) {
@@ -3253,8 +3259,8 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
         r = st == 401 ? WF_ERR_AUTH : (st == 429 || st == 503) ? WF_ERR_THROTTLED : looks_json ? WF_ERR_JSON : WF_ERR_RESPONSE;
         if (looks_json)
             return wf__fail(&c->err, r, "HTTP %d: %s: \"%s\"", st, why, c->err.excerpt);
-        return wf__fail(&c->err, r, "HTTP %d: expected JSON, got %s%s\"%s\"", st, p->content_type[0] ? p->content_type : "a body",
-                        ": ", c->err.excerpt);
+        return wf__fail(&c->err, r, "HTTP %d: body is not JSON%s%s%s: \"%s\"", st, p->content_type[0] ? " (Content-Type: " : "",
+                        p->content_type, p->content_type[0] ? ")" : "", c->err.excerpt);
     }
     if (flags & WF__NO_ENVELOPE) {
         /* OAuth2 endpoints answer {"access_token":...} or {"error":"invalid_grant",...} */

@@ -38,74 +38,74 @@ static int is_inet(int fd) {
     return r;
 }
 
-#define NEXT(name, type) static type real_##name; if (!real_##name) real_##name = (type)dlsym(RTLD_NEXT, #name)
+#define NEXT(name) static __typeof__(name) *real_##name; if (!real_##name) real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 ssize_t read(int fd, void *b, size_t n) {
     ssize_t r;
-    NEXT(read, ssize_t (*)(int, void *, size_t));
+    NEXT(read);
     r = real_read(fd, b, n);
     if (r > 0 && is_inet(fd)) atomic_fetch_add(&net_in, r);
     return r;
 }
 ssize_t recv(int fd, void *b, size_t n, int f) {
     ssize_t r;
-    NEXT(recv, ssize_t (*)(int, void *, size_t, int));
+    NEXT(recv);
     r = real_recv(fd, b, n, f);
     if (r > 0 && !(f & MSG_PEEK) && is_inet(fd)) atomic_fetch_add(&net_in, r);
     return r;
 }
 ssize_t recvfrom(int fd, void *b, size_t n, int f, struct sockaddr *a, socklen_t *al) {
     ssize_t r;
-    NEXT(recvfrom, ssize_t (*)(int, void *, size_t, int, struct sockaddr *, socklen_t *));
+    NEXT(recvfrom);
     r = real_recvfrom(fd, b, n, f, a, al);
     if (r > 0 && !(f & MSG_PEEK) && is_inet(fd)) atomic_fetch_add(&net_in, r);
     return r;
 }
 ssize_t recvmsg(int fd, struct msghdr *m, int f) {
     ssize_t r;
-    NEXT(recvmsg, ssize_t (*)(int, struct msghdr *, int));
+    NEXT(recvmsg);
     r = real_recvmsg(fd, m, f);
     if (r > 0 && !(f & MSG_PEEK) && is_inet(fd)) atomic_fetch_add(&net_in, r);
     return r;
 }
 ssize_t readv(int fd, const struct iovec *v, int c) {
     ssize_t r;
-    NEXT(readv, ssize_t (*)(int, const struct iovec *, int));
+    NEXT(readv);
     r = real_readv(fd, v, c);
     if (r > 0 && is_inet(fd)) atomic_fetch_add(&net_in, r);
     return r;
 }
 ssize_t write(int fd, const void *b, size_t n) {
     ssize_t r;
-    NEXT(write, ssize_t (*)(int, const void *, size_t));
+    NEXT(write);
     r = real_write(fd, b, n);
     if (r > 0 && is_inet(fd)) atomic_fetch_add(&net_out, r);
     return r;
 }
 ssize_t send(int fd, const void *b, size_t n, int f) {
     ssize_t r;
-    NEXT(send, ssize_t (*)(int, const void *, size_t, int));
+    NEXT(send);
     r = real_send(fd, b, n, f);
     if (r > 0 && is_inet(fd)) atomic_fetch_add(&net_out, r);
     return r;
 }
 ssize_t sendto(int fd, const void *b, size_t n, int f, const struct sockaddr *a, socklen_t al) {
     ssize_t r;
-    NEXT(sendto, ssize_t (*)(int, const void *, size_t, int, const struct sockaddr *, socklen_t));
+    NEXT(sendto);
     r = real_sendto(fd, b, n, f, a, al);
     if (r > 0 && is_inet(fd)) atomic_fetch_add(&net_out, r);
     return r;
 }
 ssize_t sendmsg(int fd, const struct msghdr *m, int f) {
     ssize_t r;
-    NEXT(sendmsg, ssize_t (*)(int, const struct msghdr *, int));
+    NEXT(sendmsg);
     r = real_sendmsg(fd, m, f);
     if (r > 0 && is_inet(fd)) atomic_fetch_add(&net_out, r);
     return r;
 }
 ssize_t writev(int fd, const struct iovec *v, int c) {
     ssize_t r;
-    NEXT(writev, ssize_t (*)(int, const struct iovec *, int));
+    NEXT(writev);
     r = real_writev(fd, v, c);
     if (r > 0 && is_inet(fd)) atomic_fetch_add(&net_out, r);
     return r;
@@ -172,7 +172,7 @@ __attribute__((destructor)) static void shim_report(void) {
 #endif
     fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
-        NEXT(write, ssize_t (*)(int, const void *, size_t));
+        NEXT(write);
         if (real_write(fd, line, (size_t)n) < 0) {}
         close(fd);
     }

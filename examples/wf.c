@@ -7,9 +7,12 @@
    Its interface (options, environment variables, commands, output, exit
    codes) is the contract in shared/cli.md; `wf --help` summarises it.
 
-   Layout of this file: option table -> command table -> argument parsing ->
-   client set-up -> output -> commands -> help -> main.  Every table is
-   const; all state lives in one `cli` struct passed around explicitly. */
+   Layout: exit codes -> option table -> command table -> argument parsing
+   -> reporting -> output -> client -> preparation -> commands -> help ->
+   main.  A run is: parse argv and the environment, let the command prepare
+   (every input check, before any request), open the client (and log in),
+   run, log out if we logged in.  Tables are const; all state lives in one
+   `cli` struct passed around explicitly. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 #endif
@@ -152,32 +155,32 @@ static const cli_option options[] = {
       "session, sent as the SessionID header" },
     { "token", 0, OPT_VALUE, OFS(token), "WF_TOKEN", "TOKEN", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "OAuth2 access token (sent as sessionID)" },
-    { "bearer", 0, OPT_VALUE, OFS(bearer), "WF_BEARER", "TOKEN", SEC_AUTH, 0, GROUP_CREDENTIAL, 0,
-      "Adobe IMS token: Authorization: Bearer" },
-    { "ims-org", 0, OPT_VALUE, OFS(ims_org), "WF_IMS_ORG", "ORG", SEC_AUTH, 0, GROUP_NONE, 0,
+    { "bearer", 0, OPT_VALUE, OFS(bearer), "WF_BEARER", "TOKEN", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
+      "Adobe IMS access token (Authorization: Bearer)" },
+    { "ims-org", 0, OPT_VALUE, OFS(ims_org), "WF_IMS_ORG", "ORG", SEC_AUTH, 0, GROUP_NONE, 1,
       "Adobe IMS organisation (x-gw-ims-org-id), with --bearer" },
     { "user", 0, OPT_VALUE, OFS(user), "WF_USERNAME", "NAME", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "log in first (POST /login), log out when done" },
     { "password", 0, OPT_VALUE, OFS(password), "WF_PASSWORD", "PW", SEC_AUTH, 0, GROUP_NONE, 1,
       "password for --user (prefer the variable: argv is visible to ps)" },
-    { "jwt-key", 0, OPT_VALUE, OFS(jwt_key), "WF_JWT_KEY", "FILE", SEC_AUTH, 0, GROUP_CREDENTIAL, 0,
-      "server-to-server: RS256 private key (PEM) to sign a JWT" },
-    { "customer-id", 0, OPT_VALUE, OFS(customer_id), "WF_CUSTOMER_ID", "ID", SEC_AUTH, 0, GROUP_NONE, 0,
-      "JWT issuer, with --jwt-key" },
-    { "user-id", 0, OPT_VALUE, OFS(user_id), "WF_USER_ID", "ID", SEC_AUTH, 0, GROUP_NONE, 0,
-      "JWT subject, with --jwt-key" },
-    { "refresh-token", 0, OPT_VALUE, OFS(refresh_token), "WF_REFRESH_TOKEN", "TOKEN", SEC_AUTH, 0, GROUP_CREDENTIAL, 0,
-      "OAuth2 refresh-token grant" },
-    { "client-id", 0, OPT_VALUE, OFS(client_id), "WF_CLIENT_ID", "ID", SEC_AUTH, 0, GROUP_NONE, 0,
+    { "jwt-key", 0, OPT_VALUE, OFS(jwt_key), "WF_JWT_KEY", "FILE", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
+      "server-to-server: RSA key (PEM) to sign a JWT exchanged for a token" },
+    { "customer-id", 0, OPT_VALUE, OFS(customer_id), "WF_CUSTOMER_ID", "ID", SEC_AUTH, 0, GROUP_NONE, 1,
+      "JWT issuer (iss), with --jwt-key" },
+    { "user-id", 0, OPT_VALUE, OFS(user_id), "WF_USER_ID", "ID", SEC_AUTH, 0, GROUP_NONE, 1,
+      "JWT subject (sub): the user to act as, with --jwt-key" },
+    { "refresh-token", 0, OPT_VALUE, OFS(refresh_token), "WF_REFRESH_TOKEN", "TOKEN", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
+      "OAuth2 refresh token, exchanged for an access token" },
+    { "client-id", 0, OPT_VALUE, OFS(client_id), "WF_CLIENT_ID", "ID", SEC_AUTH, 0, GROUP_NONE, 1,
       "OAuth2 client, for --jwt-key and --refresh-token" },
-    { "client-secret", 0, OPT_VALUE, OFS(client_secret), "WF_CLIENT_SECRET", "S", SEC_AUTH, 0, GROUP_NONE, 0,
+    { "client-secret", 0, OPT_VALUE, OFS(client_secret), "WF_CLIENT_SECRET", "S", SEC_AUTH, 0, GROUP_NONE, 1,
       "OAuth2 client secret, for --jwt-key and --refresh-token" },
     { "cacert", 0, OPT_VALUE, OFS(cacert), "WF_CACERT", "FILE", SEC_NET, 0, GROUP_NONE, 1,
       "extra CA bundle (PEM), trusted besides the system's" },
     { "timeout", 0, OPT_VALUE, OFS(timeout), "WF_TIMEOUT", "SEC", SEC_NET, 0, GROUP_NONE, 1,
       "whole-request timeout in seconds (default 60)" },
-    { "retries", 0, OPT_VALUE, OFS(retries), "WF_RETRIES", "N", SEC_NET, 0, GROUP_NONE, 0,
-      "retries of idempotent requests on 429/503/connection loss" },
+    { "retries", 0, OPT_VALUE, OFS(retries), "WF_RETRIES", "N", SEC_NET, 0, GROUP_NONE, 1,
+      "retries of idempotent requests on 429/503/connection loss (default 3)" },
     { "trace", 0, OPT_FLAG, OFS(trace), "WF_TRACE", NULL, SEC_NET, 0, GROUP_NONE, 1,
       "request and response lines on stderr, secrets redacted" },
     { "raw", 0, OPT_FLAG, OFS(raw), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
@@ -277,11 +280,13 @@ static const cli_command commands[] = {
       "wf request PUT task/ID --json '{\"name\":\"New name\"}'",
       CO_JSON, 2, 0, { "METHOD", "PATH", NULL }, true, true, prep_request, cmd_request },
     { "login", "",
-      "log in with --user/--password and print the session",
+      "log in and print the session",
       "Logs in (POST /login) with --user and --password (or WF_USERNAME and\n"
       "WF_PASSWORD) and prints {\"sessionID\":...,\"userID\":...}. The session stays\n"
       "open: pass it to later calls with --session-id or WF_SESSION_ID, and end\n"
-      "it with wf logout. The session ID is a secret; it is printed on purpose.",
+      "it with wf logout. With --jwt-key or --refresh-token it prints the access\n"
+      "token as sessionID (use it with --token) and the new refreshToken.\n"
+      "These are secrets; they are printed on purpose.",
       "export WF_SESSION_ID=$(wf login --user me@acme.com | jq -r .sessionID)",
       0, 0, 0, { NULL, NULL, NULL }, false, true, prep_login, cmd_login },
     { "logout", "",
@@ -459,6 +464,8 @@ typedef struct companion { size_t option, partner; } companion;
 static const companion companions[] = {
     { offsetof(cli_opts, password), offsetof(cli_opts, user) },
     { offsetof(cli_opts, ims_org), offsetof(cli_opts, bearer) },
+    { offsetof(cli_opts, customer_id), offsetof(cli_opts, jwt_key) },
+    { offsetof(cli_opts, user_id), offsetof(cli_opts, jwt_key) },
 };
 
 static void drop_orphans(cli *x)
@@ -579,6 +586,16 @@ static int check_values(cli *x)
                                    : "needs --user (or WF_USERNAME)");
     if (o->token && o->session_id)
         return usage_error("--token, --session-id", "give one of them, not both");
+    if (o->ims_org && !o->bearer)
+        return usage_error("--ims-org", "needs --bearer (or WF_BEARER)");
+    if (o->jwt_key && !(o->customer_id && o->user_id && o->client_id && o->client_secret))
+        return usage_error("--jwt-key", "needs --customer-id, --user-id, --client-id and --client-secret "
+                           "(or WF_CUSTOMER_ID, WF_USER_ID, WF_CLIENT_ID, WF_CLIENT_SECRET)");
+    if (o->refresh_token && !(o->client_id && o->client_secret))
+        return usage_error("--refresh-token", "needs --client-id and --client-secret "
+                           "(or WF_CLIENT_ID and WF_CLIENT_SECRET)");
+    if (o->retries && !parse_long(o->retries, 0, 100, &v))
+        return usage_error("--retries", "expected a number from 0 to 100");
     if (o->limit && !parse_long(o->limit, 1, 2000, &v))
         return usage_error("--limit", "expected a number from 1 to 2000");
     if (o->first && !parse_long(o->first, 0, 2147483647L, &v))
@@ -782,10 +799,25 @@ static void build_desc(const cli *x, wf_client_desc *desc)
     desc->url_template = o->url_template;
     desc->api_version = o->api_version;
     desc->api_key = o->api_key;
-    /* An OAuth2 access token travels in the session header (header names
-       are case-insensitive, so SessionID == sessionID). */
+    /* An OAuth2 access token travels in the session header. */
     desc->session_id = o->token ? o->token : o->session_id;
+    desc->bearer = o->bearer;
+    desc->ims_org = o->ims_org;
+    /* Given to the client too, so it can renew an expired session itself. */
+    desc->username = o->user;
+    desc->password = o->password;
+    desc->client_id = o->client_id;
+    desc->client_secret = o->client_secret;
+    desc->refresh_token = o->refresh_token;
+    desc->jwt_key_file = o->jwt_key;
+    desc->customer_id = o->customer_id;
+    desc->jwt_user_id = o->user_id;
     desc->ca_file = o->cacert;
+    if (o->retries) {
+        long n = 0;
+        parse_long(o->retries, 0, 100, &n);
+        desc->max_retries = n > 0 ? (int)n : -1; /* the library reads 0 as "default" */
+    }
     if (o->timeout) {
         /* check_values bounded it to (0, INT_MAX / 1000]; round, at least 1 ms */
         int ms = (int)(strtod(o->timeout, NULL) * 1000.0 + 0.5);
@@ -813,11 +845,21 @@ static int open_client(cli *x)
         report(x, "connection settings", r, &err);
         return r == WF_ERR_NOMEM ? RC_RESPONSE : RC_USAGE;
     }
+    /* Get the session up front: the library could also renew after a first
+       401, but that costs a rejected request on every run. */
     if (x->o.user) {
         r = wf_login(x->client, x->o.user, x->o.password);
         if (r != WF_OK)
             return report(x, "login", r, wf_client_error(x->client));
         x->logged_in = true;
+    } else if (x->o.jwt_key) {
+        r = wf_jwt_exchange(x->client);
+        if (r != WF_OK)
+            return report(x, "JWT exchange", r, wf_client_error(x->client));
+    } else if (x->o.refresh_token) {
+        r = wf_oauth2_refresh(x->client);
+        if (r != WF_OK)
+            return report(x, "token refresh", r, wf_client_error(x->client));
     }
     return RC_OK;
 }
@@ -1090,8 +1132,9 @@ static wf_result put_member(fixed_sink *s, const char *key, const char *value)
 static int prep_login(cli *x)
 {
     snprintf(x->what, sizeof x->what, "login");
-    if (!x->o.user)
-        return usage_error("login", "needs --user and --password (or WF_USERNAME and WF_PASSWORD)");
+    if (!x->o.user && !x->o.jwt_key && !x->o.refresh_token)
+        return usage_error("login", "needs --user and --password, --jwt-key or --refresh-token "
+                           "(or their variables)");
     return RC_OK;
 }
 
@@ -1108,8 +1151,12 @@ static int cmd_login(cli *x)
     /* Composed as JSON text and printed like any answer, so --ndjson and
        pretty printing behave the same as elsewhere. */
     r = put_member(&s, "sessionID", wf_session_id(x->client));
-    if (r == WF_OK)
-        r = put_member(&s, "userID", wf_user_id(x->client));
+    if (r == WF_OK && (wf_user_id(x->client) || x->o.user_id))
+        r = put_member(&s, "userID", wf_user_id(x->client) ? wf_user_id(x->client) : x->o.user_id);
+    /* A token grant may hand out a new refresh token; the old one may not
+       outlive it, so the user must see it. */
+    if (r == WF_OK && !x->o.user && wf_refresh_token(x->client))
+        r = put_member(&s, "refreshToken", wf_refresh_token(x->client));
     if (r == WF_OK)
         r = fixed_sink_put(&s, "}", 1) ? WF_OK : WF_ERR_TRUNCATED;
     if (r == WF_OK)

@@ -15,12 +15,15 @@
    The repository root is $WF_REPO_ROOT, else the current directory (make test
    runs from the root).  The server is `$PYTHON (default python3)
    ROOT/tests/server/wfserver.py --certs ROOT/build/certs --info TMP/info
-   --quiet`, run as a child process; it writes KEY=value lines and a final
+   --quiet [args]` (TMP from mkdtemp), run as a child process with stdout
+   on /dev/null and stderr inherited; it writes KEY=value lines and a final
    READY line to the info file (atomically).  wfh_server_start waits up to
-   $WFH_START_TIMEOUT seconds (default 20) for READY and reads HTTP_PORT,
-   HTTPS_PORT, WRONGHOST_PORT, EXPIRED_PORT and CA; any other KEY=value line
-   is available through wfh_info().  $WFH_SERVER_ARGS (space separated) is
-   appended to the command line; $WFH_SERVER_VERBOSE=1 drops --quiet.
+   $WFH_START_TIMEOUT seconds (default 20) for READY, reads HTTP_PORT,
+   HTTPS_PORT, WRONGHOST_PORT, EXPIRED_PORT and CA (any other KEY=value line
+   is available through wfh_info()) and removes TMP again at once.
+   wfh_server_start_args() appends arguments (e.g. --tasks 2500);
+   $WFH_SERVER_ARGS (space separated) is appended as well, and
+   $WFH_SERVER_VERBOSE=1 drops --quiet so the server logs to stderr.
 
    Stopping
    --------
@@ -28,7 +31,9 @@
    the child.  The server is also stopped when the test process ends some
    other way: an atexit handler, SIGABRT/SIGINT/SIGTERM/SIGHUP handlers, and
    (Linux) PR_SET_PDEATHSIG in the child, which covers _exit() paths such as
-   a sanitizer abort.
+   a sanitizer report and SIGKILL.  (cmocka itself turns SIGSEGV and friends
+   in a test into a failure and still runs the group teardown.)  The guards
+   follow the most recently started server: start one at a time.
 
    Control endpoints
    -----------------
@@ -143,7 +148,20 @@ WFH_FN char *wfh_read_file(const char *path, size_t *len) {
 
 static volatile pid_t wfh__child = 0;
 static bool wfh__guards_installed = false;
+static char wfh__child_tmpdir[64]; /* the running server's info directory */
+static char wfh__child_files[2][96]; /* its info file and info.tmp, for the signal handler */
 
+static void wfh__remove_tmpdir(const char *dir) {
+    char path[128];
+    if (strncmp(dir, "/tmp/wfh-", 9) != 0) return;
+    snprintf(path, sizeof path, "%s/info", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/info.tmp", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* atexit: a test process that ends without wfh_server_stop */
 static void wfh__kill_child(void) {
     pid_t p = wfh__child;
     if (p > 0) {
@@ -151,11 +169,19 @@ static void wfh__kill_child(void) {
         (void)waitpid(p, NULL, 0);
         wfh__child = 0;
     }
+    if (wfh__child_tmpdir[0]) wfh__remove_tmpdir(wfh__child_tmpdir);
+    wfh__child_tmpdir[0] = 0;
 }
 
 static void wfh__on_signal(int sig) {
     pid_t p = wfh__child;
-    if (p > 0) kill(p, SIGKILL); /* async-signal-safe; init or we reap it */
+    /* only async-signal-safe calls here */
+    if (p > 0) kill(p, SIGKILL);
+    if (wfh__child_tmpdir[0]) {
+        unlink(wfh__child_files[0]);
+        unlink(wfh__child_files[1]);
+        rmdir(wfh__child_tmpdir);
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -237,16 +263,10 @@ WFH_FN void wfh_server_stop(wfh_server *s) {
         if (wfh__child == s->pid) wfh__child = 0;
         s->pid = 0;
     }
-    if (s->info_path[0]) { unlink(s->info_path); s->info_path[0] = 0; }
-    if (s->tmpdir[0]) {
-        /* the server writes its info file via a temporary name: sweep it */
-        char cmd[128];
-        if (rmdir(s->tmpdir) != 0) {
-            snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->tmpdir);
-            if (strncmp(s->tmpdir, "/tmp/wfh-", 9) == 0 && system(cmd) != 0) {}
-        }
-        s->tmpdir[0] = 0;
-    }
+    if (s->tmpdir[0]) wfh__remove_tmpdir(s->tmpdir);
+    if (strcmp(wfh__child_tmpdir, s->tmpdir) == 0) wfh__child_tmpdir[0] = 0;
+    s->info_path[0] = 0;
+    s->tmpdir[0] = 0;
 }
 
 /* Starts the server with extra command-line arguments (a NULL-terminated
@@ -323,6 +343,9 @@ WFH_FN int wfh_server_start_args(wfh_server *s, const char *const *args) {
     }
     s->pid = pid;
     wfh__child = pid;
+    snprintf(wfh__child_tmpdir, sizeof wfh__child_tmpdir, "%s", s->tmpdir);
+    snprintf(wfh__child_files[0], sizeof wfh__child_files[0], "%s/info", s->tmpdir);
+    snprintf(wfh__child_files[1], sizeof wfh__child_files[1], "%s/info.tmp", s->tmpdir);
 
     until = wfh_now_ms() + (long long)timeout_s * 1000;
     for (;;) {
@@ -350,6 +373,12 @@ WFH_FN int wfh_server_start_args(wfh_server *s, const char *const *args) {
         }
         wfh_sleep_ms(25);
     }
+    /* the info file has done its job: remove it now, so nothing is left
+       behind even when the test process dies by _exit (sanitizers) */
+    wfh__remove_tmpdir(s->tmpdir);
+    wfh__child_tmpdir[0] = 0;
+    s->tmpdir[0] = 0;
+    s->info_path[0] = 0;
     s->http_port = wfh__port(s, "HTTP_PORT");
     s->https_port = wfh__port(s, "HTTPS_PORT");
     s->wronghost_port = wfh__port(s, "WRONGHOST_PORT");

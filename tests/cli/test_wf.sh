@@ -199,8 +199,10 @@ t "unreadable --json @FILE" 2 $HTTP --api-key "$API_KEY" request PUT task/x --js
 has err "unreadable file is named with the reason" "missing.json': No such file or directory"
 t "bad METHOD" 2 $HTTP --api-key "$API_KEY" request 'G T' task/search
 t "missing --cacert file" 2 --url "https://127.0.0.1:$HTTPS_PORT" --cacert "$TMP/nope.pem" search task
-t "option not wired yet" 2 $HTTP --bearer tok search task
-has err "unwired option says so" "not supported yet"
+t "--ims-org without --bearer" 2 $HTTP --ims-org X search task
+t "--jwt-key without its companions" 2 $HTTP --jwt-key "$B/certs/jwt.key" search task
+t "--refresh-token without the client" 2 $HTTP --refresh-token x search task
+t "--retries -1" 2 $HTTP --api-key "$API_KEY" --retries -1 search task
 
 # ----------------------------------------------------------- the round trip
 t "search over HTTPS with login" 0 $HTTPS --user "$ADMIN" --password "$PW" search task fields=name '$$LIMIT=5'
@@ -227,6 +229,19 @@ json_ok "request GET: an array of two" 'isinstance(d, list) and len(d) == 2'
 t "compact output off a terminal" 0 $HTTP --api-key "$API_KEY" search task --limit 2
 if [ "$(wc -l <"$TMP/out")" -eq 1 ]; then ok "one line when stdout is not a terminal"; else bad "output is not one line"; fi
 
+# request with --json: the JSON goes as updates= in a form body, unchanged.
+FIRST_PROJECT=4c78821c0000d6fa8d5e52f07a1d54d0
+printf '%s' '{"name":"Q \" B \\ nl \n emoji \ud83d\ude80 \u65e5\u672c & = + % #","projectID":"'$FIRST_PROJECT'"}' \
+    >"$TMP/new.json"
+t "request POST --json @FILE" 0 $HTTPS --api-key "$API_KEY" request POST task --json "@$TMP/new.json" fields=name
+json_ok "created with the exact name" 'd["name"] == "Q \" B \\ nl \n emoji \U0001F680 \u65e5\u672c & = + % #"'
+NEW_ID=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ID"])' "$TMP/out" 2>/dev/null)
+tx "request PUT --json @-" 0 sh -c 'echo "{\"name\":\"renamed\"}" | "$0" "$@"' \
+    "$WF" $HTTPS --api-key "$API_KEY" request PUT "task/$NEW_ID" --json @- fields=name
+json_ok "renamed through stdin" 'd["name"] == "renamed"'
+t "request DELETE" 0 $HTTPS --api-key "$API_KEY" request delete "task/$NEW_ID"
+t "deleted object is gone" 1 $HTTPS --api-key "$API_KEY" get task "$NEW_ID"
+
 # ------------------------------------------------------- sessions and trace
 t "login" 0 $HTTPS --user "$ADMIN" --password "$PW" login
 json_ok "login prints sessionID and userID" 'sorted(d) == ["sessionID", "userID"] and d["userID"] == "'$ADMIN_ID'"'
@@ -241,6 +256,28 @@ tx "trace of a login" 0 env WF_TRACE=1 "$WF" $HTTP --user "$ADMIN" --password "$
 hasnt err "trace hides the password" "$PW"
 t "trace with an API key" 0 $HTTP --api-key "$API_KEY" --trace search task --limit 1
 hasnt err "trace hides the API key" "$API_KEY"
+
+# ------------------------------------------------------- other auth modes
+CLIENT="--client-id test-client --client-secret test-client-secret"
+JWT="--jwt-key $B/certs/jwt.key --customer-id test-customer --user-id $ADMIN_ID $CLIENT"
+t "JWT exchange" 0 $HTTPS $JWT search task --limit 1
+json_ok "JWT: one task" 'len(d) == 1'
+t "login with a JWT" 0 $HTTPS $JWT login
+json_ok "JWT login: access and refresh tokens" '"sessionID" in d and "refreshToken" in d'
+AT=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["sessionID"])' "$TMP/out" 2>/dev/null)
+RT=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["refreshToken"])' "$TMP/out" 2>/dev/null)
+t "--token" 0 $HTTPS --token "$AT" search task --limit 1
+t "--refresh-token" 0 $HTTPS --refresh-token "$RT" $CLIENT --trace search task --limit 1
+for secret in "$RT" test-client-secret; do
+    hasnt err "refresh trace hides ${secret%"${secret#????}"}..." "$secret"
+done
+t "JWT signed by another key" 4 $HTTPS --jwt-key "$B/certs/other.key" --customer-id test-customer \
+    --user-id "$ADMIN_ID" $CLIENT search task
+t "invalid refresh token" 4 $HTTPS --refresh-token not-a-token $CLIENT search task
+t "unreadable JWT key" 2 $HTTPS --jwt-key "$TMP/none.key" --customer-id c --user-id u $CLIENT search task
+t "IMS bearer" 0 $HTTPS --bearer test-ims-token --ims-org TESTORG@AdobeOrg search task --limit 1
+t "IMS bearer without org" 4 $HTTPS --bearer test-ims-token search task --limit 1
+t "--retries 0" 0 $HTTP --api-key "$API_KEY" --retries 0 search task --limit 1
 
 # ------------------------------------------------------------ failure codes
 t "wrong password" 4 $HTTPS --user "$ADMIN" --password wrong-password search task

@@ -8,7 +8,6 @@ concurrency limit, IMS token) arrive here in cfg.
 """
 
 import base64
-import datetime
 import hashlib
 import json
 import math
