@@ -2064,14 +2064,21 @@ static wf_result wf__query_fail(wf_query *q, wf_result r, const char *why) {
     return q->result;
 }
 
-static bool wf__query_grow(wf_query *q, size_t extra) {
+/* Room for extra more bytes (and the NUL) in a caller-visible text buffer
+   (wf_query, wf_updates); a fixed one never grows. */
+static bool wf__text_grow(const wf_allocator *a, char **buf, size_t len, size_t *cap, bool fixed, size_t extra) {
     wf__buf b;
-    if (q->len + extra + 1 <= q->cap) return true;
-    if (q->fixed) return false;
-    b.p = q->buf; b.len = q->len; b.cap = q->cap;
-    if (!wf__buf_reserve(&q->allocator, &b, extra)) return false;
-    q->buf = b.p; q->cap = b.cap;
+    if (len + extra + 1 <= *cap) return true;
+    if (fixed) return false;
+    b.p = *buf; b.len = len; b.cap = *cap;
+    if (!wf__buf_reserve(a, &b, extra)) return false;
+    *buf = b.p;
+    *cap = b.cap;
     return true;
+}
+
+static bool wf__query_grow(wf_query *q, size_t extra) {
+    return wf__text_grow(&q->allocator, &q->buf, q->len, &q->cap, q->fixed, extra);
 }
 
 WF_API void wf_query_init_buf(wf_query *q, char *buf, size_t cap) {
@@ -3617,12 +3624,9 @@ static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
 
 static bool wf__upd_put(void *user, const char *d, size_t n) {
     wf_updates *u = (wf_updates *)user;
-    if (u->len + n + 1 > u->cap) {
-        wf__buf b;
-        if (u->fixed) { wf__upd_fail(u, WF_ERR_TRUNCATED, "updates buffer full"); return false; }
-        b.p = u->buf; b.len = u->len; b.cap = u->cap;
-        if (!wf__buf_reserve(&u->allocator, &b, n)) { wf__upd_fail(u, WF_ERR_NOMEM, "out of memory"); return false; }
-        u->buf = b.p; u->cap = b.cap;
+    if (!wf__text_grow(&u->allocator, &u->buf, u->len, &u->cap, u->fixed, n)) {
+        wf__upd_fail(u, u->fixed ? WF_ERR_TRUNCATED : WF_ERR_NOMEM, u->fixed ? "updates buffer full" : "out of memory");
+        return false;
     }
     memcpy(u->buf + u->len, d, n);
     u->len += n;
