@@ -430,7 +430,8 @@ WF_API wf_result wf_query_rollup(wf_query *q);                             /* $$
 /* Percent-encodes src into dst (RFC 3986; keeps unreserved and : $ , / @ *). */
 WF_API size_t wf_url_encode(const char *src, size_t len, char *dst, size_t cap);
 
-/* ------------------------------------------------------------------ requests */
+/* ------------------------------------------------------------------ requests
+   Zero-initialise a wf_body: a NULL read means "data holds the bytes". */
 typedef struct wf_body {
     const char *content_type;  /* default application/x-www-form-urlencoded */
     const void *data;          /* the bytes, or NULL when streamed through read */
@@ -2555,7 +2556,8 @@ static wf_result wf__tls_fail(wf_client *c, int rc, const char *what) {
         mbedtls_x509_crt_verify_info(info, sizeof info, "", c->err.cert_flags);
         for (s = info; *s; s++) if (*s == '\n') *s = s[1] ? ';' : 0;
         wf__copy(c->err.cert_text, sizeof c->err.cert_text, info, strlen(info));
-        return wf__fail(&c->err, WF_ERR_CERT, "certificate of %.200s not trusted: %s", c->url.host, c->err.cert_text);
+        return wf__fail(&c->err, WF_ERR_CERT, "certificate of %.200s %s: %s", c->url.host,
+                        (c->err.cert_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) ? "not trusted" : "rejected", c->err.cert_text);
     }
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
         return wf__fail(&c->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, c->url.host);

@@ -166,9 +166,10 @@ static int p3(const char *file, double seconds) {
     char *text = bench_load(file, &len);
     bench_sums s = {0, 0, 0};
     long iters = 0, iters_parse = 0;
-    double t0, el, el_parse;
+    double t0, c0, el, cel, el_parse, cel_parse;
     if (!text) { fprintf(stderr, "curl_bench: cannot read %s\n", file); return 1; }
     t0 = bench_now();
+    c0 = bench_cpu();
     do {
         cJSON *root = cJSON_ParseWithLength(text, len), *data, *t;
         if (!root || !(data = cJSON_GetObjectItemCaseSensitive(root, "data"))) {
@@ -186,19 +187,23 @@ static int p3(const char *file, double seconds) {
         cJSON_Delete(root);
         iters++;
         el = bench_now() - t0;
-    } while (el < seconds || iters < 5);
+        cel = bench_cpu() - c0;
+    } while (cel < seconds || iters < 5);
     t0 = bench_now();
+    c0 = bench_cpu();
     do {
         cJSON *root = cJSON_ParseWithLength(text, len);
         if (!root) return 1;
         cJSON_Delete(root);
         iters_parse++;
         el_parse = bench_now() - t0;
-    } while (el_parse < seconds / 2 || iters_parse < 5);
+        cel_parse = bench_cpu() - c0;
+    } while (cel_parse < seconds / 2 || iters_parse < 5);
     printf("{\"client\":\"curl\",\"workload\":\"p3\",");
     bench_print_sums(&s);
-    printf(",\"bytes\":%zu,\"iters\":%ld,\"mbps\":%.1f,\"mbps_parse\":%.1f}\n", len, iters, len * (double)iters / el / 1e6,
-           len * (double)iters_parse / el_parse / 1e6);
+    printf(",\"bytes\":%zu,\"iters\":%ld,\"mbps\":%.1f,\"mbps_parse\":%.1f,\"mbps_wall\":%.1f,\"mbps_parse_wall\":%.1f}\n",
+           len, iters, len * (double)iters / cel / 1e6, len * (double)iters_parse / cel_parse / 1e6,
+           len * (double)iters / el / 1e6, len * (double)iters_parse / el_parse / 1e6);
     free(text);
     return 0;
 }

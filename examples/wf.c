@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ exit codes */
@@ -89,6 +90,9 @@ static int exit_code_for(wf_result r, int http_status)
 }
 
 /* --------------------------------------------------------------- options */
+#define LIST_MAX 8
+typedef struct cli_list { const char *v[LIST_MAX]; int n; } cli_list;
+
 typedef struct cli_opts {
     /* connection and authentication (global) */
     const char *url, *domain, *url_template, *api_version;
@@ -102,9 +106,13 @@ typedef struct cli_opts {
     bool raw, ndjson, quiet, progress, help, version;
     /* command options */
     const char *fields, *limit, *first, *json;
+    cli_list sort;
+    bool count, all, force, atomic;
+    const char *obj, *id, *name;
 } cli_opts;
 
-enum { OPT_VALUE, OPT_FLAG };
+/* OPT_LIST: an option that may be given several times (--sort). */
+enum { OPT_VALUE, OPT_FLAG, OPT_LIST };
 
 /* Help sections, in the order --help prints them. */
 enum { SEC_WHERE, SEC_AUTH, SEC_NET, SEC_OUTPUT, SEC_COMMAND, SEC_COUNT };
@@ -117,7 +125,13 @@ enum {
     CO_FIELDS = 1u << 0,
     CO_LIMIT  = 1u << 1,
     CO_FIRST  = 1u << 2,
-    CO_JSON   = 1u << 3
+    CO_JSON   = 1u << 3,
+    CO_SORT   = 1u << 4,
+    CO_COUNT  = 1u << 5,   /* search --count */
+    CO_ALL    = 1u << 6,   /* search --all */
+    CO_FORCE  = 1u << 7,   /* delete --force */
+    CO_ATOMIC = 1u << 8,   /* batch --atomic */
+    CO_UPLOAD = 1u << 9    /* upload --obj --id --name */
 };
 
 /* When one member of a group is given on the command line, the environment
@@ -203,6 +217,22 @@ static const cli_option options[] = {
       "skip the first N objects ($$FIRST)" },
     { "json", 0, OPT_VALUE, OFS(json), NULL, "JSON|@FILE", SEC_COMMAND, CO_JSON, GROUP_NONE, 1,
       "JSON sent as the updates parameter; @FILE reads a file, @- stdin" },
+    { "sort", 0, OPT_LIST, OFS(sort), NULL, "[-]FIELD", SEC_COMMAND, CO_SORT, GROUP_NONE, 1,
+      "sort by FIELD, -FIELD descending; repeat for more keys" },
+    { "count", 0, OPT_FLAG, OFS(count), NULL, NULL, SEC_COMMAND, CO_COUNT, GROUP_NONE, 1,
+      "print only the number of matches (/OBJ/count)" },
+    { "all", 0, OPT_FLAG, OFS(all), NULL, NULL, SEC_COMMAND, CO_ALL, GROUP_NONE, 1,
+      "every match, 2000 a page, streamed (ID order unless --sort)" },
+    { "force", 0, OPT_FLAG, OFS(force), NULL, NULL, SEC_COMMAND, CO_FORCE, GROUP_NONE, 1,
+      "delete dependent objects too (force=true)" },
+    { "atomic", 0, OPT_FLAG, OFS(atomic), NULL, NULL, SEC_COMMAND, CO_ATOMIC, GROUP_NONE, 1,
+      "all items or none: the first failure undoes the others" },
+    { "obj", 0, OPT_VALUE, OFS(obj), NULL, "CODE", SEC_COMMAND, CO_UPLOAD, GROUP_NONE, 1,
+      "object code the document belongs to: PROJ, TASK, OPTASK, USER" },
+    { "id", 0, OPT_VALUE, OFS(id), NULL, "ID", SEC_COMMAND, CO_UPLOAD, GROUP_NONE, 1,
+      "ID of the object the document belongs to" },
+    { "name", 0, OPT_VALUE, OFS(name), NULL, "NAME", SEC_COMMAND, CO_UPLOAD, GROUP_NONE, 1,
+      "document name (default: the file's name)" },
 };
 #undef OFS
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -219,66 +249,225 @@ typedef struct cli {
     wf_client *client;
     bool logged_in;                /* we logged in, so we log out */
     bool pretty;                   /* stdout is a terminal */
+    bool progress;                 /* progress lines on stderr (--all, upload) */
+    bool progress_tty;             /* ... redrawn in place on a terminal */
+    bool progress_shown;           /* a progress line is on the screen */
+    int progress_last;             /* upload: the last percentage shown */
+    long long progress_last_n;     /* --all: the last count shown */
     char *json;                    /* --json, read and validated before any request */
     size_t json_len;
+    wf_doc *json_doc;              /* ... and its parse, for prepare to inspect */
     wf_query query;                /* the command's parameters, built by prepare */
     wf_query form;                 /* request --json: the form body */
+    wf_updates updates;            /* create/copy/edit --json */
+    wf_batch batch;                /* batch: the items */
+    int first_kv;                  /* index of the first name=value argument */
+    bool bulk;                     /* create/edit with a JSON array */
+    int api_key_op;                /* api-key: a wf_api_key_op */
     char method[16];               /* request: METHOD in capitals */
     char what[160];                /* "search task": names the failing step */
 } cli;
 
 /* ------------------------------------------------------------- commands */
+/* What may follow a command's fixed (and optional) positional arguments. */
+enum {
+    REST_NONE,   /* nothing */
+    REST_KV,     /* name=value query parameters */
+    REST_MORE    /* more of the last fixed argument (batch URI...) */
+};
+
+/* How a command authenticates. */
+enum {
+    AUTH_NONE,    /* no server at all (version, help) */
+    AUTH_CLIENT,  /* the connection options: log in first with --user, etc. */
+    AUTH_OWN      /* the command sends --user/--password itself (api-key) */
+};
+
 typedef struct cli_command {
     const char *name;
     const char *synopsis;     /* after "wf NAME " */
     const char *summary;      /* one line for wf --help */
     const char *description;  /* for wf NAME --help */
-    const char *example;
+    const char *examples;     /* one a line; the first also goes in wf --help */
     unsigned options;         /* CO_* accepted */
     int nfixed;               /* positional arguments before the name=value ones */
     int noptional;            /* optional ones after those (help's COMMAND) */
     const char *argnames[3];  /* names of the fixed ones, for messages */
-    bool kv;                  /* name=value arguments allowed after the fixed ones */
-    bool needs_client;
+    unsigned char rest;       /* REST_*: what may follow */
+    unsigned char auth;       /* AUTH_*: needs a client, and how it logs in */
     int (*prepare)(cli *x);   /* NULL: nothing to check or build */
     int (*run)(cli *x);
 } cli_command;
 
-static int prep_request(cli *x);
-static int prep_get(cli *x);
 static int prep_search(cli *x);
-static int cmd_request(cli *x);
-static int cmd_get(cli *x);
-static int cmd_search(cli *x);
+static int prep_get(cli *x);
+static int prep_count(cli *x);
+static int prep_report(cli *x);
+static int prep_metadata(cli *x);
+static int prep_create(cli *x);
+static int prep_copy(cli *x);
+static int prep_edit(cli *x);
+static int prep_delete(cli *x);
+static int prep_action(cli *x);
+static int prep_upload(cli *x);
+static int prep_batch(cli *x);
+static int prep_request(cli *x);
 static int prep_login(cli *x);
 static int prep_logout(cli *x);
+static int prep_api_key(cli *x);
+static int cmd_search(cli *x);
+static int cmd_get(cli *x);
+static int cmd_count(cli *x);
+static int cmd_report(cli *x);
+static int cmd_metadata(cli *x);
+static int cmd_create(cli *x);
+static int cmd_copy(cli *x);
+static int cmd_edit(cli *x);
+static int cmd_delete(cli *x);
+static int cmd_action(cli *x);
+static int cmd_upload(cli *x);
+static int cmd_batch(cli *x);
+static int cmd_request(cli *x);
 static int cmd_login(cli *x);
 static int cmd_logout(cli *x);
+static int cmd_api_key(cli *x);
 static int cmd_version(cli *x);
 static int cmd_help(cli *x);
 
 static const cli_command commands[] = {
-    { "search", "OBJ [name=value...] [--fields F] [--limit N] [--first N]",
+    { "search", "OBJ [name=value...] [--fields F] [--sort [-]FIELD]... [--limit N] [--first N] [--all] [--count]",
       "search objects (/OBJ/search)",
       "Searches OBJ (task, proj, optask, user, ...). name=value arguments are\n"
       "filters, modifiers and any other query parameter, passed verbatim after\n"
-      "percent-encoding: status=CUR status_Mod=ne 'OR:1:name=X' 'DE:Field Name=v'.",
-      "wf search task status=CUR --fields name,assignedTo:name --limit 5",
-      CO_FIELDS | CO_LIMIT | CO_FIRST, 1, 0, { "OBJ", NULL, NULL }, true, true, prep_search, cmd_search },
+      "percent-encoding: status=CUR status_Mod=ne 'OR:1:name=X' 'DE:Field Name=v'.\n"
+      "\n"
+      "--sort FIELD sorts ascending, --sort -FIELD descending; repeat it for more\n"
+      "keys (the first given sorts first). --limit and --first take one page\n"
+      "($$LIMIT at most 2000). --all pages through every match, 2000 a page, in\n"
+      "ID order unless --sort is given, and streams the output as it arrives: a\n"
+      "JSON array, or one object a line with --ndjson (--raw: one body a page).\n"
+      "Progress ('fetched N objects') goes to stderr on a terminal or with\n"
+      "--progress, never with -q. --count prints only the number of matches\n"
+      "(/OBJ/count), like the count command.",
+      "wf search task status=CUR --fields name,assignedTo:name --limit 5\n"
+      "wf search task --sort -priority --sort name --fields name,priority --limit 20\n"
+      "wf search task name=launch name_Mod=cicontains --count\n"
+      "wf --ndjson search task --all --fields name,status > tasks.ndjson",
+      CO_FIELDS | CO_LIMIT | CO_FIRST | CO_SORT | CO_COUNT | CO_ALL, 1, 0, { "OBJ", NULL, NULL },
+      REST_KV, AUTH_CLIENT, prep_search, cmd_search },
     { "get", "OBJ ID[,ID...] [--fields F]",
       "one object by ID, or several",
       "Gets one object (/OBJ/ID) or, with comma-separated IDs, several in one\n"
       "request (/OBJ?id=ID,ID). The output is an object or an array.",
-      "wf get task 5c3b2d0a000012ab3c4d5e6f7a8b9c0d --fields name,status",
-      CO_FIELDS, 2, 0, { "OBJ", "ID", NULL }, false, true, prep_get, cmd_get },
+      "wf get task 5c3b2d0a000012ab3c4d5e6f7a8b9c0d --fields name,status\n"
+      "wf --ndjson get proj ID1,ID2,ID3 --fields name",
+      CO_FIELDS, 2, 0, { "OBJ", "ID", NULL }, REST_NONE, AUTH_CLIENT, prep_get, cmd_get },
+    { "count", "OBJ [name=value...]",
+      "count matching objects (/OBJ/count)",
+      "Prints only the number of OBJ objects matching the name=value filters\n"
+      "(/OBJ/count); the same filters as search.",
+      "wf count task status=CUR\n"
+      "wf count optask 'OR:1:priority=4' priority=3 priority_Mod=gte",
+      0, 1, 0, { "OBJ", NULL, NULL }, REST_KV, AUTH_CLIENT, prep_count, cmd_count },
+    { "report", "OBJ [name=value...]",
+      "grouped aggregates (/OBJ/report)",
+      "Runs /OBJ/report: FIELD_GroupBy=true groups (FIELD_2_GroupBy=true a second\n"
+      "level), FIELD_AggFunc=sum|avg|min|max|count aggregates, $$ROLLUP=true adds\n"
+      "totals; the other name=value arguments filter as in search. The output is\n"
+      "an object keyed by group value.",
+      "wf report task status_GroupBy=true\n"
+      "wf report hour project:name_1_GroupBy=true hours_AggFunc=sum '$$ROLLUP=true'",
+      0, 1, 0, { "OBJ", NULL, NULL }, REST_KV, AUTH_CLIENT, prep_report, cmd_report },
+    { "metadata", "[OBJ]",
+      "object types, or one type's fields (/metadata)",
+      "Without OBJ, /metadata: the object types the API knows. With OBJ,\n"
+      "/OBJ/metadata: its fields, references, collections, custom fields and\n"
+      "actions.",
+      "wf metadata\n"
+      "wf metadata task | jq '.fields | keys'",
+      0, 0, 1, { NULL, NULL, NULL }, REST_NONE, AUTH_CLIENT, prep_metadata, cmd_metadata },
+    { "create", "OBJ [name=value...] [--json JSON|@FILE]",
+      "create an object (POST /OBJ)",
+      "Creates an OBJ. name=value arguments are its fields (and parameters such\n"
+      "as fields=*); --json is a JSON object sent as updates, for values with\n"
+      "nested objects, collections or exact types. A JSON array creates one\n"
+      "object per element, in requests of at most 100 (as edit does).\n"
+      "The output is the new object.",
+      "wf create task name='Write the docs' projectID=PROJECT_ID\n"
+      "wf create task --json '{\"name\":\"Plan\",\"projectID\":\"PROJECT_ID\",\"priority\":3}'\n"
+      "wf create task --json @new-tasks.json fields=name",
+      CO_JSON, 1, 0, { "OBJ", NULL, NULL }, REST_KV, AUTH_CLIENT, prep_create, cmd_create },
+    { "copy", "OBJ SOURCE_ID [name=value...] [--json JSON|@FILE]",
+      "copy an object (POST /OBJ?copySourceID=ID)",
+      "Copies the OBJ SOURCE_ID; name=value arguments and --json (an object,\n"
+      "sent as updates) set fields of the copy. The output is the copy.",
+      "wf copy proj SOURCE_ID name='Copy of the template'\n"
+      "wf copy task SOURCE_ID --json '{\"name\":\"Again\",\"priority\":1}'",
+      CO_JSON, 2, 0, { "OBJ", "SOURCE_ID", NULL }, REST_KV, AUTH_CLIENT, prep_copy, cmd_copy },
+    { "edit", "OBJ ID [name=value...] [--json JSON|@FILE] | OBJ --json '[{\"ID\":..},...]'",
+      "change an object (PUT /OBJ/ID), or many at once",
+      "Changes the OBJ ID: name=value arguments are fields to set, --json a JSON\n"
+      "object sent as updates. The output is the changed object.\n"
+      "\n"
+      "Bulk edit: without ID, --json takes an array of objects, each with its\n"
+      "\"ID\"; they are sent in requests of at most 100 (Workfront's limit), in\n"
+      "order, and the output is the array of changed objects. If a request\n"
+      "fails, the error names the chunk and its objects; the chunks before it\n"
+      "were applied (and printed), the ones after it were not sent.",
+      "wf edit task ID status=INP percentComplete=50\n"
+      "wf edit task ID --json '{\"name\":\"Say \\\"hi\\\"\",\"description\":null}'\n"
+      "wf edit task --json @changes.json fields=name,status",
+      CO_JSON, 1, 1, { "OBJ", "ID", NULL }, REST_KV, AUTH_CLIENT, prep_edit, cmd_edit },
+    { "delete", "OBJ ID [--force]",
+      "delete an object (DELETE /OBJ/ID)",
+      "Deletes the OBJ ID. Workfront refuses to delete an object that others\n"
+      "depend on (a project's tasks, a task's subtasks); --force deletes them too.\n"
+      "The output is the answer's data, {\"success\":true}.",
+      "wf delete task ID\n"
+      "wf delete proj ID --force",
+      CO_FORCE, 2, 0, { "OBJ", "ID", NULL }, REST_NONE, AUTH_CLIENT, prep_delete, cmd_delete },
+    { "action", "OBJ ID ACTION [name=value...]",
+      "run an action (PUT /OBJ/ID/ACTION)",
+      "Runs ACTION on the OBJ ID (PUT /OBJ/ID/ACTION) with the name=value\n"
+      "arguments as its parameters. 'wf metadata OBJ' lists the actions and\n"
+      "their arguments.",
+      "wf action task ID move projectID=PROJECT_ID\n"
+      "wf action task ID markDone\n"
+      "wf action proj ID share accessorID=USER_ID coreAction=VIEW",
+      0, 3, 0, { "OBJ", "ID", "ACTION" }, REST_KV, AUTH_CLIENT, prep_action, cmd_action },
+    { "upload", "FILE --obj CODE --id ID [--name NAME]",
+      "upload a file as a document of an object",
+      "Uploads FILE (streamed, never read whole into memory; POST /upload) and\n"
+      "creates the document for the object --obj CODE --id ID (POST /document).\n"
+      "Progress goes to stderr on a terminal or with --progress, never with -q.\n"
+      "The output is the new document.",
+      "wf upload report.pdf --obj TASK --id TASK_ID\n"
+      "wf upload build/out.tar.gz --obj PROJ --id PROJECT_ID --name 'Release 1.2'",
+      CO_UPLOAD, 1, 0, { "FILE", NULL, NULL }, REST_NONE, AUTH_CLIENT, prep_upload, cmd_upload },
+    { "batch", "[--atomic] [METHOD ]URI...",
+      "several calls in one request (/batch)",
+      "Sends every URI in one POST /batch. A URI is a path under the API base\n"
+      "with its query, e.g. /task/search?status=CUR; writes start with their\n"
+      "method and a space: 'PUT /task/ID?name=x', 'POST /task?name=y&projectID=P',\n"
+      "'DELETE /task/ID' (GET when none is given). The query is passed as\n"
+      "written: percent-encode '&', '=', '#', '+' and '%' inside values (spaces\n"
+      "and non-ASCII are encoded for you).\n"
+      "\n"
+      "The output is the array of the items' answers, each {\"data\":...} or\n"
+      "{\"error\":...}. With --atomic, all items succeed or none: the first\n"
+      "failure undoes the others and is the error; success is {\"success\":true}.",
+      "wf batch '/task/search?status=CUR&$$LIMIT=5' /proj/count\n"
+      "wf batch --atomic 'PUT /task/ID1?status=CPL' 'PUT /task/ID2?status=CPL'",
+      CO_ATOMIC, 1, 0, { "URI", NULL, NULL }, REST_MORE, AUTH_CLIENT, prep_batch, cmd_batch },
     { "request", "METHOD PATH [name=value...] [--json JSON|@FILE]",
       "any API call, like `gh api`",
       "Sends METHOD (GET, POST, PUT, DELETE) to PATH under the API base, e.g.\n"
       "task/search, /proj/ID, task/ID/move. name=value arguments are query\n"
       "parameters; --json is validated and sent as the updates parameter in a\n"
       "form body. The output is the envelope's data.",
-      "wf request PUT task/ID --json '{\"name\":\"New name\"}'",
-      CO_JSON, 2, 0, { "METHOD", "PATH", NULL }, true, true, prep_request, cmd_request },
+      "wf request PUT task/ID --json '{\"name\":\"New name\"}'\n"
+      "wf request GET task/search status=CUR fields=name",
+      CO_JSON, 2, 0, { "METHOD", "PATH", NULL }, REST_KV, AUTH_CLIENT, prep_request, cmd_request },
     { "login", "",
       "log in and print the session",
       "Logs in (POST /login) with --user and --password (or WF_USERNAME and\n"
@@ -288,23 +477,35 @@ static const cli_command commands[] = {
       "token as sessionID (use it with --token) and the new refreshToken.\n"
       "These are secrets; they are printed on purpose.",
       "export WF_SESSION_ID=$(wf login --user me@acme.com | jq -r .sessionID)",
-      0, 0, 0, { NULL, NULL, NULL }, false, true, prep_login, cmd_login },
+      0, 0, 0, { NULL, NULL, NULL }, REST_NONE, AUTH_CLIENT, prep_login, cmd_login },
     { "logout", "",
       "end the session given by --session-id",
       "Ends the session given by --session-id (or WF_SESSION_ID), POST /logout.",
       "wf logout --session-id \"$WF_SESSION_ID\"",
-      0, 0, 0, { NULL, NULL, NULL }, false, true, prep_logout, cmd_logout },
+      0, 0, 0, { NULL, NULL, NULL }, REST_NONE, AUTH_CLIENT, prep_logout, cmd_logout },
+    { "api-key", "get|generate|clear",
+      "the user's API key: print, replace or revoke it",
+      "The API key actions of the user --user/--password (PUT /user?action=...):\n"
+      "get prints the key (creating one if the user has none), generate replaces\n"
+      "it with a new one and prints that, clear revokes it. They authenticate\n"
+      "with the username and password themselves: there is no login first.\n"
+      "The key is printed on purpose: it is a secret, keep it out of logs.\n"
+      "(--ndjson prints it as a JSON string; the library wipes the response, so\n"
+      "--raw prints the key too.)",
+      "export WF_API_KEY=$(wf api-key get --user me@acme.com)\n"
+      "wf api-key clear --user me@acme.com",
+      0, 1, 0, { "get|generate|clear", NULL, NULL }, REST_NONE, AUTH_OWN, prep_api_key, cmd_api_key },
     { "version", "",
       "library, TLS library and default API versions (no network)",
       "Prints the workfront.h version, the TLS library and the default API\n"
       "version. Makes no network connection.",
       "wf version",
-      0, 0, 0, { NULL, NULL, NULL }, false, false, NULL, cmd_version },
+      0, 0, 0, { NULL, NULL, NULL }, REST_NONE, AUTH_NONE, NULL, cmd_version },
     { "help", "[COMMAND]",
       "this summary, or one command's usage",
       "Prints the usage summary, or the usage of COMMAND (same as wf COMMAND --help).",
       "wf help search",
-      0, 0, 1, { NULL, NULL, NULL }, false, false, NULL, cmd_help },
+      0, 0, 1, { NULL, NULL, NULL }, REST_NONE, AUTH_NONE, NULL, cmd_help },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -328,8 +529,15 @@ static bool *opt_flag(cli_opts *o, const cli_option *d)
     return (bool *)(void *)((char *)o + d->offset);
 }
 
+static cli_list *opt_list(cli_opts *o, const cli_option *d)
+{
+    return (cli_list *)(void *)((char *)o + d->offset);
+}
+
 static bool opt_is_set(cli *x, const cli_option *d)
 {
+    if (d->kind == OPT_LIST)
+        return opt_list(&x->o, d)->n > 0;
     return d->kind == OPT_FLAG ? *opt_flag(&x->o, d) : *opt_str(&x->o, d) != NULL;
 }
 
@@ -350,6 +558,17 @@ static int usage_error(const char *what, const char *detail)
     fputs(": ", stderr);
     put_clean(stderr, detail);
     fputs(" (see 'wf --help')\n", stderr);
+    return RC_USAGE;
+}
+
+/* The same for one command's arguments: points at that command's help. */
+static int cmd_usage_error(const cli *x, const char *what, const char *detail)
+{
+    fputs("wf: ", stderr);
+    put_clean(stderr, what);
+    fputs(": ", stderr);
+    put_clean(stderr, detail);
+    fprintf(stderr, " (see 'wf %s --help')\n", x->cmd->name);
     return RC_USAGE;
 }
 
@@ -429,7 +648,14 @@ static int parse_option(cli *x, int argc, char **argv, int *i)
                 return usage_error(name, "needs a value");
             value = argv[++*i];
         }
-        *opt_str(&x->o, d) = value;
+        if (d->kind == OPT_LIST) {
+            cli_list *l = opt_list(&x->o, d);
+            if (l->n == LIST_MAX)
+                return usage_error(name, "given too many times (at most 8)");
+            l->v[l->n++] = value;
+        } else {
+            *opt_str(&x->o, d) = value;
+        }
     }
     x->given[d - options] = true;
     return RC_OK;
@@ -532,11 +758,10 @@ static int check_command_options(cli *x)
     for (i = 0; i < N_OPTIONS; i++) {
         const cli_option *d = &options[i];
         if (d->scope && opt_is_set(x, d) && !(x->cmd->options & d->scope)) {
-            char what[96];
+            char what[96], detail[96];
             snprintf(what, sizeof what, "--%s", d->name);
-            char detail[96];
             snprintf(detail, sizeof detail, "not valid for the %s command", x->cmd->name);
-            return usage_error(what, detail);
+            return cmd_usage_error(x, what, detail);
         }
     }
     return RC_OK;
@@ -550,22 +775,24 @@ static int check_positionals(cli *x)
 
     snprintf(what, sizeof what, "%s", k->name);
     if (x->npos < k->nfixed) {
-        char detail[128];
+        char detail[320];
         snprintf(detail, sizeof detail, "missing %s; usage: wf %s %s",
                  k->argnames[x->npos], k->name, k->synopsis);
-        return usage_error(what, detail);
+        return cmd_usage_error(x, what, detail);
     }
     for (i = k->nfixed + k->noptional; i < x->npos; i++) {
         const char *a = x->pos[i];
-        if (!k->kv) {
+        if (k->rest == REST_MORE)
+            continue;
+        if (k->rest == REST_NONE) {
             char detail[128];
             snprintf(detail, sizeof detail, "unexpected argument '%.60s'", a);
-            return usage_error(what, detail);
+            return cmd_usage_error(x, what, detail);
         }
         if (a[0] == '=' || !strchr(a, '=')) {
             char detail[128];
             snprintf(detail, sizeof detail, "expected name=value, got '%.60s'", a);
-            return usage_error(what, detail);
+            return cmd_usage_error(x, what, detail);
         }
     }
     return RC_OK;
@@ -639,9 +866,9 @@ static int parse_cli(cli *x, int argc, char **argv)
         rc = check_command_options(x);
     /* Commands without a server (version, help) must work whatever the
        environment holds. */
-    if (rc == RC_OK && x->cmd->needs_client)
+    if (rc == RC_OK && x->cmd->auth != AUTH_NONE)
         rc = check_values(x);
-    if (rc == RC_OK && x->cmd->needs_client)
+    if (rc == RC_OK && x->cmd->auth != AUTH_NONE)
         rc = check_unwired(x);
     return rc;
 }
@@ -698,6 +925,32 @@ static void cert_hint(const cli *x, const wf_error *e)
     fputs(" uses a private CA, trust it with --cacert FILE (or WF_CACERT)\n", stderr);
 }
 
+/* What to do next, for the failures a user can act on. */
+static void next_step_hint(const cli *x, wf_result r, int rc, const wf_error *e)
+{
+    const char *h = NULL;
+    const char *cmd = x->cmd ? x->cmd->name : "";
+
+    if (rc == RC_AUTH)
+        h = x->cmd && x->cmd->auth == AUTH_OWN
+            ? "check --user and --password (or WF_USERNAME and WF_PASSWORD)"
+            : "check the credentials (--api-key, --session-id, --token, --user/--password, ...);"
+              " a session or token may have expired: log in again";
+    else if (r == WF_ERR_DNS || r == WF_ERR_CONNECT)
+        h = "check --url or --domain (or WF_URL / WF_DOMAIN) and that the server is reachable";
+    else if (r == WF_ERR_TIMEOUT)
+        h = "the server did not answer in time: try again, or raise --timeout";
+    else if (r == WF_ERR_THROTTLED)
+        h = "the server is throttling requests: wait and try again (--retries N retries by itself)";
+    else if (r == WF_ERR_TOO_LARGE)
+        h = "ask for less: fewer --fields, a smaller --limit, or --all to page through";
+    else if (r == WF_ERR_API && e && strcmp(cmd, "delete") == 0 && !x->o.force &&
+             (strstr(e->message, "force") || strstr(e->message, "depend")))
+        h = "the object has dependent objects: --force deletes them too";
+    if (h)
+        fprintf(stderr, "wf: hint: %s\n", h);
+}
+
 /* Prints "wf: <what>: <detail>" and returns the exit code for it. */
 static int report(cli *x, const char *what, wf_result r, const wf_error *e)
 {
@@ -717,6 +970,8 @@ static int report(cli *x, const char *what, wf_result r, const wf_error *e)
 
     if (e && (r == WF_ERR_CERT || (r == WF_ERR_TLS && e->cert_flags)))
         cert_hint(x, e);
+    else
+        next_step_hint(x, r, rc, e);
     return rc;
 }
 
@@ -779,6 +1034,165 @@ static int print_data(cli *x, wf_json data)
     return rc;
 }
 
+/* Prints the data of the last response (for calls that do not hand it back,
+   like wf_delete): the body is still the client's until the next request. */
+static int print_last_data(cli *x)
+{
+    size_t len = 0;
+    const char *body = wf_last_body(x->client, &len);
+    wf_doc *doc = NULL;
+    wf_json data;
+    int rc = RC_OK;
+
+    if (x->o.raw)
+        return print_raw(x);
+    if (!body || len == 0)
+        return RC_OK;
+    if (wf_doc_parse(body, len, NULL, &doc) == WF_OK &&
+        wf_envelope(doc, wf_last_status(x->client), &data, NULL) == WF_OK)
+        rc = print_data(x, data);
+    wf_doc_free(doc);
+    return rc;
+}
+
+/* -------------------------------------------------------- streamed output
+   --all and bulk edits print as results arrive and keep none of them: a
+   JSON array written piece by piece ("[" first "," second ... "]"), one
+   element a line with --ndjson, or each response body a line with --raw. */
+typedef struct stream {
+    cli *x;
+    long long n;         /* elements written */
+    long long fetched;   /* elements received (--raw writes bodies, not elements) */
+    int rc;              /* first output failure */
+} stream;
+
+/* Pretty elements of a streamed array sit one level in: every line break
+   the writer emits gets two spaces after it.  JSON strings never hold a raw
+   line break, so only the layout changes. */
+static bool indent_sink(void *user, const char *data, size_t len)
+{
+    size_t i, from = 0;
+
+    (void)user;
+    for (i = 0; i < len; i++) {
+        if (data[i] == '\n') {
+            if (fwrite(data + from, 1, i + 1 - from, stdout) != i + 1 - from || fputs("  ", stdout) == EOF)
+                return false;
+            from = i + 1;
+        }
+    }
+    return fwrite(data + from, 1, len - from, stdout) == len - from;
+}
+
+static bool stream_is_array(const stream *s)
+{
+    return !s->x->o.raw && !s->x->o.ndjson;
+}
+
+static void stream_begin(stream *s, cli *x)
+{
+    memset(s, 0, sizeof *s);
+    s->x = x;
+    if (stream_is_array(s) && fputc('[', stdout) == EOF)
+        s->rc = output_failed(x, WF_ERR_IO);
+}
+
+static bool stream_item(stream *s, wf_json v)
+{
+    cli *x = s->x;
+    wf_result r = WF_OK;
+
+    if (s->rc != RC_OK)
+        return false;
+    if (x->o.ndjson) {
+        s->rc = write_json_line(x, v, 0);
+    } else {
+        if ((s->n && fputc(',', stdout) == EOF) || (x->pretty && fputs("\n  ", stdout) == EOF))
+            r = WF_ERR_IO;
+        if (r == WF_OK)
+            r = wf_json_write(v, x->pretty ? 2 : 0, x->pretty ? indent_sink : stdout_sink, NULL);
+        if (r != WF_OK)
+            s->rc = output_failed(x, r);
+    }
+    if (s->rc == RC_OK)
+        s->n++;
+    return s->rc == RC_OK;
+}
+
+/* --raw: the body of the response that is being streamed, on one line. */
+static bool stream_body(stream *s)
+{
+    size_t len = 0;
+    const char *body;
+
+    if (s->rc != RC_OK)
+        return false;
+    body = wf_last_body(s->x->client, &len);
+    if ((body && len && fwrite(body, 1, len, stdout) != len) || fputc('\n', stdout) == EOF)
+        s->rc = output_failed(s->x, WF_ERR_IO);
+    return s->rc == RC_OK;
+}
+
+/* Closes the array even after a failure, so what was printed stays
+   well-formed; the exit status says whether it is complete. */
+static int stream_end(stream *s)
+{
+    if (s->rc == RC_OK && stream_is_array(s) &&
+        fputs(s->x->pretty && s->n ? "\n]\n" : "]\n", stdout) == EOF)
+        s->rc = output_failed(s->x, WF_ERR_IO);
+    if (fflush(stdout) != 0 && s->rc == RC_OK)
+        s->rc = output_failed(s->x, WF_ERR_IO);
+    return s->rc;
+}
+
+/* ------------------------------------------------------------- progress
+   On a terminal one line redrawn in place; with --progress elsewhere, a
+   line per step.  Never with -q. */
+static void progress_clear(cli *x)
+{
+    if (x->progress_shown && x->progress_tty) {
+        fputs("\r\033[K", stderr);
+        x->progress_shown = false;
+    }
+}
+
+/* When the output goes to the same terminal it scrolls by anyway: then
+   only the final count is shown, after it. */
+static void progress_fetched(cli *x, long long n, bool final)
+{
+    if (!x->progress || (!x->progress_tty && n == x->progress_last_n) ||
+        (x->progress_tty && x->pretty && !final))
+        return;
+    progress_clear(x);
+    fprintf(stderr, "wf: fetched %lld object%s%s", n, n == 1 ? "" : "s", x->progress_tty ? "" : "\n");
+    x->progress_shown = true;
+    x->progress_last_n = n;
+    fflush(stderr);
+}
+
+static void progress_done(cli *x)
+{
+    if (x->progress_shown && x->progress_tty)
+        fputc('\n', stderr);
+    x->progress_shown = false;
+}
+
+static void upload_progress(void *user, uint64_t sent, uint64_t total)
+{
+    cli *x = (cli *)user;
+    int pct = total ? (int)(sent * 100 / total) : 100;
+
+    /* once a percent on a terminal, every 10% elsewhere */
+    if (pct == x->progress_last || (!x->progress_tty && pct / 10 == x->progress_last / 10))
+        return;
+    x->progress_last = pct;
+    progress_clear(x);
+    fprintf(stderr, "wf: uploaded %.1f of %.1f MB (%d%%)%s", (double)sent / 1048576.0,
+            (double)total / 1048576.0, pct, x->progress_tty ? "" : "\n");
+    x->progress_shown = true;
+    fflush(stderr);
+}
+
 /* ------------------------------------------------------------- the client */
 static void trace_line(void *user, wf_log_level level, const char *line)
 {
@@ -803,9 +1217,12 @@ static void build_desc(const cli *x, wf_client_desc *desc)
     desc->session_id = o->token ? o->token : o->session_id;
     desc->bearer = o->bearer;
     desc->ims_org = o->ims_org;
-    /* Given to the client too, so it can renew an expired session itself. */
-    desc->username = o->user;
-    desc->password = o->password;
+    /* Given to the client too, so it can renew an expired session itself;
+       not for a command that sends them itself (api-key): nothing to renew. */
+    if (x->cmd->auth == AUTH_CLIENT) {
+        desc->username = o->user;
+        desc->password = o->password;
+    }
     desc->client_id = o->client_id;
     desc->client_secret = o->client_secret;
     desc->refresh_token = o->refresh_token;
@@ -846,8 +1263,11 @@ static int open_client(cli *x)
         return r == WF_ERR_NOMEM ? RC_RESPONSE : RC_USAGE;
     }
     /* Get the session up front: the library could also renew after a first
-       401, but that costs a rejected request on every run. */
-    if (x->o.user) {
+       401, but that costs a rejected request on every run.  The api-key
+       actions authenticate with username and password themselves. */
+    if (x->cmd->auth != AUTH_CLIENT) {
+        return RC_OK;
+    } else if (x->o.user) {
         r = wf_login(x->client, x->o.user, x->o.password);
         if (r != WF_OK)
             return report(x, "login", r, wf_client_error(x->client));
@@ -896,11 +1316,16 @@ static int query_check(cli *x, const wf_query *q)
     return q->result == WF_ERR_NOMEM ? RC_RESPONSE : RC_USAGE;
 }
 
-static void add_kv_args(cli *x, wf_query *q)
+static void add_kv_from(cli *x, wf_query *q, int start)
 {
     int i;
-    for (i = x->cmd->nfixed; i < x->npos; i++)
+    for (i = start; i < x->npos; i++)
         wf_query_parse_arg(q, x->pos[i]);
+}
+
+static void add_kv_args(cli *x, wf_query *q)
+{
+    add_kv_from(x, q, x->cmd->nfixed);
 }
 
 static void add_paging(cli *x, wf_query *q)
@@ -919,16 +1344,126 @@ static void add_paging(cli *x, wf_query *q)
         wf_query_add_int(q, "$$FIRST", first);
 }
 
-/* --sort, --all and --count of the search command slot in here (their
-   parameters) and in cmd_search (pager or /count instead of one call). */
+/* Letters, digits and '_': what the library accepts as an object code or
+   an action name.  Checked here so the mistake is a usage error and
+   nothing (not even a login) is sent. */
+static bool is_word(const char *s, bool underscore)
+{
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char ch = s[n];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              (underscore && ch == '_')))
+            return false;
+    }
+    return n > 0 && n <= 64;
+}
+
+static int check_obj(cli *x, const char *obj)
+{
+    if (is_word(obj, true))
+        return RC_OK;
+    return cmd_usage_error(x, x->cmd->name, "OBJ must be an object code such as task, proj, optask or user");
+}
+
+static int check_id(cli *x, const char *what, const char *id)
+{
+    char detail[160];
+    if (is_word(id, false))
+        return RC_OK;
+    snprintf(detail, sizeof detail, "%s '%.40s' is not an object ID (32 letters and digits, e.g. from wf search)",
+             what, id);
+    return cmd_usage_error(x, x->cmd->name, detail);
+}
+
+/* Does the encoded query string set KEY?  ($ stays unencoded.) */
+static bool query_has_key(const char *qs, const char *key)
+{
+    size_t kl = strlen(key);
+    const char *s = qs;
+    while (s && *s) {
+        if (strncmp(s, key, kl) == 0 && s[kl] == '=')
+            return true;
+        s = strchr(s, '&');
+        if (s)
+            s++;
+    }
+    return false;
+}
+
+/* --sort [-]FIELD, in the order given: FIELD_Sort, FIELD_2_Sort, ... */
+static void add_sorts(cli *x, wf_query *q)
+{
+    int i;
+    for (i = 0; i < x->o.sort.n; i++) {
+        const char *spec = x->o.sort.v[i];
+        wf_sort dir = WF_SORT_ASC;
+        if (spec[0] == '-' || spec[0] == '+') {
+            dir = spec[0] == '-' ? WF_SORT_DESC : WF_SORT_ASC;
+            spec++;
+        }
+        wf_query_sort(q, spec, dir);
+    }
+}
+
+static int search_combinations(cli *x)
+{
+    const cli_opts *o = &x->o;
+
+    if (o->count && o->all)
+        return cmd_usage_error(x, "--count, --all", "give one of them, not both");
+    if (o->count && (o->limit || o->first || o->sort.n || o->fields))
+        return cmd_usage_error(x, "--count", "counts every match: --limit, --first, --sort and --fields do not apply");
+    if (o->all && (o->limit || o->first))
+        return cmd_usage_error(x, "--all", "pages through every match itself: drop --limit and --first "
+                               "(or drop --all to get one page)");
+    return RC_OK;
+}
+
 static int prep_search(cli *x)
 {
+    int rc;
+
     snprintf(x->what, sizeof x->what, "search %.100s", x->pos[0]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK || (rc = search_combinations(x)) != RC_OK)
+        return rc;
+    if (x->o.count)
+        snprintf(x->what, sizeof x->what, "count %.100s", x->pos[0]);
     add_kv_args(x, &x->query);
     if (x->o.fields)
         wf_query_fields(&x->query, x->o.fields);
+    add_sorts(x, &x->query);
     add_paging(x, &x->query);
+    if (x->o.all && (query_has_key(wf_query_str(&x->query), "$$FIRST") ||
+                     query_has_key(wf_query_str(&x->query), "$$LIMIT")))
+        return cmd_usage_error(x, "--all", "pages with $$FIRST and $$LIMIT itself: drop them from the arguments");
     return query_check(x, &x->query);
+}
+
+static int prep_count(cli *x)
+{
+    int rc;
+    snprintf(x->what, sizeof x->what, "count %.100s", x->pos[0]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK)
+        return rc;
+    add_kv_args(x, &x->query);
+    return query_check(x, &x->query);
+}
+
+static int prep_report(cli *x)
+{
+    int rc;
+    snprintf(x->what, sizeof x->what, "report %.100s", x->pos[0]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK)
+        return rc;
+    add_kv_args(x, &x->query);
+    return query_check(x, &x->query);
+}
+
+static int prep_metadata(cli *x)
+{
+    snprintf(x->what, sizeof x->what, "metadata%s%.100s", x->npos ? " " : "", x->npos ? x->pos[0] : "");
+    return x->npos ? check_obj(x, x->pos[0]) : RC_OK;
 }
 
 static int prep_get(cli *x)
@@ -944,6 +1479,223 @@ static int prep_get(cli *x)
     if (x->o.fields)
         wf_query_fields(&x->query, x->o.fields);
     return query_check(x, &x->query);
+}
+
+/* --json of create/copy/edit: an object goes as updates; an array (where
+   array_ok) is a bulk request, every element an object (with an "ID" when
+   need_id).  All checked before anything is sent. */
+static int prep_updates(cli *x, bool array_ok, bool need_id)
+{
+    wf_json root = wf_doc_root(x->json_doc), el;
+    size_t i = 0;
+    char detail[200];
+
+    if (wf_json_type_of(root) == WF_JSON_OBJECT) {
+        wf_updates_raw(&x->updates, x->json, x->json_len);
+        if (x->updates.result == WF_OK)
+            return RC_OK;
+        return cmd_usage_error(x, "--json", x->updates.error[0] ? x->updates.error
+                                                                : wf_result_str(x->updates.result));
+    }
+    if (!array_ok || wf_json_type_of(root) != WF_JSON_ARRAY)
+        return cmd_usage_error(x, "--json", array_ok ? "expected a JSON object, or an array of objects"
+                                                     : "expected a JSON object (the fields to set)");
+    if (wf_json_len(root) == 0)
+        return cmd_usage_error(x, "--json", "the array is empty: nothing to send");
+    for (el = wf_json_first(root); wf_json_ok(el); el = wf_json_next(el), i++) {
+        if (wf_json_type_of(el) != WF_JSON_OBJECT ||
+            (need_id && wf_json_type_of(wf_json_get(el, "ID")) != WF_JSON_STRING)) {
+            snprintf(detail, sizeof detail, "element %zu of the array is not an object%s", i,
+                     need_id ? " with an \"ID\" string" : "");
+            return cmd_usage_error(x, "--json", detail);
+        }
+    }
+    x->bulk = true;
+    return RC_OK;
+}
+
+static int prep_create(cli *x)
+{
+    int rc;
+    snprintf(x->what, sizeof x->what, "create %.100s", x->pos[0]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK)
+        return rc;
+    add_kv_args(x, &x->query);
+    if ((rc = query_check(x, &x->query)) != RC_OK)
+        return rc;
+    return x->json ? prep_updates(x, true, false) : RC_OK;
+}
+
+static int prep_copy(cli *x)
+{
+    int rc;
+    snprintf(x->what, sizeof x->what, "copy %.60s %.60s", x->pos[0], x->pos[1]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK || (rc = check_id(x, "SOURCE_ID", x->pos[1])) != RC_OK)
+        return rc;
+    add_kv_args(x, &x->query);
+    if ((rc = query_check(x, &x->query)) != RC_OK)
+        return rc;
+    return x->json ? prep_updates(x, false, false) : RC_OK;
+}
+
+/* edit OBJ ID [k=v...] [--json OBJECT], or edit OBJ [k=v...] --json ARRAY:
+   an ID never holds '=', a name=value argument always does. */
+static int prep_edit(cli *x)
+{
+    bool has_id = x->npos >= 2 && !strchr(x->pos[1], '=');
+    int rc;
+
+    snprintf(x->what, sizeof x->what, "edit %.60s %.60s", x->pos[0], has_id ? x->pos[1] : "(bulk)");
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK)
+        return rc;
+    if (has_id && (rc = check_id(x, "ID", x->pos[1])) != RC_OK)
+        return rc;
+    add_kv_from(x, &x->query, has_id ? 2 : 1);
+    if ((rc = query_check(x, &x->query)) != RC_OK)
+        return rc;
+    if (!x->json) {
+        if (!has_id)
+            return cmd_usage_error(x, "edit", "missing ID (or --json '[{\"ID\":...},...]' for a bulk edit)");
+        if (x->npos == 2)
+            return cmd_usage_error(x, "edit", "nothing to change: give name=value fields or --json");
+        return RC_OK;
+    }
+    if ((rc = prep_updates(x, !has_id, !has_id)) != RC_OK)
+        return rc;
+    if (!has_id && !x->bulk)
+        return cmd_usage_error(x, "edit", "missing ID (a JSON array with an \"ID\" in each object edits several)");
+    return RC_OK;
+}
+
+static int prep_delete(cli *x)
+{
+    int rc;
+    snprintf(x->what, sizeof x->what, "delete %.60s %.60s", x->pos[0], x->pos[1]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK)
+        return rc;
+    return check_id(x, "ID", x->pos[1]);
+}
+
+static int prep_action(cli *x)
+{
+    int rc;
+    snprintf(x->what, sizeof x->what, "action %.40s %.40s %.60s", x->pos[0], x->pos[1], x->pos[2]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK || (rc = check_id(x, "ID", x->pos[1])) != RC_OK)
+        return rc;
+    if (!is_word(x->pos[2], true))
+        return cmd_usage_error(x, "action", "ACTION must be an action name such as move or markDone "
+                               "(wf metadata OBJ lists them)");
+    add_kv_args(x, &x->query);
+    return query_check(x, &x->query);
+}
+
+static int prep_upload(cli *x)
+{
+    const char *path = x->pos[0];
+    const char *why = NULL;
+    struct stat st;
+    FILE *f;
+    int rc;
+
+    snprintf(x->what, sizeof x->what, "upload %.120s", path);
+    if (!x->o.obj || !x->o.id)
+        return cmd_usage_error(x, "upload", "needs --obj CODE and --id ID: the object the document belongs to "
+                               "(e.g. --obj TASK --id TASK_ID)");
+    if (!is_word(x->o.obj, true))
+        return cmd_usage_error(x, "--obj", "expected an object code such as PROJ, TASK, OPTASK or USER");
+    if ((rc = check_id(x, "--id", x->o.id)) != RC_OK)
+        return rc;
+    if (x->o.name && !x->o.name[0])
+        return cmd_usage_error(x, "--name", "is empty");
+    /* the library opens the file again: this is only for a clear message */
+    errno = 0;
+    f = fopen(path, "rb");
+    if (!f)
+        why = strerror(errno);
+    else if (fstat(fileno(f), &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file (its size must be known up front)";
+    if (f)
+        fclose(f);
+    if (why) {
+        fputs("wf: upload: cannot read '", stderr);
+        put_clean(stderr, path);
+        fprintf(stderr, "': %s\n", why);
+        return RC_USAGE;
+    }
+    return RC_OK;
+}
+
+static bool method_known(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
+           strcmp(m, "DELETE") == 0;
+}
+
+/* One batch item: "[METHOD ]PATH[?QUERY]". */
+static int add_batch_item(cli *x, int index, const char *arg)
+{
+    char method[16] = "GET", detail[256];
+    const char *path = arg;
+    size_t n = 0;
+
+    while ((arg[n] >= 'A' && arg[n] <= 'Z') || (arg[n] >= 'a' && arg[n] <= 'z'))
+        n++;
+    if (n > 0 && arg[n] == ' ') {
+        size_t i;
+        if (n >= sizeof method)
+            n = sizeof method - 1;
+        for (i = 0; i < n; i++)
+            method[i] = (char)(arg[i] >= 'a' ? arg[i] - 'a' + 'A' : arg[i]);
+        method[n] = '\0';
+        path = arg + n;
+        while (*path == ' ')
+            path++;
+        if (!method_known(method)) {
+            snprintf(detail, sizeof detail, "item %d '%.60s': the method must be GET, POST, PUT or DELETE",
+                     index + 1, arg);
+            return cmd_usage_error(x, "batch", detail);
+        }
+    }
+    if (!*path || *path == '?' || strstr(path, "://")) {
+        snprintf(detail, sizeof detail, "item %d '%.60s': expected a path under the API base, "
+                 "e.g. /task/search?status=CUR or 'PUT /task/ID?name=x'", index + 1, arg);
+        return cmd_usage_error(x, "batch", detail);
+    }
+    if (wf_batch_add(&x->batch, method, path, NULL) != WF_OK) {
+        snprintf(detail, sizeof detail, "item %d '%.60s': %s", index + 1, arg,
+                 x->batch.form.error[0] ? x->batch.form.error : wf_result_str(x->batch.form.result));
+        return cmd_usage_error(x, "batch", detail);
+    }
+    return RC_OK;
+}
+
+static int prep_batch(cli *x)
+{
+    int i, rc = RC_OK;
+
+    snprintf(x->what, sizeof x->what, "batch%s", x->o.atomic ? " --atomic" : "");
+    for (i = 0; i < x->npos && rc == RC_OK; i++)
+        rc = add_batch_item(x, i, x->pos[i]);
+    return rc;
+}
+
+static int prep_api_key(cli *x)
+{
+    static const char *const ops[] = { "get", "generate", "clear" };
+    int i;
+
+    snprintf(x->what, sizeof x->what, "api-key %.20s", x->pos[0]);
+    for (i = 0; i < 3 && strcmp(x->pos[0], ops[i]) != 0; i++)
+        ;
+    if (i == 3)
+        return cmd_usage_error(x, "api-key", "expected get, generate or clear");
+    x->api_key_op = i;
+    if (!x->o.user || !x->o.password)
+        return cmd_usage_error(x, "api-key", "needs --user and --password (or WF_USERNAME and WF_PASSWORD): "
+                               "the API key actions authenticate with them");
+    return RC_OK;
 }
 
 static int prep_request(cli *x)
@@ -1017,6 +1769,7 @@ static int load_json(cli *x)
     char *text = NULL;
     size_t len = 0;
     wf_doc *doc = NULL;
+    wf_error err;
     wf_result r;
     int rc = RC_OK;
 
@@ -1044,7 +1797,8 @@ static int load_json(cli *x)
         }
         memcpy(text, spec, len + 1);
     }
-    r = wf_doc_parse(text, len, NULL, &doc);
+    memset(&err, 0, sizeof err);
+    r = wf_doc_parse_ex(text, len, NULL, &doc, &err);
     if (r != WF_OK) {
         fputs("wf: --json: invalid JSON", stderr);
         if (from_file) {
@@ -1052,27 +1806,266 @@ static int load_json(cli *x)
             put_clean(stderr, spec + 1);
             fputc('\'', stderr);
         }
-        fprintf(stderr, ": %s\n", wf_result_str(r));
+        fputs(": ", stderr);
+        put_clean(stderr, err.text[0] ? err.text : wf_result_str(r));
+        fputs(" (nothing was sent)\n", stderr);
         rc = RC_USAGE;
     }
 done:
-    wf_doc_free(doc);
     if (rc != RC_OK) {
+        wf_doc_free(doc);
+        doc = NULL;
         free(text);
         text = NULL;
         len = 0;
     }
+    /* the doc points into the text: both live until the end of the run */
     x->json = text;
     x->json_len = len;
+    x->json_doc = doc;
     return rc;
 }
 
 /* ------------------------------------------------------------- commands */
+static int print_count(cli *x, long long n)
+{
+    if (x->o.raw)
+        return print_raw(x);
+    if (printf("%lld\n", n) < 0 || fflush(stdout) != 0)
+        return output_failed(x, WF_ERR_IO);
+    return RC_OK;
+}
+
+static int cmd_count(cli *x)
+{
+    long long n = 0;
+    wf_result r = wf_count(x->client, x->pos[0], &x->query, &n);
+    return r == WF_OK ? print_count(x, n) : report_client(x, r);
+}
+
+/* wf_pager_run hands over one page at a time; it is printed and dropped. */
+static bool page_out(void *user, wf_json page, long long first)
+{
+    stream *s = (stream *)user;
+    wf_json o;
+
+    (void)first;
+    progress_clear(s->x);
+    if (s->x->o.raw)
+        stream_body(s);
+    else
+        for (o = wf_json_first(page); wf_json_ok(o) && stream_item(s, o); o = wf_json_next(o))
+            ;
+    s->fetched += (long long)wf_json_len(page);
+    if (s->rc == RC_OK && fflush(stdout) != 0)
+        s->rc = output_failed(s->x, WF_ERR_IO);
+    progress_fetched(s->x, s->fetched, false);
+    return s->rc == RC_OK; /* false stops the pager: the output is gone */
+}
+
+static int search_all(cli *x)
+{
+    wf_pager_desc d;
+    stream s;
+    long long total = 0;
+    wf_result r = WF_OK;
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    d.obj = x->pos[0];
+    d.query = &x->query;
+    d.page_size = 2000;
+    d.on_page = page_out;
+    d.user = &s;
+    x->progress_last_n = -1;
+    stream_begin(&s, x);
+    if (s.rc == RC_OK)
+        r = wf_pager_run(x->client, &d, &total);
+    progress_clear(x); /* the end of the array goes where the progress was */
+    rc = stream_end(&s);
+    progress_fetched(x, s.fetched, true);
+    progress_done(x);
+    return r != WF_OK ? report_client(x, r) : rc;
+}
+
 static int cmd_search(cli *x)
 {
     wf_json data;
-    wf_result r = wf_search(x->client, x->pos[0], &x->query, &data);
+    wf_result r;
+
+    if (x->o.count)
+        return cmd_count(x);
+    if (x->o.all)
+        return search_all(x);
+    r = wf_search(x->client, x->pos[0], &x->query, &data);
     return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+static int cmd_report(cli *x)
+{
+    wf_json data;
+    wf_result r = wf_report(x->client, x->pos[0], &x->query, &data);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+static int cmd_metadata(cli *x)
+{
+    wf_json data;
+    wf_result r = wf_metadata(x->client, x->npos ? x->pos[0] : NULL, &data);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+/* ------------------------------------------------------------ writes */
+/* Objects per bulk request: Workfront's limit. */
+#define BULK_CHUNK 100
+
+static bool bulk_out(void *user, size_t index, wf_json object)
+{
+    stream *s = (stream *)user;
+    /* --raw: each request's body once, at the first object of its chunk */
+    if (s->x->o.raw)
+        return index % BULK_CHUNK != 0 || stream_body(s);
+    return stream_item(s, object);
+}
+
+static int run_bulk(cli *x, bool create)
+{
+    wf_bulk_desc d;
+    stream s;
+    size_t done = 0, total = wf_json_len(wf_doc_root(x->json_doc));
+    wf_result r = WF_OK;
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    d.obj = x->pos[0];
+    d.updates = x->json;
+    d.updates_len = x->json_len;
+    d.create = create;
+    d.chunk_size = BULK_CHUNK;
+    d.params = &x->query;
+    d.on_result = bulk_out;
+    d.user = &s;
+    stream_begin(&s, x);
+    if (s.rc == RC_OK)
+        r = wf_bulk_edit(x->client, &d, &done);
+    rc = stream_end(&s);
+    if (r == WF_OK)
+        return rc;
+    rc = report_client(x, r);
+    /* The chunks before the failing one were applied and printed. */
+    if (done > 0)
+        fprintf(stderr, "wf: hint: objects 0-%zu (of %zu) were %s and printed; once the failing chunk is "
+                "fixed, send only the objects from %zu on\n", done - 1, total, create ? "created" : "changed", done);
+    else
+        fprintf(stderr, "wf: hint: no object was %s\n", create ? "created" : "changed");
+    return rc;
+}
+
+static wf_updates *updates_or_null(cli *x)
+{
+    return x->json ? &x->updates : NULL;
+}
+
+static int cmd_create(cli *x)
+{
+    wf_json data;
+    wf_result r;
+
+    if (x->bulk)
+        return run_bulk(x, true);
+    r = wf_create(x->client, x->pos[0], &x->query, updates_or_null(x), &data);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+static int cmd_copy(cli *x)
+{
+    wf_json data;
+    wf_result r = wf_copy(x->client, x->pos[0], x->pos[1], &x->query, updates_or_null(x), &data);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+static int cmd_edit(cli *x)
+{
+    wf_json data;
+    wf_result r;
+
+    if (x->bulk)
+        return run_bulk(x, false);
+    r = wf_edit(x->client, x->pos[0], x->pos[1], &x->query, updates_or_null(x), &data);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+static int cmd_delete(cli *x)
+{
+    wf_result r = wf_delete(x->client, x->pos[0], x->pos[1], x->o.force);
+    /* wf_delete gives no data view: print the answer from the last body */
+    return r == WF_OK ? print_last_data(x) : report_client(x, r);
+}
+
+static int cmd_action(cli *x)
+{
+    wf_json data;
+    wf_result r = wf_action(x->client, x->pos[0], x->pos[1], x->pos[2], &x->query, &data);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+static int cmd_upload(cli *x)
+{
+    wf_upload_desc d;
+    wf_json data;
+    wf_result r;
+
+    memset(&d, 0, sizeof d);
+    d.file = x->pos[0];
+    d.doc_name = x->o.name;
+    d.obj_code = x->o.obj;
+    d.obj_id = x->o.id;
+    if (x->progress) {
+        d.progress = upload_progress;
+        d.user = x;
+        x->progress_last = -1;
+    }
+    r = wf_upload(x->client, &d, NULL, &data);
+    progress_done(x);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+static int cmd_batch(cli *x)
+{
+    wf_json data;
+    wf_result r = wf_batch_run(x->client, &x->batch, x->o.atomic, &data);
+    return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+/* Secrets on our own stack are wiped too; volatile keeps the stores. */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *b = (volatile unsigned char *)p;
+    while (n--)
+        *b++ = 0;
+}
+
+static int cmd_api_key(cli *x)
+{
+    char key[256];
+    wf_result r;
+    int rc = RC_OK;
+
+    r = wf_api_key(x->client, (wf_api_key_op)x->api_key_op, x->o.user, x->o.password, key, sizeof key);
+    if (r != WF_OK) {
+        rc = report_client(x, r);
+    } else if (x->api_key_op != WF_API_KEY_CLEAR) {
+        /* Printed on purpose (like login's session): the key is the answer.
+           The library wiped the response, so --raw has no body to show. */
+        if (x->o.ndjson)
+            r = wf_json_write_string(key, strlen(key), stdout_sink, NULL);
+        else
+            r = fputs(key, stdout) == EOF ? WF_ERR_IO : WF_OK;
+        if (r != WF_OK || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
+            rc = output_failed(x, r == WF_OK ? WF_ERR_IO : r);
+    }
+    wipe(key, sizeof key);
+    return rc;
 }
 
 static int cmd_get(cli *x)
@@ -1236,8 +2229,8 @@ static void print_global_help(FILE *f)
         "Commands:\n", wf_version());
     for (i = 0; i < N_COMMANDS; i++) {
         const cli_command *k = &commands[i];
-        fprintf(f, "  %s%s%s\n      %s\n      e.g. %s\n", k->name, k->synopsis[0] ? " " : "",
-                k->synopsis, k->summary, k->example);
+        fprintf(f, "  %s%s%s\n      %s\n      e.g. %.*s\n", k->name, k->synopsis[0] ? " " : "",
+                k->synopsis, k->summary, (int)strcspn(k->examples, "\n"), k->examples);
     }
     fputs("\n"
           "Arguments:\n"
@@ -1255,7 +2248,9 @@ static void print_global_help(FILE *f)
         "The default API version is %s; --api-version or WF_API_VERSION changes it.\n"
         "\n"
         "Output: the response's data as JSON on stdout, pretty on a terminal and one\n"
-        "line otherwise. Errors go to stderr as 'wf: <what failed>: <detail>'.\n"
+        "line otherwise; --ndjson prints an array one element a line, --raw the\n"
+        "response body as received; count prints only the number. Errors go to\n"
+        "stderr as 'wf: <what failed>: <detail>', often with a 'wf: hint:' line.\n"
         "\n"
         "Exit status:\n"
         "  0  success\n"
@@ -1265,6 +2260,16 @@ static void print_global_help(FILE *f)
         "  4  authentication failure (401 or an authentication error)\n"
         "  5  malformed or unexpected response\n",
         default_api_version());
+}
+
+/* Each line of text, indented by two spaces. */
+static void print_indented(FILE *f, const char *text)
+{
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        fprintf(f, "  %.*s\n", (int)n, text);
+        text += n + (text[n] == '\n');
+    }
 }
 
 static void print_command_help(FILE *f, const cli_command *k)
@@ -1282,8 +2287,9 @@ static void print_command_help(FILE *f, const cli_command *k)
             print_option(f, &options[i]);
         }
     }
-    fprintf(f, "\nGlobal options (--url, --api-key, ...): see 'wf --help'.\n"
-               "\nExample:\n  %s\n", k->example);
+    fputs("\nGlobal options (--url, --api-key, ..., --ndjson, --raw, -q): see 'wf --help'.\n"
+          "\nExamples:\n", f);
+    print_indented(f, k->examples);
 }
 
 static int cmd_help(cli *x)
@@ -1312,6 +2318,7 @@ static int run(int argc, char **argv)
 
     memset(&x, 0, sizeof x);
     x.pretty = isatty(fileno(stdout)) != 0;
+    x.progress_tty = isatty(fileno(stderr)) != 0;
     rc = parse_cli(&x, argc, argv);
     if (rc != RC_OK)
         goto done;
@@ -1319,6 +2326,7 @@ static int run(int argc, char **argv)
         rc = cmd_help(&x);
         goto done;
     }
+    x.progress = !x.o.quiet && (x.o.progress || x.progress_tty);
     /* Invalid input is refused before anything is sent, login included. */
     if (x.o.json) {
         rc = load_json(&x);
@@ -1330,7 +2338,7 @@ static int run(int argc, char **argv)
         if (rc != RC_OK)
             goto done;
     }
-    if (x.cmd->needs_client) {
+    if (x.cmd->auth != AUTH_NONE) {
         rc = open_client(&x);
         if (rc != RC_OK)
             goto done;
@@ -1339,8 +2347,11 @@ static int run(int argc, char **argv)
 done:
     if (x.client)
         close_client(&x);
+    wf_batch_free(&x.batch);
+    wf_updates_free(&x.updates);
     wf_query_free(&x.form);
     wf_query_free(&x.query);
+    wf_doc_free(x.json_doc);
     free(x.json);
     return rc;
 }

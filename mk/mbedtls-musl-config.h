@@ -26,7 +26,9 @@
                 PKCS#1 / PKCS#8 PEM keys
      misc       base64/PEM, ctr_drbg + entropy (getrandom / /dev/urandom),
                 mbedtls_strerror() texts (MBEDTLS_ERROR_C) so errors stay
-                readable, file I/O for CA bundles and key files
+                readable, file I/O for CA bundles and key files, the
+                platform memory hooks (an application may route mbedTLS's
+                allocations to its own allocator, as examples/embedded.c does)
    Left out: the server side, DTLS, renegotiation, the net/timing modules
    (workfront.h has its own sockets), PSA, debug, self tests, key
    generation, encrypted private keys (PKCS#5/#12), ECDSA signing.
@@ -44,6 +46,8 @@
 #define MBEDTLS_DEPRECATED_REMOVED
 #define MBEDTLS_AESNI_C                  /* AES-NI when the CPU has it */
 #define MBEDTLS_AES_FEWER_TABLES
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY          /* mbedtls_platform_set_calloc_free (examples/embedded.c) */
 
 /* ---- randomness */
 #define MBEDTLS_ENTROPY_C

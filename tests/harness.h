@@ -60,6 +60,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #ifdef __linux__
 #  include <sys/prctl.h>
 #endif
@@ -502,6 +505,55 @@ WFH_FN wf_result wfh_get_stats(wf_client *ctl, wfh_stats *st) {
         st->last_target_len = wfh__int(last, "target_length");
     }
     return WF_OK;
+}
+
+/* ----------------------------------------------- sockets the server lacks */
+
+/* A loopback listener that never accepts (the kernel still completes TCP
+   handshakes up to the backlog): for "connected, but nobody answers" and,
+   with its backlog filled (wfh_fill_backlog), for connect timeouts.
+   Returns the fd (close it when done) and the port, or -1. */
+WFH_FN int wfh_listen_silent(int backlog, int *port) {
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, backlog) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
+/* Opens n non-blocking connections to port (fds into out[]) so that the
+   listener's accept queue is full and the next SYN goes unanswered. */
+WFH_FN void wfh_fill_backlog(int port, int *out, int n) {
+    int i;
+    for (i = 0; i < n; i++) {
+        struct sockaddr_in sa;
+        out[i] = socket(AF_INET, SOCK_STREAM, 0);
+        if (out[i] < 0) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sa.sin_port = htons((unsigned short)port);
+        (void)fcntl(out[i], F_SETFL, O_NONBLOCK);
+        (void)connect(out[i], (struct sockaddr *)&sa, sizeof sa);
+    }
+    wfh_sleep_ms(50);
+}
+
+/* A loopback port with nothing listening (connection refused). */
+WFH_FN int wfh_closed_port(void) {
+    int port = 0, fd = wfh_listen_silent(1, &port);
+    if (fd < 0) return 0;
+    close(fd);
+    return port;
 }
 
 #endif /* WF_TEST_HARNESS_H */

@@ -1,0 +1,97 @@
+# mk/dist.mk - distribution: static binaries, install with pkg-config, examples.
+# Included by the top Makefile (-include mk/*.mk); uses its B, CC, WARN, TLSLIBS.
+#
+#   make static        build/static/wf       fully static, stripped: glibc + Debian's libmbedtls*.a
+#   make static-musl   build/static/wf-musl  fully static, stripped: musl-gcc + a trimmed mbedTLS
+#                                            built from Debian's mbedtls source package (build/musl)
+#   make install       PREFIX (default /usr/local), DESTDIR: include/workfront.h,
+#                      lib/pkgconfig/workfront.pc, bin/wf (WF_BIN=path installs another build)
+#   make uninstall     removes exactly those three files
+#   make examples      build/examples/*: every example, -std=c99 with all warnings as errors
+#                      (a prerequisite of `make test`)
+#   make dist-test     tests/dist/test_dist.sh: install + pkg-config build, examples against
+#                      the test server, the CLI tests against the static binaries when built
+#   make dist          static, static-musl, then dist-test
+# Run as root, each target installs the Debian packages it needs (apt-get);
+# otherwise it names them and stops.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+WF_BIN  ?= $(B)/wf
+MUSL_CC ?= musl-gcc
+
+DIST_OPT      := -Os -ffunction-sections -fdata-sections
+DIST_LDOPT    := -static -Wl,--gc-sections -s
+DIST_VERSION  := $(shell sed -n 's/^.define WF_VERSION_STRING "\(.*\)"/\1/p' workfront.h)
+DIST_MUSL     := $(B)/musl
+DIST_EXAMPLES := search create_edit upload jwt embedded
+DIST_EX_BINS  := $(DIST_EXAMPLES:%=$(B)/examples/%)
+DIST_EXFLAGS  := -std=c99 -O2 -Wall -Wextra -Wpedantic $(WARN) -Werror -I.
+DIST_NEED     := cmd:cc=gcc hdr:mbedtls/ssl.h=libmbedtls-dev hdr:jsmn.h=libjsmn-dev \
+                 file:/etc/ssl/certs/ca-certificates.crt=ca-certificates
+DIST_NEED_STATIC := $(DIST_NEED) 'file:/usr/lib/*/libmbedtls.a=libmbedtls-dev' \
+                 'file:/usr/lib/*/libc.a=libc6-dev'
+
+.PHONY: static static-musl install uninstall examples dist-test dist dist-deps
+
+# `make test` compiles every example too (warnings are errors).
+test: examples
+
+dist-deps:
+	@sh mk/dist/need.sh $(DIST_NEED)
+
+# ---------------------------------------------------------------- static
+static:
+	@sh mk/dist/need.sh $(DIST_NEED_STATIC)
+	@$(MAKE) --no-print-directory $(B)/static/wf
+	@sh mk/dist/sizes.sh $(B)/static
+
+# glibc warns that getaddrinfo in a static binary still loads the NSS modules
+# of the same glibc at run time; the note below says it in plain words.
+$(B)/static/wf: examples/wf.c workfront.h
+	@mkdir -p $(B)/static
+	@echo "  CC (static, glibc)  $@"
+	@$(CC) -std=c99 $(DIST_OPT) -I. examples/wf.c -o $@ $(DIST_LDOPT) $(TLSLIBS) 2>$@.log; rc=$$?; \
+	  grep -v -e "requires at runtime the shared libraries from the glibc" -e "in function .wf__tcp_connect" $@.log >&2; \
+	  rm -f $@.log; exit $$rc
+	@echo "  note: host names resolve through glibc's NSS, loaded at run time from the same glibc"
+	@echo "        version; for one binary that runs on any Linux, use make static-musl."
+
+# ----------------------------------------------------------- static-musl
+# mk/dist/musl-mbedtls.sh fetches Debian's mbedtls source (apt-get source;
+# adds a deb-src entry when root and there is none), builds it with musl-gcc
+# and mk/mbedtls-musl-config.h into build/musl, and copies jsmn.h next to the
+# mbedTLS headers: musl-gcc must not search /usr/include (glibc's headers).
+static-musl:
+	@sh mk/dist/musl-mbedtls.sh $(DIST_MUSL) mk/mbedtls-musl-config.h
+	@mkdir -p $(B)/static
+	@echo "  CC (static, musl)   $(B)/static/wf-musl"
+	@$(MUSL_CC) -std=c99 $(DIST_OPT) -I$(DIST_MUSL)/include -I. examples/wf.c -o $(B)/static/wf-musl \
+	  -L$(DIST_MUSL)/lib $(DIST_LDOPT) $(TLSLIBS)
+	@sh mk/dist/sizes.sh $(B)/static
+
+# --------------------------------------------------------------- install
+# Debian ships no .pc for mbedTLS, so workfront.pc carries its link flags.
+install:
+	@sh mk/dist/need.sh $(DIST_NEED)
+	@$(MAKE) --no-print-directory $(WF_BIN)
+	@sh mk/dist/install.sh install "$(DESTDIR)" "$(PREFIX)" "$(WF_BIN)" "$(DIST_VERSION)" "$(TLSLIBS)"
+
+uninstall:
+	@sh mk/dist/install.sh uninstall "$(DESTDIR)" "$(PREFIX)"
+
+# -------------------------------------------------------------- examples
+examples: $(DIST_EX_BINS)
+	@echo "examples: $(DIST_EXAMPLES) built warning-free in $(B)/examples"
+
+$(DIST_EX_BINS): $(B)/examples/%: examples/%.c workfront.h | dist-deps
+	@mkdir -p $(B)/examples
+	@echo "  CC (example)        $@"
+	@$(CC) $(DIST_EXFLAGS) $< -o $@ $(TLSLIBS)
+
+# ------------------------------------------------------------------ tests
+dist-test: dist-deps
+	@sh tests/dist/test_dist.sh
+
+dist: static static-musl
+	@$(MAKE) --no-print-directory dist-test

@@ -1,0 +1,36 @@
+#!/bin/sh
+# mk/dist/need.sh CHECK=PACKAGE...
+# Makes sure the Debian packages behind the checks are installed: as root it
+# runs apt-get install for what is missing (apt-get update first), otherwise
+# it prints the command to run and fails.  Checks:
+#   cmd:NAME=pkg      a command on PATH
+#   file:PATH=pkg     a file (shell glob allowed)
+#   hdr:NAME=pkg      a header under /usr/include or /usr/local/include
+set -u
+need=""
+for arg in "$@"; do
+    check=${arg%%=*}
+    pkg=${arg#*=}
+    what=${check#*:}
+    case $check in
+        cmd:*)  command -v "$what" >/dev/null 2>&1 && continue ;;
+        hdr:*)  { [ -f "/usr/include/$what" ] || [ -f "/usr/local/include/$what" ]; } && continue ;;
+        file:*) for f in $what; do [ -e "$f" ] && continue 2; done ;;
+        *) echo "need.sh: bad check '$arg'" >&2; exit 2 ;;
+    esac
+    case " $need " in *" $pkg "*) ;; *) need="$need $pkg" ;; esac
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "dist: installing:$need"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || { echo "dist: apt-get update failed" >&2; exit 1; }
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $need >/dev/null ||
+        { echo "dist: apt-get install$need failed" >&2; exit 1; }
+    exit 0
+fi
+echo "dist: missing Debian packages:$need" >&2
+echo "dist: install them as root, e.g.:  sudo apt-get install$need" >&2
+echo "dist: (or run this make target as root: it installs them itself)" >&2
+exit 1
