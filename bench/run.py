@@ -14,7 +14,8 @@ server's /__test/stats counters (reset before each run).  Bytes on the wire
 and the process-wide malloc peak come from one extra, instrumented run with an
 LD_PRELOAD probe (bench/shim.c), so the timed runs carry no probe at all.
 
-Environment: BENCH_RUNS (timed runs per cell, default 3), CC (default cc).
+Environment: BENCH_RUNS (timed runs per cell, default 3), BENCH_CLIENTS (default
+"wf,curl,js"; a quick run can leave clients out), CC (default cc).
 """
 
 import datetime
@@ -45,6 +46,7 @@ USER, PASSWORD = "admin@test.example", "s3cret-Pa55"
 
 CLIENT_NAMES = {"wf": "workfront.h", "curl": "libcurl + cJSON", "js": "workfront-api (Node)"}
 CLIENTS = ["wf", "curl", "js"]
+ONLY = [c.strip() for c in os.environ.get("BENCH_CLIENTS", "wf,curl,js").split(",") if c.strip()]
 
 skipped = []        # (what, why)
 problems = []       # things that went wrong and the reader must know
@@ -61,6 +63,7 @@ def loadavg():
 
 
 LOAD = [loadavg()]
+NODE_START = {}   # CPU and RSS of `node -e "require('workfront-api')"` alone
 
 
 def log(msg):
@@ -301,7 +304,7 @@ def prepare_data(server):
         f.write(raw)
     rows = json.loads(raw)["data"]
     api(server, "/logout", data=b"", headers={"SessionID": sid})
-    return path, len(raw), len(rows), rows[0]["ID"]
+    return path, len(raw), len(rows), rows[0]["ID"], json_tokens(json.loads(raw))
 
 
 # ---------------------------------------------------------------------------
@@ -364,6 +367,20 @@ def run_client(tag, argv, env_extra=None, instrument=False):
         except (OSError, ValueError):
             res["shim"] = None
     return res
+
+
+def node_baseline(exe):
+    """What Node costs before the first request: start-up plus loading workfront-api."""
+    if "js" not in exe:
+        return
+    mod = os.path.join(BENCH, "node_modules", "workfront-api")
+    runs = [run_client("node-start-%d" % i, [exe["js"][0], "-e",
+                                             "require(%s); process.stdout.write('{}\\n')" % json.dumps(mod)])
+            for i in range(RUNS)]
+    ok = [r for r in runs if r["rc"] == 0 and r["cpu"] is not None]
+    if ok:
+        NODE_START["cpu"] = med([r["cpu"] for r in ok])
+        NODE_START["rss"] = med([r["rss_kb"] for r in ok]) / 1024.0
 
 
 def client_argv(client, exe, wl, server, p3_file, task_id):
@@ -570,7 +587,8 @@ def fmt_ratio(v, ref, digits=2):
         digits = 1 if v >= 10 else 2 if v >= 1 else 3
     if ref in (None, 0) or v is ref:
         return ("%." + str(digits) + "f") % v
-    return ("%." + str(digits) + "f (%.1f×)") % (v, v / ref)
+    ratio = v / ref
+    return ("%." + str(digits) + "f (%s×)") % (v, ("%.0f" if ratio >= 100 else "%.1f") % ratio)
 
 
 def one(vals):
@@ -695,7 +713,7 @@ def write_results(s, mach, static, prof, cipher, p3_info, elapsed):
     # ---- targets
     add("## Targets (issue 8)")
     add("")
-    targets, notes = evaluate(s, prof, cipher)
+    targets, notes = evaluate(s, prof, cipher, p3_info[4] if len(p3_info) > 4 else None)
     add("| target | measured | |")
     add("|---|---|---|")
     for t in targets:
@@ -755,8 +773,8 @@ def write_results(s, mach, static, prof, cipher, p3_info, elapsed):
     add("")
     add("- Each client is its own process (`bench/wf_bench.c`, `bench/curl_bench.c`, `bench/js_bench.js`); the "
         "driver starts it and collects its CPU time (user + sys) and peak RSS with `wait4()` on that process "
-        "alone. Wall time is from spawn to exit, so Node's start-up (about 0.05 s CPU) counts, as it would "
-        "for a real tool.")
+        "alone (`bench/runner.c` forks it, so the driver's own memory is not in its peak RSS). Wall time is "
+        "from fork to exit, so Node's start-up counts, as it would for a real tool.")
     add("- TCP connections, TLS handshakes (full / resumed) and requests are the server's `/__test/stats` "
         "counters, reset before each run.")
     add("- Bytes read/sent and the malloc peak come from one extra run per client and workload with an "
@@ -785,7 +803,7 @@ def get(s, wid, c, k):
     return s.get(wid, {}).get(c, {}).get(k)
 
 
-def evaluate(s, prof, cipher):
+def evaluate(s, prof, cipher, ntok=None):
     targets, notes = [], []
     # 1. CPU on P1 <= 1/10 of JS and below curl
     for wid in ("P1-http", "P1-https"):
@@ -829,7 +847,7 @@ def evaluate(s, prof, cipher):
     if any("client CPU" in m for m in missed):
         notes.append(cpu_note(s, prof, cipher))
     if any("peak RSS" in m for m in missed):
-        notes.append(rss_note(s))
+        notes.append(rss_note(s, ntok))
     if any("TLS handshake" in m for m in missed):
         notes.append("**TLS handshakes.** workfront.h made %s TCP connection(s) with %s full and %s resumed "
                      "handshakes in P1-https: the keep-alive connection was not kept for the whole run. "
@@ -848,12 +866,19 @@ def observations(s):
                    "session on the second). This is Node's built-in `fetch` (undici), not `workfront-api`: three "
                    "sequential `await fetch(...); await r.json()` calls open two connections too — the first "
                    "socket is not yet back in the pool when the next request is dispatched." % max(jc))
+    if NODE_START.get("cpu") is not None:
+        out.append("Node before its first request (start-up and `require('workfront-api')`, nothing else) takes "
+                   "%.3f s of CPU and %.0f MB of RSS; that is in every JS figure above, as it is in every run of a "
+                   "Node tool." % (NODE_START["cpu"], NODE_START["rss"]))
     wf2, js2 = get(s, "P2-http", "wf", "cpu"), get(s, "P2-http", "js", "cpu")
     if wf2 and js2:
-        out.append("Per-request overhead (P2, HTTP): workfront.h %.0f µs of client CPU per GET, libcurl + cJSON "
-                   "%s µs, Node %.0f µs (Node's figure includes its start-up, about 50 ms)." % (
+        js_req = js2 - NODE_START.get("cpu", 0)
+        out.append("Per-request overhead (P2, HTTP, client CPU per GET): workfront.h %.0f µs, libcurl + cJSON %s µs, "
+                   "Node %.0f µs%s." % (
                        wf2 / 200 * 1e6, "%.0f" % (get(s, "P2-http", "curl", "cpu") / 200 * 1e6)
-                       if get(s, "P2-http", "curl", "cpu") else "–", js2 / 200 * 1e6))
+                       if get(s, "P2-http", "curl", "cpu") else "–", js_req / 200 * 1e6,
+                       " (its start-up taken out)" if NODE_START.get("cpu") is not None else
+                       " (start-up included)"))
     return out
 
 
@@ -891,7 +916,7 @@ def cpu_note(s, prof, cipher):
                      "tokenizing and validating the %.0f MB of JSON: at the P3 rate (%s MB/s) the parse alone is "
                      "about %.3f s. To fit in a tenth of Node's CPU (%.3f s) the parse would have to run above "
                      "%.0f MB/s even if nothing else cost anything. What would get there: a faster tokenizer "
-                     "(scan string bodies for `\"` and `\\\\` a word or a SIMD vector at a time instead of jsmn's "
+                     "(scan string bodies for `\"` and `\\` a word or a SIMD vector at a time instead of jsmn's "
                      "byte loop), validation folded into that single pass instead of the second pass over every "
                      "token in `wf__doc_validate` (`wf__unescape`, `wf__gap_ok`, `wf__number_ok`), a token "
                      "without jsmn's parent link, and receiving the body straight into the body buffer instead "
@@ -908,14 +933,16 @@ def cpu_note(s, prof, cipher):
                      "decrypting %.0f MB of AES-GCM records." % (share, total_mb))
         if cipher:
             text += (" mbedTLS %s decrypts AES-256-GCM at %s MB/s and AES-128-GCM at %s MB/s on this machine "
-                     "(`bench/cipher_speed.c`, 16 KB records), ChaCha20-Poly1305 at %s MB/s; OpenSSL, under "
-                     "Node and libcurl, does AES-GCM at several GB/s with stitched AES-NI/PCLMUL code. So the "
+                     "(`bench/cipher_speed.c`, 16 KB records, per CPU second), ChaCha20-Poly1305 at %s MB/s; OpenSSL, under "
+                     "Node and libcurl, does AES-256-GCM at %s with stitched AES-NI/PCLMUL code. So the "
                      "cipher alone costs workfront.h about %.2f s here, more than the whole 1/10 budget (%.3f s): "
                      "the HTTPS target cannot be met with mbedTLS 2.28's GCM. What would help: prefer "
                      "ChaCha20-Poly1305 suites (`mbedtls_ssl_conf_ciphersuites`, about %.1f× faster in this "
                      "mbedTLS), or build against an mbedTLS with faster GCM and re-measure." % (
                          cipher.get("mbedtls"), cipher.get("aes256gcm"), cipher.get("aes128gcm"),
-                         cipher.get("chacha20poly1305"), total_mb / max(cipher.get("aes256gcm") or 1, 1),
+                         cipher.get("chacha20poly1305"),
+                         "%.0f MB/s (`openssl speed`)" % cipher["openssl_aes256gcm"] if cipher.get("openssl_aes256gcm")
+                         else "several GB/s", total_mb / max(cipher.get("aes256gcm") or 1, 1),
                          js_s / 10, (cipher.get("chacha20poly1305") or 0) / max(cipher.get("aes256gcm") or 1, 1)))
         parts.append(text)
     cu_h, cu_s = get(s, "P1-http", "curl", "cpu"), get(s, "P1-https", "curl", "cpu")
@@ -931,11 +958,21 @@ def cpu_note(s, prof, cipher):
     return "\n\n".join(parts)
 
 
-def rss_note(s):
+def json_tokens(v):
+    """Tokens jsmn makes of a JSON value: one per value, one per object key."""
+    if isinstance(v, dict):
+        return 1 + sum(1 + json_tokens(x) for x in v.values())
+    if isinstance(v, list):
+        return 1 + sum(json_tokens(x) for x in v)
+    return 1
+
+
+def rss_note(s, ntok):
     rh, rs = get(s, "P1-http", "wf", "rss"), get(s, "P1-https", "wf", "rss")
     lib = get(s, "P1-http", "wf", "lib_heap_peak")
     blocks = get(s, "P1-http", "wf", "lib_peak_blocks") or []
     mbody = get(s, "P1-http", "wf", "max_body") or 0
+    base = get(s, "P2-http", "wf", "rss")
     cap = 1
     while cap < mbody + 1:
         cap *= 2
@@ -950,18 +987,25 @@ def rss_note(s):
                 desc.append("%.2f MB jsmn token array (%d tokens of 20 bytes)" % (b / 1e6, b // 20))
             else:
                 desc.append("%.2f MB" % (b / 1e6))
-        txt.append("The library's own heap peaks at %.2f MB; at the peak its largest blocks are: %s. "
-                   "A 2000-task `fields=*` page (%.2f MB) becomes about %.0f tokens, and each costs 24 bytes "
-                   "(20 for the jsmn token with parent link, 4 for `next[]`), so the index is %.1f× the body. "
-                   "When a bigger body arrives, the token array is doubled with a copy, so old and new arrays are "
-                   "live together." % (lib / 1e6, "; ".join(desc), mbody / 1e6, mbody / 14.4, 24 / 14.4))
-    txt.append("What would close it: (1) a streaming search (`on_object` callback, like `wf_pager_run`'s) that "
-               "tokenizes each array element as the bytes arrive and never holds the whole body or its full token "
-               "index — the only way to stay near 2 MB whatever the page size; short of that, (2) size the token "
-               "array from the body length before parsing (free and allocate, no doubling copy), (3) a compact "
-               "8–12-byte token without parent links (compute `next[]` during the parse), and (4) reserve exactly "
-               "Content-Length bytes for the body. (2)–(4) together would bring P1 to roughly body + 1 × body, "
-               "about 6 MB for these pages: still above 5 MB, so (1) is needed for the target.")
+        txt.append("The library's own heap peaks at %.2f MB; at the peak its largest blocks are: %s." % (
+            lib / 1e6, "; ".join(desc)))
+    if ntok and mbody:
+        txt.append("A 2000-task `fields=*` page (%.2f MB) is %d JSON tokens, and each costs 24 bytes (20 for the "
+                   "jsmn token with its parent link, 4 for `next[]`): the index is %.2f MB, %.1f× the body. "
+                   "When a bigger body arrives the token array grows by doubling with a copy, so the old and the "
+                   "new array are live together for a moment." % (mbody / 1e6, ntok, ntok * 24 / 1e6,
+                                                                  ntok * 24.0 / mbody))
+    proj = ""
+    if ntok and mbody and base:
+        proj = (" With (2)–(4) the peak would be about %.1f MB (the %.1f MB a small P2 run needs, plus the %.2f MB "
+                "body, plus %d tokens of 12 bytes): still above 5 MB, so (1) is what meets the target." % (
+                    base + (mbody + ntok * 12) / 1048576.0, base, mbody / 1e6, ntok))
+    txt.append("What would close it: (1) a streaming search (an `on_object` callback, like `wf_pager_run`'s) that "
+               "tokenizes each array element as the bytes arrive and never holds the whole body or its whole token "
+               "index, which stays near the P2 footprint whatever the page size; short of that, (2) size the token "
+               "array from the body length before parsing (free and allocate once, no doubling copy), (3) a "
+               "compact 12-byte token without the parent link (compute `next[]` during the parse), and (4) "
+               "reserve exactly Content-Length bytes for the body." + proj)
     return " ".join(txt)
 
 
@@ -1033,7 +1077,24 @@ def readme_paragraph(s, mach, static, p3_info):
     st = static.get("plain", {})
     if st.get("bytes"):
         bits.append("A statically linked, stripped `wf` (glibc + mbedTLS) is %.0f KB." % (st["bytes"] / 1024.0))
-    bits.append("Full tables, method and the targets missed and why: `bench/RESULTS.md` (`make bench`).")
+    targets, _ = evaluate(s, {}, None)
+    missed = [t[0] for t in targets if "missed" in t[2]]
+    if missed:
+        open_ = []
+        if any("peak RSS" in m for m in missed):
+            open_.append("peak RSS ≤ 5 MB on P1 (needs a streaming search: today the whole page and its token "
+                         "index are held)")
+        if any("1/10" in m for m in missed):
+            open_.append("client CPU ≤ 1/10 of Node's on P1 (JSON tokenizing over HTTP; mbedTLS's AES-GCM "
+                         "over HTTPS)")
+        if any("libcurl" in m for m in missed):
+            open_.append("client CPU below libcurl + cJSON on P1")
+        if any("handshake" in m for m in missed):
+            open_.append("one TLS handshake per HTTPS run")
+        if any(m.startswith("P3") for m in missed):
+            open_.append("the P3 parse rate")
+        bits.append("Still short of the issue's targets: %s." % "; ".join(open_))
+    bits.append("Full tables, method and why: `bench/RESULTS.md` (`make bench`).")
     return " ".join(bits)
 
 
@@ -1043,9 +1104,17 @@ def cipher_speed():
         return None
     rc, out = sh([exe], timeout=60)
     try:
-        return json.loads(out)
+        res = json.loads(out)
     except ValueError:
         return None
+    # OpenSSL (under Node and libcurl) on the same records; `openssl speed`
+    # counts CPU time unless -elapsed is given
+    if shutil.which("openssl"):
+        rc, out = sh(["openssl", "speed", "-evp", "aes-256-gcm", "-bytes", "16384", "-seconds", "1"], timeout=60)
+        m = re.search(r"^AES-256-GCM\s+([\d.]+)k", out, re.M | re.I)
+        if rc == 0 and m:
+            res["openssl_aes256gcm"] = float(m.group(1)) * 1000 / 1e6
+    return res
 
 
 # ---------------------------------------------------------------------------
@@ -1053,8 +1122,15 @@ def cipher_speed():
 def main():
     global have_curl, have_js
     os.makedirs(LOGS, exist_ok=True)
-    have_curl = ensure_debian()
-    have_js = ensure_npm()
+    have_curl = have_js = False
+    if "curl" in ONLY:
+        have_curl = ensure_debian()
+    else:
+        skipped.append(("libcurl + cJSON client", "left out by BENCH_CLIENTS"))
+    if "js" in ONLY:
+        have_js = ensure_npm()
+    else:
+        skipped.append(("workfront-api (Node) client", "left out by BENCH_CLIENTS"))
     exe = build()
     if "wf" not in exe:
         log("wf_bench did not build; see %s" % RESULTS)
@@ -1070,8 +1146,9 @@ def main():
         server.start()
         log("test server pid %d, http %s, https %s" % (server.proc.pid, server.http, server.https))
         p3 = prepare_data(server)
-        p3_file, p3_len, p3_rows, task_id = p3
+        p3_file, p3_len, p3_rows, task_id = p3[:4]
         log("stored search response: %d bytes, %d tasks" % (p3_len, p3_rows))
+        node_baseline(exe)
         results = run_all(server, exe, p3_file, task_id)
         s = summarize(results)
         cipher = cipher_speed()
@@ -1093,8 +1170,21 @@ def main():
     elapsed = time.monotonic() - T_START
     write_results(s, mach, static, prof, cipher, p3, elapsed)
     log("wrote %s (%.0f s)" % (os.path.relpath(RESULTS, ROOT), elapsed))
-    print(open(RESULTS).read().split("## Targets (issue 8)")[1].split("###")[0].split("## Size")[0].strip()
-          if "## Targets (issue 8)" in open(RESULTS).read() else "")
+    # the medians and ratios on the terminal too
+    print("%-9s %-22s %10s %14s %14s %12s" % ("workload", "client", "wall s", "CPU s", "peak RSS MB", "P3 MB/s"))
+    for wl in WORKLOADS:
+        ref = s.get(wl["id"], {}).get("wf", {})
+        for c in CLIENTS:
+            r = s.get(wl["id"], {}).get(c)
+            if not r or not r.get("n"):
+                continue
+            rat = lambda k: "" if c == "wf" or not ref.get(k) else " (%.1f×)" % (r[k] / ref[k])
+            print("%-9s %-22s %10.3f %14s %14s %12s" % (
+                wl["id"], CLIENT_NAMES[c], r["wall"], "%.3f%s" % (r["cpu"], rat("cpu")),
+                "%.1f%s" % (r["rss"], rat("rss")), "%.0f" % r["mbps_parse"] if r.get("mbps_parse") else ""))
+    targets, _ = evaluate(s, {}, None)
+    for t in targets:
+        print("target: %-55s %-60s %s" % (t[0], t[1], t[2].strip("*")))
 
 
 if __name__ == "__main__":

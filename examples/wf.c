@@ -8,11 +8,14 @@
    codes) is the contract in shared/cli.md; `wf --help` summarises it.
 
    Layout: exit codes -> option table -> command table -> argument parsing
-   -> reporting -> output -> client -> preparation -> commands -> help ->
-   main.  A run is: parse argv and the environment, let the command prepare
-   (every input check, before any request), open the client (and log in),
-   run, log out if we logged in.  Tables are const; all state lives in one
-   `cli` struct passed around explicitly. */
+   -> reporting -> output (plain, streamed, progress) -> client ->
+   preparation -> commands (reads, writes, sessions) -> help -> main.  A run
+   is: parse argv and the environment, read and validate --json, let the
+   command prepare (every input check, before any request), open the client
+   (and log in, unless the command authenticates itself), run, log out if we
+   logged in.  Tables are const; all state lives in one `cli` struct passed
+   around explicitly.  search --all and bulk edits stream their output: no
+   more than one page (or one chunk) of results is ever held. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 #endif
@@ -204,7 +207,7 @@ static const cli_option options[] = {
     { "quiet", 'q', OPT_FLAG, OFS(quiet), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
       "no progress on stderr" },
     { "progress", 0, OPT_FLAG, OFS(progress), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
-      "progress on stderr even when it is not a terminal" },
+      "progress (search --all, upload) even when stderr is not a terminal" },
     { "help", 'h', OPT_FLAG, OFS(help), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
       "this help; wf COMMAND --help for one command" },
     { "version", 0, OPT_FLAG, OFS(version), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
@@ -947,6 +950,12 @@ static void next_step_hint(const cli *x, wf_result r, int rc, const wf_error *e)
     else if (r == WF_ERR_API && e && strcmp(cmd, "delete") == 0 && !x->o.force &&
              (strstr(e->message, "force") || strstr(e->message, "depend")))
         h = "the object has dependent objects: --force deletes them too";
+    else if (r == WF_ERR_API && strcmp(cmd, "batch") == 0 && x->o.atomic)
+        h = "with --atomic none of the items was applied: fix the failing one and send them all again";
+    else if (r == WF_ERR_API && e && strstr(e->message, "object code"))
+        h = "'wf metadata' lists the object codes";
+    else if (r == WF_ERR_API && e && strstr(e->message, "does not support field"))
+        h = "'wf metadata OBJ' lists the fields of OBJ";
     if (h)
         fprintf(stderr, "wf: hint: %s\n", h);
 }
@@ -1392,7 +1401,7 @@ static bool query_has_key(const char *qs, const char *key)
 }
 
 /* --sort [-]FIELD, in the order given: FIELD_Sort, FIELD_2_Sort, ... */
-static void add_sorts(cli *x, wf_query *q)
+static int add_sorts(cli *x, wf_query *q)
 {
     int i;
     for (i = 0; i < x->o.sort.n; i++) {
@@ -1402,8 +1411,11 @@ static void add_sorts(cli *x, wf_query *q)
             dir = spec[0] == '-' ? WF_SORT_DESC : WF_SORT_ASC;
             spec++;
         }
+        if (!*spec)
+            return cmd_usage_error(x, "--sort", "needs a field: --sort name (ascending) or --sort -name (descending)");
         wf_query_sort(q, spec, dir);
     }
+    return RC_OK;
 }
 
 static int search_combinations(cli *x)
@@ -1432,7 +1444,8 @@ static int prep_search(cli *x)
     add_kv_args(x, &x->query);
     if (x->o.fields)
         wf_query_fields(&x->query, x->o.fields);
-    add_sorts(x, &x->query);
+    if ((rc = add_sorts(x, &x->query)) != RC_OK)
+        return rc;
     add_paging(x, &x->query);
     if (x->o.all && (query_has_key(wf_query_str(&x->query), "$$FIRST") ||
                      query_has_key(wf_query_str(&x->query), "$$LIMIT")))

@@ -10,7 +10,8 @@
 #  3. Otherwise (not root): downloads the .dsc and its files from the
 #     configured Debian mirror, checks them against the .dsc's SHA-256 list
 #     and unpacks them with dpkg-source (dpkg-dev).
-# MBEDTLS_SRC=/path/to/mbedtls-2.28.x skips all of this (offline builds).
+# MBEDTLS_SRC=/path/to/mbedtls-2.28.x skips all of this (offline builds);
+# MBEDTLS_FETCH=download goes straight to 3. (leaves APT's sources alone).
 set -eu
 DIR=${1:?usage: mbedtls-source.sh DIR}
 say() { echo "mbedtls-source: $*" >&2; }
@@ -47,9 +48,9 @@ mirror() {
     echo "${m:-http://deb.debian.org/debian}" | sed 's,/*$,,'
 }
 
-has_deb_src() { apt-get source --print-uris mbedtls >/dev/null 2>&1; }
+has_deb_src() { [ "${MBEDTLS_FETCH:-}" != download ] && apt-get source --print-uris mbedtls >/dev/null 2>&1; }
 
-if ! has_deb_src && [ "$(id -u)" = 0 ]; then
+if [ "${MBEDTLS_FETCH:-}" != download ] && ! has_deb_src && [ "$(id -u)" = 0 ]; then
     f=/etc/apt/sources.list.d/wf-deb-src.sources
     M=$(mirror)
     say "no deb-src entries in APT's sources; adding $f ($M $CODENAME)"
@@ -67,7 +68,11 @@ fi
 
 if has_deb_src; then
     say "apt-get source mbedtls (into $DIR)"
-    (cd "$DIR" && apt-get source -qq mbedtls >/dev/null) || die "apt-get source mbedtls failed"
+    # as root, apt's download sandbox user (_apt) cannot write to DIR
+    sandbox=""
+    [ "$(id -u)" = 0 ] && sandbox="-o APT::Sandbox::User=root"
+    # shellcheck disable=SC2086
+    (cd "$DIR" && apt-get source -qq $sandbox mbedtls >/dev/null) || die "apt-get source mbedtls failed"
     found && exit 0
     die "apt-get source mbedtls left no source tree in $DIR"
 fi
@@ -84,7 +89,7 @@ fetch() { # URL FILE
     else die "neither curl nor wget: sudo apt-get install curl"; fi
 }
 dsc=mbedtls_$VER.dsc
-say "no deb-src entries and not root: fetching $M/pool/main/m/mbedtls/$dsc"
+say "fetching $M/pool/main/m/mbedtls/$dsc"
 fetch "$M/pool/main/m/mbedtls/$dsc" "$DIR/$dsc" || die "download of $dsc failed; as root, make static-musl adds deb-src lines itself"
 # Checksums-Sha256 lines: " <sha256> <size> <file>"
 awk '/^Checksums-Sha256:/ {on = 1; next} /^[^ ]/ {on = 0} on && NF == 3 {print $1 "  " $3}' "$DIR/$dsc" >"$DIR/SHA256SUMS"

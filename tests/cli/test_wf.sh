@@ -10,6 +10,8 @@
 # Environment: WF (the binary, default build/wf), PYTHON (default python3),
 # B (build directory for the cached certificates, default build),
 # WF_TEST_VERBOSE=1 (show wf's stderr for passing checks too).
+# Besides exit codes and output, some checks read the server's counters
+# (/__test/stats) to prove how many requests were sent, or that none was.
 # $HTTP and $HTTPS are option lists, split on purpose; $$LIMIT is literal:
 # shellcheck disable=SC2086,SC2016
 set -u
@@ -162,14 +164,17 @@ for word in --url WF_URL --domain WF_DOMAIN --url-template WF_URL_TEMPLATE --api
             --customer-id WF_CUSTOMER_ID --user-id WF_USER_ID --refresh-token WF_REFRESH_TOKEN \
             --client-id WF_CLIENT_ID --client-secret WF_CLIENT_SECRET --cacert WF_CACERT \
             --timeout WF_TIMEOUT --retries WF_RETRIES --trace WF_TRACE --raw --ndjson -q --progress \
-            "search OBJ" "get OBJ" "request METHOD" "login" "logout" "version" "v22.0"; do
+            "search OBJ" "get OBJ" "count OBJ" "report OBJ" "metadata [OBJ]" "create OBJ" "copy OBJ" \
+            "edit OBJ" "delete OBJ" "action OBJ" "upload FILE" "batch [--atomic]" "api-key get" \
+            "request METHOD" "login" "logout" "version" "v22.0" --sort --count --all --force --atomic \
+            --obj --id --name; do
     grep -qF -- "$word" "$TMP/out" || missing="${missing:-} $word"
 done
 if [ -z "${missing:-}" ]; then ok "--help mentions every option, variable and command"
 else bad "--help lacks:$missing"; fi
 t "search --help" 0 search --help
 has out "search --help shows its usage" "Usage: wf search OBJ"
-has out "search --help shows an example" "Example:"
+has out "search --help shows examples" "Examples:"
 t "help get" 0 help get
 has out "help get shows its usage" "Usage: wf get OBJ"
 
@@ -286,6 +291,7 @@ t "wrong API key" 4 $HTTP --api-key wrongkey0123 search task
 t "no credentials" 4 $HTTP search task
 t "unknown object" 1 $HTTP --api-key "$API_KEY" search nosuchobj
 has err "error class or message on stderr" "wf: search nosuchobj:"
+has err "an unknown object code says where to look" "wf metadata"
 t "wrong host name" 3 --url "https://127.0.0.1:$WRONGHOST_PORT" --cacert "$CA" --api-key "$API_KEY" search task
 has err "the host is named" "127.0.0.1"
 has err "--cacert is suggested" "--cacert"
@@ -294,6 +300,7 @@ has err "expiry is named" "expired"
 t "unknown CA" 3 --url "https://127.0.0.1:$HTTPS_PORT" --api-key "$API_KEY" search task
 has err "unknown CA: --cacert suggested" "--cacert"
 t "connection refused" 3 --url "http://127.0.0.1:1" --api-key "$API_KEY" search task
+has err "connection refused: what to check" "hint: check --url"
 
 # ------------------------------------------------- the server misbehaving
 # ctl QUERY: sets switches through the server's unauthenticated control endpoint.
@@ -321,6 +328,249 @@ ctl reset
 ctl 'config?errors_200=1'
 t "error envelope with HTTP 200" 1 $HTTP --api-key "$API_KEY" get task 00000000000000000000000000000000
 ctl reset
+
+# ------------------------------------------------------- more helpers
+# val PY_EXPR: prints PY_EXPR of stdout's JSON document `d` (empty if none).
+val() {
+    "$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+print(eval(sys.argv[2]))' "$TMP/out" "$1" 2>/dev/null
+}
+
+# stats_ok NAME PY_EXPR: the server's counters `s` (/__test/stats) satisfy PY_EXPR.
+stats_ok() {
+    if "$PYTHON" -c 'import json, sys, urllib.request
+s = json.load(urllib.request.urlopen("http://127.0.0.1:%s/__test/stats" % sys.argv[1]))["data"]
+if not eval(sys.argv[2]):
+    sys.stderr.write("requests=%s by method=%s\n" % (s["requests"], s["requests_by_method"]))
+    sys.exit(1)' "$HTTP_PORT" "$2" 2>"$TMP/pyerr"; then
+        ok "$1"
+    else
+        cat "$TMP/pyerr" >>"$TMP/err"
+        bad "$1: server counters fail: $2"
+    fi
+}
+
+# same NAME A B: two strings are equal (and not empty).
+same() {
+    if [ -n "$2" ] && [ "$2" = "$3" ]; then ok "$1"; else bad "$1: '$2' is not '$3'"; fi
+}
+
+# Fresh data: exactly 10,000 tasks, the fixed API keys.
+ctl reset
+K="$HTTP --api-key $API_KEY"
+SECOND_PROJECT=4c78821c0000d6fa8d5e52f07a1d54d9
+
+# ------------------------------------------------------------------- reads
+t "search --sort, two keys" 0 $K search task referenceNumber=100050 referenceNumber_Mod=lt \
+    --sort -priority --sort referenceNumber --fields priority,referenceNumber
+json_ok "--sort: priority descending, then referenceNumber ascending" \
+    'len(d) == 50 and len({x["priority"] for x in d}) > 1 and [(x["priority"], x["referenceNumber"]) for x in d] == sorted(((x["priority"], x["referenceNumber"]) for x in d), key=lambda p: (-p[0], p[1]))'
+t "search --sort +FIELD" 0 $K search task referenceNumber=100050 referenceNumber_Mod=lt --sort +name --fields name
+json_ok "--sort +name: ascending" 'len(d) == 50 and [x["name"] for x in d] == sorted(x["name"] for x in d)'
+t "--sort without a field" 2 $K search task --sort -
+t "--sort given too often" 2 $K search task --sort a --sort b --sort c --sort d --sort e --sort f --sort g --sort h --sort i
+t "--sort on count" 2 $K count task --sort name
+
+t "search --count" 0 $K search task status=CUR --count
+N_SEARCH_COUNT=$(cat "$TMP/out")
+t "count" 0 $K count task status=CUR
+N_COUNT=$(cat "$TMP/out")
+same "search --count equals count" "$N_SEARCH_COUNT" "$N_COUNT"
+if [ "$N_COUNT" -gt 0 ] 2>/dev/null && [ "$N_COUNT" -lt 10000 ]; then ok "count prints only a number, of some tasks"
+else bad "count printed '$N_COUNT'"; fi
+t "search --all status=CUR" 0 $K --ndjson search task status=CUR --all --fields ID
+same "count equals the rows of --all" "$N_COUNT" "$(grep -c . "$TMP/out")"
+t "count everything" 0 $K count task
+same "10,000 tasks" "10000" "$(cat "$TMP/out")"
+t "--count with --limit" 2 $K search task --count --limit 5
+t "--count with --all" 2 $K search task --count --all
+t "count without OBJ" 2 $K count
+
+ctl 'stats?reset=1'
+t "search --all --ndjson" 0 $K --ndjson search task --all --fields ID
+lines_ok "--all --ndjson: exactly 10,000 distinct IDs" 'len(d) == 10000 and len({x["ID"] for x in d}) == 10000'
+lines_ok "--all --ndjson: in ID order" '[x["ID"] for x in d] == sorted(x["ID"] for x in d)'
+stats_ok "--all: pages of 2000 (5 full, 1 empty)" 's["requests_by_method"] == {"GET": 6}'
+hasnt err "no progress when stderr is not a terminal" "fetched"
+t "search --all as a JSON array, --progress" 0 $K search task --all --fields name --progress
+json_ok "--all: a valid JSON array of 10,000 distinct tasks" \
+    'isinstance(d, list) and len(d) == 10000 and len({x["ID"] for x in d}) == 10000 and all("name" in x for x in d)'
+has err "--progress counts on stderr" "wf: fetched 10000 objects"
+t "search --all --sort" 0 $K --ndjson search task --all --sort -referenceNumber --fields referenceNumber
+lines_ok "--all --sort: 10,000 in the asked order" \
+    'len(d) == 10000 and [x["referenceNumber"] for x in d] == sorted((x["referenceNumber"] for x in d), reverse=True)'
+t "search --all --raw" 0 $K --raw search task --all --fields ID -q --progress
+lines_ok "--all --raw: one envelope a page" 'len(d) == 5 and sum(len(x["data"]) for x in d) == 10000'
+hasnt err "-q beats --progress" "fetched"
+t "search --all, nothing matches" 0 $K search task --all name=no-such-task-anywhere
+json_ok "--all with no match: an empty array" 'd == []'
+t "--all with --first" 2 $K search task --all --first 10
+t "--all with \$\$LIMIT" 2 $K search task --all '$$LIMIT=5'
+
+t "report" 0 $K report task status_GroupBy=true '$$ROLLUP=true'
+json_ok "report: groups by status with a rollup of 10,000" \
+    'isinstance(d, dict) and "CUR" in d and d["$$ROLLUP"]["count"] == 10000 and sum(v["count"] for k, v in d.items() if k != "$$ROLLUP") == 10000'
+t "report with an aggregate" 0 $K report hour project:name_GroupBy=true hours_AggFunc=sum '$$ROLLUP=true' \
+    projectID="$FIRST_PROJECT" projectID="$SECOND_PROJECT" projectID_Mod=in
+json_ok "report: the basics page's 15 / 30 / 45" \
+    'd["First Project"]["sum_hours"] == 15 and d["Second Project"]["sum_hours"] == 30 and d["$$ROLLUP"]["sum_hours"] == 45'
+t "report --ndjson" 0 $K --ndjson report task status_GroupBy=true
+lines_ok "report --ndjson: one line" 'len(d) == 1 and "NEW" in d[0]'
+t "metadata" 0 $K metadata
+json_ok "metadata: the object types" '"TASK" in d["objects"] and "PROJ" in d["objects"]'
+t "metadata task" 0 $K metadata task
+json_ok "metadata task: fields and actions" 'd["objCode"] == "TASK" and "name" in d["fields"] and "move" in d["actions"]'
+t "metadata --raw" 0 $K --raw metadata task
+json_ok "metadata --raw: the envelope" 'd["data"]["objCode"] == "TASK"'
+t "metadata, two objects" 2 $K metadata task proj
+
+# ------------------------------------------------------------------ writes
+printf '%s' '{"priority":3,"description":"Q \" B \\ nl \n emoji \ud83d\ude80 \u65e5\u672c"}' >"$TMP/create.json"
+t "create with name=value and --json" 0 $K create task name='CLI & "create"' projectID="$FIRST_PROJECT" \
+    --json "@$TMP/create.json" fields=name,priority,description,projectID
+json_ok "create: fields and updates as sent" \
+    'd["name"] == "CLI & \"create\"" and d["priority"] == 3 and d["description"] == "Q \" B \\ nl \n emoji \U0001F680 \u65e5\u672c" and d["projectID"] == "'$FIRST_PROJECT'"'
+NEW=$(val 'd["ID"]')
+t "copy" 0 $K copy task "$NEW" name=copied fields=name,priority,projectID
+json_ok "copy: a new object with the source's fields" \
+    'd["name"] == "copied" and d["priority"] == 3 and d["ID"] != "'$NEW'"'
+COPY=$(val 'd["ID"]')
+t "copy with an array" 2 $K copy task "$NEW" --json '[{"name":"x"}]'
+t "edit" 0 $K edit task "$COPY" status=INP --json '{"description":null,"priority":1}' fields=status,description,priority
+json_ok "edit: the changes" 'd["status"] == "INP" and d["description"] is None and d["priority"] == 1'
+t "edit without changes" 2 $K edit task "$COPY"
+t "edit with a bad ID" 2 $K edit task 'not an id' name=x
+t "create two at once" 0 $K --ndjson create task --json '[{"name":"bulk new 1","projectID":"'$FIRST_PROJECT'"},{"name":"bulk new 2","projectID":"'$FIRST_PROJECT'"}]' fields=name
+lines_ok "bulk create: two objects in order" '[x["name"] for x in d] == ["bulk new 1", "bulk new 2"]'
+
+# Bulk edit of 250 tasks: requests of 100, 100 and 50.
+t "250 task IDs" 0 $K --ndjson search task --limit 250 --fields ID
+"$PYTHON" -c 'import json, sys
+ids = [json.loads(l)["ID"] for l in open(sys.argv[1]) if l.strip()]
+edits = [{"ID": i, "description": "bulk-edit-%d" % n} for n, i in enumerate(ids)]
+json.dump(edits, open(sys.argv[2], "w"))
+edits[150]["priority"] = "not a number"
+json.dump(edits, open(sys.argv[3], "w"))' "$TMP/out" "$TMP/bulk.json" "$TMP/bulkbad.json"
+ctl 'stats?reset=1'
+t "bulk edit of 250" 0 $K edit task --json "@$TMP/bulk.json" fields=description
+json_ok "bulk edit: 250 results in order" \
+    'len(d) == 250 and all(x["description"] == "bulk-edit-%d" % n for n, x in enumerate(d))'
+stats_ok "bulk edit: 3 PUT requests" 's["requests_by_method"] == {"PUT": 3}'
+t "every bulk-edited task changed" 0 $K count task description=bulk-edit- description_Mod=contains
+same "250 tasks carry the new description" "250" "$(cat "$TMP/out")"
+ctl 'stats?reset=1'
+t "bulk edit with a failing chunk" 1 $K --ndjson edit task --json "@$TMP/bulkbad.json" fields=description
+has err "the failing chunk is named" "chunk 2 of 3"
+has err "what to send again" "from 100 on"
+lines_ok "the chunk before it was printed" 'len(d) == 100'
+stats_ok "the chunk after it was not sent" 's["requests_by_method"] == {"PUT": 2}'
+
+# delete: a task with subtasks needs --force.
+t "a task with subtasks" 0 $K search task numberOfChildren=0 numberOfChildren_Mod=gt --limit 1 --fields ID
+PARENT=$(val 'd[0]["ID"]')
+t "delete without --force" 1 $K delete task "$PARENT"
+has err "delete suggests --force" "--force"
+t "not deleted" 0 $K get task "$PARENT"
+t "delete --force" 0 $K delete task "$PARENT" --force
+json_ok "delete: the answer's data" 'd == {"success": True}'
+t "deleted with --force" 1 $K get task "$PARENT"
+t "delete" 0 $K delete task "$NEW"
+t "deleted" 1 $K get task "$NEW"
+t "delete --raw" 0 $K --raw delete task "$COPY"
+json_ok "delete --raw: the envelope" 'd == {"data": {"success": True}}'
+t "delete with a bad ID" 2 $K delete task 'x/y'
+
+# action: move a task to the second project.
+t "create a task to move" 0 $K create task name=mover projectID="$FIRST_PROJECT"
+MOVER=$(val 'd["ID"]')
+t "action move" 0 $K action task "$MOVER" move projectID="$SECOND_PROJECT"
+json_ok "action: success" 'd == {"success": True}'
+t "moved" 0 $K get task "$MOVER" --fields projectID
+json_ok "the task is in the second project" 'd["projectID"] == "'$SECOND_PROJECT'"'
+t "action with a bad name" 2 $K action task "$MOVER" 'mo/ve'
+t "unknown action" 1 $K action task "$MOVER" frobnicate
+
+# upload: 3 MB, checked by the server's SHA-256.
+"$PYTHON" -c 'import os, sys; open(sys.argv[1], "wb").write(os.urandom(3 * 1024 * 1024))' "$TMP/up.bin"
+t "upload 3 MB" 0 $K upload "$TMP/up.bin" --obj TASK --id "$AWKWARD_ID" --name 'CLI upload' --progress
+json_ok "upload: the document" 'd["name"] == "CLI upload" and d["docObjCode"] == "TASK" and d["objID"] == "'$AWKWARD_ID'"'
+has err "upload progress with --progress" "(100%)"
+DOC=$(val 'd["ID"]')
+t "the document's handle" 0 $K get document "$DOC" --fields handle
+HANDLE=$(val 'd["handle"]')
+UPLOADED=$("$PYTHON" -c 'import json, sys, urllib.request
+u = json.load(urllib.request.urlopen("http://127.0.0.1:%s/__test/upload/%s" % (sys.argv[1], sys.argv[2])))["data"]
+print("%d %s" % (u["size"], u["sha256"]))' "$HTTP_PORT" "$HANDLE" 2>/dev/null)
+same "the server's size and SHA-256 equal the file's" "$UPLOADED" \
+    "3145728 $(sha256sum "$TMP/up.bin" | cut -d' ' -f1)"
+t "upload -q" 0 $K upload "$TMP/up.bin" --obj TASK --id "$AWKWARD_ID" -q --progress
+hasnt err "no upload progress with -q" "uploaded"
+t "upload without --obj" 2 $K upload "$TMP/up.bin" --id "$AWKWARD_ID"
+t "upload of a missing file" 2 $K upload "$TMP/none.bin" --obj TASK --id "$AWKWARD_ID"
+has err "the missing file is named" "none.bin"
+
+# batch: reads, writes, atomic rollback.
+t "batch" 0 $K batch '/task/search?fields=name&$$LIMIT=2' /proj/count "GET /task/$AWKWARD_ID?fields=name"
+json_ok "batch: one answer per item" \
+    'len(d) == 3 and len(d[0]["data"]) == 2 and d[1]["data"]["count"] == 50 and d[2]["data"]["ID"] == "'$AWKWARD_ID'"'
+t "batch write" 0 $K batch "PUT /task/$CJK_ID?name=batch renamed"
+t "batch write arrived" 0 $K get task "$CJK_ID" --fields name
+json_ok "batch: the PUT inside it took effect" 'd["name"] == "batch renamed"'
+t "batch --atomic with a failing item" 1 $K batch --atomic "PUT /task/$CJK_ID?name=atomic%20change" \
+    "PUT /task/$AWKWARD_ID?priority=bad"
+has err "atomic failure: nothing applied" "none of the items"
+t "atomic: the first item was undone" 0 $K get task "$CJK_ID" --fields name
+json_ok "atomic: nothing changed" 'd["name"] == "batch renamed"'
+t "batch --atomic" 0 $K batch --atomic "put /task/$CJK_ID?name=atomic%20change" "PUT /task/$AWKWARD_ID?priority=2"
+json_ok "batch --atomic: success" 'd == {"success": True}'
+t "atomic: both applied" 0 $K get task "$CJK_ID,$AWKWARD_ID" --fields name,priority
+json_ok "atomic: both changed" \
+    'sorted((x["ID"], x.get("name") if x["ID"] == "'$CJK_ID'" else x["priority"]) for x in d) == sorted([("'$CJK_ID'", "atomic change"), ("'$AWKWARD_ID'", 2)])'
+t "batch with an unknown method" 2 $K batch 'PATCH /task/x'
+t "batch with a full URL" 2 $K batch 'https://acme.my.workfront.com/attask/api/v22.0/task/search'
+t "batch without URIs" 2 $K batch
+
+# api-key: no login first; the actions authenticate themselves.
+ctl 'stats?reset=1'
+t "api-key get" 0 $HTTP --user "$ADMIN" --password "$PW" api-key get
+same "api-key get prints the key" "$API_KEY" "$(cat "$TMP/out")"
+stats_ok "api-key get: one PUT, no login" 's["requests_by_method"] == {"PUT": 1} and s["logins"] == 0'
+t "api-key get --ndjson" 0 $HTTP --user "$ADMIN" --password "$PW" --ndjson api-key get
+json_ok "api-key --ndjson: a JSON string" 'd == "'$API_KEY'"'
+U1=user01@test.example
+t "api-key generate" 0 $HTTP --user "$U1" --password user-Pa55 api-key generate
+NEWKEY=$(cat "$TMP/out")
+t "the generated key works" 0 $HTTP --api-key "$NEWKEY" search task --limit 1
+t "api-key clear" 0 $HTTP --user "$U1" --password user-Pa55 api-key clear
+if [ -s "$TMP/out" ]; then bad "api-key clear printed something"; else ok "api-key clear prints nothing"; fi
+t "the cleared key is refused" 4 $HTTP --api-key "$NEWKEY" search task --limit 1
+has err "an authentication failure says what to check" "hint: check the credentials"
+t "api-key with a wrong password" 4 $HTTP --user "$ADMIN" --password wrong-password api-key get
+hasnt err "api-key: the password stays secret" "wrong-password"
+t "api-key without --user" 2 $HTTP api-key get
+t "api-key frob" 2 $HTTP --user "$ADMIN" --password "$PW" api-key frob
+
+# Invalid --json: exit 2 and not a single request, login included.
+ctl 'stats?reset=1'
+t "create with invalid --json" 2 $HTTP --user "$ADMIN" --password "$PW" create task --json '{"name": "x",}'
+has err "the JSON problem is named" "invalid JSON"
+t "bulk edit with an element without ID" 2 $HTTP --user "$ADMIN" --password "$PW" edit task --json '[{"ID":"'$CJK_ID'"},{"name":"x"}]'
+has err "the bad element is named" "element 1"
+t "edit with a JSON string" 2 $HTTP --user "$ADMIN" --password "$PW" edit task "$CJK_ID" --json '"name"'
+t "invalid UTF-8 escape in --json" 2 $HTTP --user "$ADMIN" --password "$PW" create task --json '{"name":"\ud800"}'
+stats_ok "invalid --json: nothing was sent" 's["requests"] == 0'
+
+# help for every command
+for c in search get count report metadata create copy edit delete action upload batch request login logout api-key version; do
+    if "$WF" "$c" --help >"$TMP/out" 2>"$TMP/err" </dev/null &&
+       grep -qF "Usage: wf $c" "$TMP/out" && grep -qF "Examples:" "$TMP/out" &&
+       [ "$(sed -n '/^Examples:/,$p' "$TMP/out" | grep -c '^  wf\|^  export')" -ge 1 ]; then
+        ok "$c --help: usage and examples"
+    else
+        bad "$c --help lacks its usage or examples"
+    fi
+done
 
 # ------------------------------------------------------------------ summary
 echo "test_wf: $PASS passed, $FAIL failed"
