@@ -29,8 +29,8 @@ echo "export WF_URL=$WF_URL WF_CACERT=$CA"
 run version
 
 say "1. Log in (POST /login; the password travels in the body, never in the URL)"
-login=$(run --user admin@test.example --password s3cret-Pa55 login) || { echo "$login"; exit 1; }
-echo "$login"
+login=$(run --user admin@test.example --password s3cret-Pa55 login) || { printf "%s\n" "$login"; exit 1; }
+printf "%s\n" "$login"
 WF_SESSION_ID=$(printf '%s' "$login" | sed -n 's/.*"sessionID":"\([^"]*\)".*/\1/p')
 export WF_SESSION_ID
 echo "(the session ID is kept in WF_SESSION_ID for the next commands)"
@@ -43,8 +43,8 @@ proj=$("$WF" search project fields=ID '$$LIMIT=1' --ndjson | head -n 1 | sed -n 
 run get project "$proj" --fields name,status || exit 1
 
 say "4. Create a task with awkward characters in its name"
-created=$(run create task --json "{\"name\":\"Demo \\\"quoted\\\" \\\\ task 日本 🚀\",\"projectID\":\"$proj\"}") || { echo "$created"; exit 1; }
-echo "$created"
+created=$(run create task --json "{\"name\":\"Demo \\\"quoted\\\" \\\\ task 日本 🚀\",\"projectID\":\"$proj\"}") || { printf "%s\n" "$created"; exit 1; }
+printf "%s\n" "$created"
 task=$(printf '%s' "$created" | sed -n 's/.*"ID":"\([^"]*\)".*/\1/p' | head -n 1)
 
 say "5. Edit it"
