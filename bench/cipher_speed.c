@@ -18,7 +18,7 @@ static double now(void) {
 }
 
 #define REC 16384
-#define SECONDS 0.3
+#define SECONDS 0.5
 
 static double gcm(unsigned bits, unsigned char *in, unsigned char *out) {
     mbedtls_gcm_context g;
