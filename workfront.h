@@ -741,6 +741,21 @@ static bool wf__buf_reserve(const wf_allocator *a, wf__buf *b, size_t extra) {
     return true;
 }
 
+/* The same without rounding up: for a size known in advance (Content-Length). */
+static bool wf__buf_reserve_exact(const wf_allocator *a, wf__buf *b, size_t extra) {
+    char *p;
+    if (extra > (size_t)-1 / 2 - b->len) return false;
+    if (b->len + extra + 1 <= b->cap) return true;
+    p = (char *)wf__alloc(a, b->len + extra + 1);
+    if (!p) return false;
+    if (b->p) memcpy(p, b->p, b->len);
+    p[b->len] = 0;
+    wf__free(a, b->p);
+    b->p = p;
+    b->cap = b->len + extra + 1;
+    return true;
+}
+
 static bool wf__buf_add(const wf_allocator *a, wf__buf *b, const void *d, size_t n) {
     if (!wf__buf_reserve(a, b, n)) return false;
     if (n) memcpy(b->p + b->len, d, n);
@@ -1309,7 +1324,7 @@ static int wf__http_head_done(wf__http *p) {
     }
     if (p->has_length) {
         if (p->length > p->max_body) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "Content-Length above the response limit");
-        if (!wf__buf_reserve(p->a, &p->body, (size_t)p->length)) return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
+        if (!wf__buf_reserve_exact(p->a, &p->body, (size_t)p->length)) return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         p->remaining = p->length;
         if (p->length == 0) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
         p->state = WF__HS_BODY_LEN;
@@ -1617,13 +1632,18 @@ static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error 
     d->ntok = 0;
     if (len > 0x7fffffff) return wf__fail(e, WF_ERR_TOO_LARGE, "JSON text above 2 GB");
     jsmn_init(&jp);
-    if (!d->tok) {
-        /* about one token per 12 bytes in Workfront answers; grows below if not */
+    {
+        /* about one token per 12 bytes in Workfront answers; grows below if
+           not.  A reused array too small for the guess is replaced before
+           parsing, so the old one is never copied and live beside the new. */
         size_t guess = len / 12 + 16;
         if (guess > 1u << 20) guess = 1u << 20;
-        d->tok = (jsmntok_t *)wf__alloc(&d->a, guess * sizeof *d->tok);
-        if (!d->tok) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
-        d->cap = (int)guess;
+        if ((size_t)d->cap < guess) {
+            wf__free(&d->a, d->tok);
+            d->tok = (jsmntok_t *)wf__alloc(&d->a, guess * sizeof *d->tok);
+            d->cap = d->tok ? (int)guess : 0;
+            if (!d->tok) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
+        }
     }
     for (;;) {
         jsmntok_t *bigger;

@@ -20,7 +20,8 @@ DESTDIR ?=
 WF_BIN  ?= $(B)/wf
 MUSL_CC ?= musl-gcc
 
-DIST_OPT      := -Os -ffunction-sections -fdata-sections
+# no unwind tables: C needs none, and .eh_frame was 32 KB of the musl binary
+DIST_OPT      := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 DIST_LDOPT    := -static -Wl,--gc-sections -s
 DIST_VERSION  := $(shell sed -n 's/^.define WF_VERSION_STRING "\(.*\)"/\1/p' workfront.h)
 DIST_MUSL     := $(B)/musl
@@ -48,7 +49,7 @@ static:
 
 # glibc warns that getaddrinfo in a static binary still loads the NSS modules
 # of the same glibc at run time; the note below says it in plain words.
-$(B)/static/wf: examples/wf.c workfront.h
+$(B)/static/wf: examples/wf.c workfront.h mk/dist.mk
 	@mkdir -p $(B)/static
 	@echo "  CC (static, glibc)  $@"
 	@$(CC) -std=c99 $(DIST_OPT) -I. examples/wf.c -o $@ $(DIST_LDOPT) $(TLSLIBS) 2>$@.log; rc=$$?; \
@@ -63,7 +64,7 @@ $(B)/static/wf: examples/wf.c workfront.h
 # and mk/mbedtls-musl-config.h into build/musl, and copies jsmn.h next to the
 # mbedTLS headers: musl-gcc must not search /usr/include (glibc's headers).
 static-musl:
-	@sh mk/dist/musl-mbedtls.sh $(DIST_MUSL) mk/mbedtls-musl-config.h
+	@MUSL_CC="$(MUSL_CC)" MBEDTLS_CFLAGS="$(DIST_OPT)" sh mk/dist/musl-mbedtls.sh $(DIST_MUSL) mk/mbedtls-musl-config.h
 	@mkdir -p $(B)/static
 	@echo "  CC (static, musl)   $(B)/static/wf-musl"
 	@$(MUSL_CC) -std=c99 $(DIST_OPT) -I$(DIST_MUSL)/include -I. examples/wf.c -o $(B)/static/wf-musl \

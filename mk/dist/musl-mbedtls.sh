@@ -15,7 +15,7 @@ set -eu
 OUT=${1:?usage: musl-mbedtls.sh OUT CONFIG}
 CONFIG=${2:?usage: musl-mbedtls.sh OUT CONFIG}
 MUSL_CC=${MUSL_CC:-musl-gcc}
-MBEDTLS_CFLAGS=${MBEDTLS_CFLAGS:--Os -ffunction-sections -fdata-sections}
+MBEDTLS_CFLAGS=${MBEDTLS_CFLAGS:--Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables}
 say() { echo "musl-mbedtls: $*" >&2; }
 die() { say "$*"; exit 1; }
 HERE=$(cd "$(dirname "$0")" && pwd)

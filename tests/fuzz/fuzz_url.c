@@ -73,7 +73,7 @@ static void check_no_proxy(const char *list, const char *host) {
         const char *e;
         while (*s == ',' || *s == ' ') s++;
         for (e = s; *e && *e != ',' && *e != ' '; e++) {}
-        if (hl && (size_t)(e - s) == hl && strncasecmp(s, host, hl) == 0) FZ_CHECK(r, "NO_PROXY \"%s\" does not match %s", list, host);
+        if (hl && host[0] != '.' && (size_t)(e - s) == hl && strncasecmp(s, host, hl) == 0) FZ_CHECK(r, "NO_PROXY \"%s\" does not match %s", list, host);
         if (e - s == 1 && *s == '*') FZ_CHECK(r, "NO_PROXY * does not match");
         s = e;
     }
