@@ -23,6 +23,12 @@
 
        cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
 
+   A trimmed mbedTLS build needs: a TLS 1.2 client (1.3 with 3.x), X.509
+   parsing and verification, ctr_drbg + entropy, base64, and
+   MBEDTLS_ERROR_C (or MBEDTLS_ERROR_STRERROR_DUMMY) for mbedtls_strerror;
+   pk parsing, RSA signing and SHA-256 for server-to-server JWTs.
+   mk/mbedtls-musl-config.h is such a configuration.
+
    EXAMPLE
    =======
        #define WORKFRONT_IMPLEMENTATION
@@ -69,8 +75,9 @@
    ======
    Every allocation the library makes goes through the client's allocator
    (alloc_fn/free_fn/user_data, sokol style).  mbedTLS allocates internally
-   through its own platform hooks (mbedtls_platform_set_calloc_free), which
-   are process-global and therefore left to the application.
+   through its own platform hooks (mbedtls_platform_set_calloc_free, present
+   when mbedTLS is built with MBEDTLS_PLATFORM_MEMORY - Debian's is not),
+   which are process-global and therefore left to the application.
    A wf_json view points into the client's last response: it stays valid
    until the next request on the same client.  Copy out what you keep.
    Response bodies are capped (desc.max_response_bytes, 64 MB by default).
@@ -167,7 +174,7 @@ typedef enum wf_result {
 
 WF_API const char *wf_result_str(wf_result r);
 WF_API const char *wf_version(void);      /* "0.1.0" */
-WF_API const char *wf_tls_version(void);  /* "mbed TLS 2.28.3" or "none" */
+WF_API const char *wf_tls_version(void);  /* "Mbed TLS 2.28.3" or "none" */
 
 /* ---------------------------------------------------------------- allocator */
 typedef struct wf_allocator {
@@ -456,14 +463,21 @@ WF_API wf_result wf_search(wf_client *c, const char *obj, const wf_query *q, wf_
 WF_API wf_result wf_login(wf_client *c, const char *username, const char *password);
 WF_API wf_result wf_logout(wf_client *c);
 
+/* A search whose objects are handed to on_object one at a time as the
+   bytes arrive: memory stays at one object whatever the page size.  An
+   error answer is reported as by wf_search.  on_object returning false
+   stops early (WF_OK).  *count (optional): objects handed over. */
+WF_API wf_result wf_search_each(wf_client *c, const char *obj, const wf_query *q,
+                                bool (*on_object)(void *user, wf_json object), void *user, long long *count);
 WF_API wf_result wf_count(wf_client *c, const char *obj, const wf_query *q, long long *count);
 WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_json *data);
 WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data);
 WF_API wf_result wf_metadata(wf_client *c, const char *obj /* NULL: global */, wf_json *data);
 
 /* Walks a whole search, page by page ($$FIRST/$$LIMIT, ID order unless the
-   query sorts).  Memory stays at one page: each page replaces the last in
-   the client's buffers.  A callback returning false stops the walk (WF_OK). */
+   query sorts).  With on_object alone, objects are streamed and memory stays
+   at one object; with on_page, at one page.  A callback returning false
+   stops the walk (WF_OK). */
 typedef struct wf_pager_desc {
     const char *obj;                                   /* "task" */
     const wf_query *query;                             /* filters, fields; no $$FIRST/$$LIMIT */
@@ -729,6 +743,8 @@ static bool wf__buf_reserve(const wf_allocator *a, wf__buf *b, size_t extra) {
     if (extra > (size_t)-1 / 2 - b->len) return false;
     need = b->len + extra + 1;
     if (need <= b->cap) return true;
+    /* an empty buffer has nothing to keep: release it before the new one */
+    if (b->len == 0) { wf__free(a, b->p); b->p = NULL; b->cap = 0; }
     cap = b->cap ? b->cap : 256;
     while (cap < need) cap *= 2;
     p = (char *)wf__alloc(a, cap);
@@ -746,6 +762,7 @@ static bool wf__buf_reserve_exact(const wf_allocator *a, wf__buf *b, size_t extr
     char *p;
     if (extra > (size_t)-1 / 2 - b->len) return false;
     if (b->len + extra + 1 <= b->cap) return true;
+    if (b->len == 0) { wf__free(a, b->p); b->p = NULL; b->cap = 0; }
     p = (char *)wf__alloc(a, b->len + extra + 1);
     if (!p) return false;
     if (b->p) memcpy(p, b->p, b->len);
@@ -1196,6 +1213,7 @@ typedef struct wf__http {
     const wf_allocator *a;
     size_t max_body;
     bool head_request;         /* response to HEAD: no body whatever the headers say */
+    bool no_reserve;           /* streamed body: do not size the buffer from Content-Length */
     /* results */
     int state;
     int status;
@@ -1215,6 +1233,7 @@ typedef struct wf__http {
 } wf__http;
 
 static void wf__http_begin(wf__http *p, const wf_allocator *a, size_t max_body, bool head_request) {
+    /* no_reserve is the caller's to set after begin */
     wf__buf body = p->body; /* the body buffer is reused across responses */
     memset(p, 0, sizeof *p);
     p->body = body;
@@ -1324,7 +1343,8 @@ static int wf__http_head_done(wf__http *p) {
     }
     if (p->has_length) {
         if (p->length > p->max_body) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "Content-Length above the response limit");
-        if (!wf__buf_reserve_exact(p->a, &p->body, (size_t)p->length)) return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
+        if (!p->no_reserve && !wf__buf_reserve_exact(p->a, &p->body, (size_t)p->length))
+            return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         p->remaining = p->length;
         if (p->length == 0) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
         p->state = WF__HS_BODY_LEN;
@@ -1645,6 +1665,25 @@ static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error 
             if (!d->tok) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
     }
+    {
+        /* jsmn's strict mode wants a delimiter after a top-level primitive
+           ("42", "true"): such a text is one token, checked here */
+        size_t b = 0, e2 = len;
+        while (b < len && wf__json_ws(text[b])) b++;
+        while (e2 > b && wf__json_ws(text[e2 - 1])) e2--;
+        if (b < e2 && text[b] != '{' && text[b] != '[' && text[b] != '"') {
+            bool ok = (e2 - b == 4 && memcmp(text + b, "true", 4) == 0) || (e2 - b == 5 && memcmp(text + b, "false", 5) == 0) ||
+                      (e2 - b == 4 && memcmp(text + b, "null", 4) == 0) || wf__number_ok(text + b, e2 - b);
+            if (!ok) return wf__fail(e, WF_ERR_JSON, "invalid JSON at offset %zu", b);
+            d->tok[0].type = JSMN_PRIMITIVE;
+            d->tok[0].start = (int)b;
+            d->tok[0].end = (int)e2;
+            d->tok[0].size = 0;
+            d->tok[0].parent = -1;
+            r = 1;
+            goto tokens_done;
+        }
+    }
     for (;;) {
         jsmntok_t *bigger;
         size_t ncap;
@@ -1665,6 +1704,7 @@ static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error 
     if (r == JSMN_ERROR_INVAL) return wf__fail(e, WF_ERR_JSON, "invalid JSON at offset %u", jp.pos);
     if (r < 0) return wf__fail(e, WF_ERR_JSON, "invalid JSON");
     if (r == 0) return wf__fail(e, WF_ERR_JSON, "empty body where JSON was expected");
+tokens_done:
     d->ntok = r;
     wf__free(&d->a, d->next);
     d->next = (int *)wf__alloc(&d->a, (size_t)r * sizeof *d->next);
@@ -2256,7 +2296,9 @@ static bool wf__mod_is_range(wf_mod m) {
     return m == WF_MOD_BETWEEN || m == WF_MOD_NOTBETWEEN || m == WF_MOD_CIBETWEEN || m == WF_MOD_CINOTBETWEEN;
 }
 static bool wf__mod_is_in(wf_mod m) {
-    return m == WF_MOD_IN || m == WF_MOD_NOTIN || m == WF_MOD_CIIN || m == WF_MOD_CINOTIN;
+    return m == WF_MOD_IN || m == WF_MOD_NOTIN || m == WF_MOD_CIIN || m == WF_MOD_CINOTIN ||
+           m == WF_MOD_CICONTAINSALL || m == WF_MOD_CICONTAINSANY || m == WF_MOD_CINOTCONTAINSALL ||
+           m == WF_MOD_CINOTCONTAINSANY;
 }
 
 WF_API wf_result wf_query_filter(wf_query *q, const char *field, wf_mod mod, const char *value) {
@@ -2289,7 +2331,7 @@ WF_API wf_result wf_query_in(wf_query *q, const char *field, wf_mod mod, const c
     if (!q) return WF_ERR_INVALID;
     if (q->result) return q->result;
     if (wf__field_ok(q, field)) return q->result;
-    if (!wf__mod_is_in(mod)) return wf__query_fail(q, WF_ERR_INVALID, "wf_query_in needs an in/notin modifier");
+    if (!wf__mod_is_in(mod)) return wf__query_fail(q, WF_ERR_INVALID, "wf_query_in needs an in/notin or (not)containsall/any modifier");
     if (!values || n == 0) return wf__query_fail(q, WF_ERR_INVALID, "in needs at least one value");
     for (i = 0; i < n; i++) {
         if (!values[i]) return wf__query_fail(q, WF_ERR_INVALID, "NULL value in an in list");
@@ -2417,6 +2459,7 @@ struct wf_client {
 #endif
     /* per request */
     const wf_body *stream;     /* body pulled through read() after the head */
+    struct wf__sx *sx;         /* streamed search in progress, or NULL */
     wf__buf target, req, scratch;
     wf__http http;
     wf_doc doc;
@@ -2506,6 +2549,8 @@ static wf_result wf__tls_load_ca(wf_client *c, const wf_client_desc *d) {
         }
         any = true;
     }
+    if (!any && d->no_system_ca)
+        return wf__fail(&c->err, WF_ERR_INVALID, "no trusted CA certificates: no_system_ca is set and neither ca_file nor ca_pem was given");
     if (!any)
         return wf__fail(&c->err, WF_ERR_FILE, "no trusted CA certificates: %s is missing or empty and no CA file was given "
                         "(install ca-certificates or pass a CA bundle)", WF_DEFAULT_CA_FILE);
@@ -2994,6 +3039,163 @@ WF_API const char *wf_last_body(const wf_client *c, size_t *len) {
 }
 WF_API int wf_last_status(const wf_client *c) { return c ? c->http.status : 0; }
 
+/* >> streaming: search results one object at a time ====================== */
+
+/* A search answer is {"data":[obj,obj,...]}.  When a caller wants objects
+   one by one, the body is cut into elements as the bytes arrive: each is
+   tokenised and handed over, then dropped, so memory stays at one object
+   whatever the page size.  Anything else (an error envelope, a non-2xx
+   status, an encoded body) falls back to the buffered path. */
+enum { WF__SX_PREFIX, WF__SX_BETWEEN, WF__SX_ELEMENT, WF__SX_AFTER, WF__SX_DONE, WF__SX_FALLBACK, WF__SX_STOPPED };
+
+typedef struct wf__sx {
+    bool (*on_object)(void *user, wf_json object);
+    void *user;
+    int phase;
+    size_t pos, start;         /* scan position and element start, in the body buffer */
+    int depth;
+    bool in_str, esc, first, after_comma;
+    long long count;           /* objects handed over */
+} wf__sx;
+
+static void wf__sx_begin(wf__sx *x) {
+    x->phase = WF__SX_PREFIX;
+    x->pos = x->start = 0;
+    x->depth = 0;
+    x->in_str = x->esc = x->after_comma = false;
+    x->first = true;
+    x->count = 0;
+}
+
+/* Matches {"data":[ at the start: 1 yes (pos after '['), 0 need more, -1 no. */
+static int wf__sx_prefix(wf__sx *x, const char *b, size_t n) {
+    static const char *const want[] = { "{", "\"data\"", ":", "[" };
+    size_t i = 0;
+    int k;
+    for (k = 0; k < 4; k++) {
+        size_t wl = strlen(want[k]);
+        while (i < n && wf__json_ws(b[i])) i++;
+        if (n - i < wl) return memcmp(b + i, want[k], n - i) == 0 ? 0 : -1;
+        if (memcmp(b + i, want[k], wl) != 0) return -1;
+        i += wl;
+    }
+    x->pos = i;
+    return 1;
+}
+
+/* Hands over one element; false stops the stream (error or caller). */
+static bool wf__sx_emit(wf_client *c, wf__sx *x, const char *text, size_t n) {
+    wf_result r = wf__doc_load(&c->doc, text, n, &c->err);
+    if (r) {
+        char why[256];
+        wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+        wf__fail(&c->err, r, "object %lld of the answer: %s", x->count, why);
+        return false;
+    }
+    x->count++;
+    if (!x->on_object(x->user, wf_doc_root(&c->doc))) x->phase = WF__SX_STOPPED;
+    return true;
+}
+
+/* Consumes what the body buffer holds; WF_OK to go on (also once stopped). */
+static wf_result wf__sx_step(wf_client *c) {
+    wf__sx *x = c->sx;
+    wf__http *p = &c->http;
+    char *b = p->body.p;
+    size_t n = p->body.len, keep;
+    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
+    if (x->phase == WF__SX_PREFIX) {
+        int m;
+        if (p->status < 200 || p->status > 299 || (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))) {
+            x->phase = WF__SX_FALLBACK;
+            return WF_OK;
+        }
+        m = n ? wf__sx_prefix(x, b, n) : 0;
+        if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
+        if (m == 0) return WF_OK;
+        x->phase = WF__SX_BETWEEN;
+    }
+    while (x->pos < n && x->phase != WF__SX_STOPPED && x->phase != WF__SX_DONE) {
+        char ch = b[x->pos];
+        if (x->phase == WF__SX_BETWEEN) {
+            if (wf__json_ws(ch)) { x->pos++; continue; }
+            if (ch == ']') {
+                if (x->after_comma) return wf__fail(&c->err, WF_ERR_JSON, "trailing comma in the answer's array");
+                x->phase = WF__SX_AFTER;
+                x->pos++;
+                continue;
+            }
+            if (!x->first && !x->after_comma) {
+                if (ch != ',') return wf__fail(&c->err, WF_ERR_JSON, "expected ',' or ']' between objects of the answer");
+                x->after_comma = true;
+                x->pos++;
+                continue;
+            }
+            x->first = x->after_comma = false;
+            x->phase = WF__SX_ELEMENT;
+            x->start = x->pos;
+            x->depth = 0;
+            continue;
+        }
+        if (x->phase == WF__SX_ELEMENT) {
+            bool end = false;
+            size_t endpos = 0;
+            if (x->in_str) {
+                if (x->esc) x->esc = false;
+                else if (ch == '\\') x->esc = true;
+                else if (ch == '"') { x->in_str = false; if (x->depth == 0) { end = true; endpos = x->pos + 1; } }
+            } else if (ch == '"') {
+                x->in_str = true;
+            } else if (ch == '{' || ch == '[') {
+                x->depth++;
+            } else if (ch == '}' || ch == ']') {
+                if (x->depth == 0) { end = true; endpos = x->pos; } /* a primitive ended by ']' */
+                else if (--x->depth == 0) { end = true; endpos = x->pos + 1; }
+            } else if (x->depth == 0 && (ch == ',' || wf__json_ws(ch))) {
+                end = true; endpos = x->pos; /* a primitive ended by ',' or a space */
+            }
+            x->pos++;
+            if (end) {
+                if (!wf__sx_emit(c, x, b + x->start, endpos - x->start)) {
+                    if (x->phase != WF__SX_STOPPED) return c->err.result;
+                }
+                if (x->phase != WF__SX_STOPPED) x->phase = WF__SX_BETWEEN;
+                x->pos = endpos;
+            }
+            continue;
+        }
+        /* WF__SX_AFTER: only "}" and whitespace may follow the array */
+        if (wf__json_ws(ch)) { x->pos++; continue; }
+        if (ch == '}' && x->depth == 0) { x->depth = 1; x->pos++; continue; }
+        return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+    }
+    if (x->phase == WF__SX_AFTER && x->depth == 1) {
+        size_t i;
+        for (i = x->pos; i < n; i++) if (!wf__json_ws(b[i])) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer");
+        x->pos = n;
+    }
+    /* drop what was handed over: the buffer keeps one partial object at most */
+    keep = x->phase == WF__SX_ELEMENT ? x->start : x->pos;
+    if (keep > 0 && x->phase != WF__SX_STOPPED) {
+        memmove(b, b + keep, n - keep);
+        p->body.len = n - keep;
+        b[p->body.len] = 0;
+        x->pos -= keep;
+        x->start = x->start >= keep ? x->start - keep : 0;
+    }
+    return WF_OK;
+}
+
+/* At the end of the response: was the streamed answer whole? */
+static wf_result wf__sx_finish(wf_client *c) {
+    wf__sx *x = c->sx;
+    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
+    if (x->phase == WF__SX_AFTER && x->depth == 1) return WF_OK;
+    wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, c->http.body.p ? c->http.body.p : "", c->http.body.len);
+    return wf__fail(&c->err, WF_ERR_JSON, "HTTP %d: truncated JSON (the answer's array is not closed after %lld objects)",
+                    c->http.status, x->count);
+}
+
 /* >> http/1.1: requests ==================================================== */
 
 #define WF__URI_MAX 8192 /* Workfront's CDN refuses request targets above 8892 bytes */
@@ -3083,6 +3285,8 @@ static wf_result wf__http_fail(wf_client *c, int rc) {
 static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     wf__http *p = &c->http;
     wf__http_begin(p, &c->a, c->max_response, head);
+    p->no_reserve = c->sx != NULL;
+    if (c->sx) wf__sx_begin(c->sx);
     *got = 0;
     for (;;) {
         size_t used = 0;
@@ -3100,11 +3304,18 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
             rc = wf__http_eof(p);
             if (rc != WF__HTTP_DONE) return wf__http_fail(c, rc);
             c->conn_reusable = false;
+            if (c->sx) { wf_result sr = wf__sx_step(c); return sr ? sr : wf__sx_finish(c); }
             return WF_OK;
         }
         *got += (size_t)n;
         rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
         if (rc < 0) return wf__http_fail(c, rc);
+        if (c->sx && p->state > WF__HS_HEADER) {
+            wf_result sr = wf__sx_step(c);
+            if (sr) { c->conn_reusable = false; return sr; }
+            if (c->sx->phase == WF__SX_STOPPED) { c->conn_reusable = false; return WF_OK; } /* the caller has enough */
+            if (rc == WF__HTTP_DONE && (sr = wf__sx_finish(c)) != WF_OK) { c->conn_reusable = false; return sr; }
+        }
         if (rc == WF__HTTP_DONE) {
             /* bytes after the response mean the stream is out of step */
             c->conn_reusable = p->keep_alive && used == (size_t)n;
@@ -3266,6 +3477,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
     int st = p->status;
     wf_result r;
     c->err.http_status = st;
+    if (c->sx && c->sx->phase != WF__SX_FALLBACK) return WF_OK; /* objects went to the callback */
     if (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))
         return wf__fail(&c->err, WF_ERR_ENCODING, "HTTP %d: body sent with Content-Encoding: %s although identity was requested",
                         st, p->content_encoding);
@@ -3399,7 +3611,9 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
                     c->http.content_type[0] ? ", " : "", c->http.content_type);
             r = wf__interpret(c, head, rq->flags, data);
         }
-        if (r == WF_OK || retries >= c->max_retries || (wait = wf__retry_wait(c, r, idempotent, retries)) < 0) break;
+        if (r == WF_OK || retries >= c->max_retries || (c->sx && c->sx->count > 0) ||
+            (wait = wf__retry_wait(c, r, idempotent, retries)) < 0)
+            break; /* objects already handed over must not be handed over twice */
         wf__log(c, WF_LOG_INFO, "* %s; retry %d of %d in %d ms", c->err.text, retries + 1, c->max_retries, wait);
         wf__sleep_ms(wait);
         {
@@ -3529,6 +3743,43 @@ static wf_result wf__obj_path(wf_client *c, char *path, size_t cap, const char *
     return WF_OK;
 }
 
+/* Runs a GET whose data array is streamed to on_object. */
+static wf_result wf__get_each(wf_client *c, const char *path, const wf_query *q,
+                              bool (*on_object)(void *user, wf_json object), void *user, long long *count) {
+    wf__sx x;
+    wf_json data;
+    wf_result r;
+    memset(&x, 0, sizeof x);
+    x.on_object = on_object;
+    x.user = user;
+    c->sx = &x;
+    r = wf_request(c, "GET", path, q, NULL, &data);
+    c->sx = NULL;
+    if (count) *count = x.count;
+    if (r == WF_OK && x.phase == WF__SX_FALLBACK) {
+        /* a 2xx answer that was not {"data":[...]}: hand over what it holds */
+        wf_json o;
+        if (wf_json_type_of(data) != WF_JSON_ARRAY) return wf__fail(&c->err, WF_ERR_RESPONSE, "search answer is not an array");
+        for (o = wf_json_first(data); wf_json_ok(o); o = wf_json_next(o)) {
+            x.count++;
+            if (!on_object(user, o)) break;
+        }
+        if (count) *count = x.count;
+    }
+    return r;
+}
+
+WF_API wf_result wf_search_each(wf_client *c, const char *obj, const wf_query *q,
+                                bool (*on_object)(void *user, wf_json object), void *user, long long *count) {
+    char path[96];
+    wf_result r;
+    if (count) *count = 0;
+    if (!c) return WF_ERR_INVALID;
+    if ((r = wf__obj_path(c, path, sizeof path, obj, "search")) != WF_OK) return r;
+    if (!on_object) return wf__fail(&c->err, WF_ERR_INVALID, "wf_search_each needs a callback");
+    return wf__get_each(c, path, q, on_object, user, count);
+}
+
 WF_API wf_result wf_count(wf_client *c, const char *obj, const wf_query *q, long long *count) {
     char path[96];
     wf_json data;
@@ -3584,6 +3835,14 @@ static bool wf__query_has_key(const char *qs, const char *key) {
     return false;
 }
 
+typedef struct wf__pager_state { const wf_pager_desc *d; bool stop; } wf__pager_state;
+
+static bool wf__pager_object(void *user, wf_json o) {
+    wf__pager_state *ps = (wf__pager_state *)user;
+    if (!ps->d->on_object(ps->d->user, o)) ps->stop = true;
+    return !ps->stop;
+}
+
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *total) {
     wf_query q;
     const char *qs;
@@ -3615,15 +3874,27 @@ WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *t
         wf_query_add_int(&q, "$$FIRST", first);
         wf_query_add_int(&q, "$$LIMIT", size);
         if (q.result) { r = wf__fail(&c->err, q.result, "cannot build the page query: %s", q.error); break; }
-        if ((r = wf_request(c, "GET", path, &q, NULL, &page)) != WF_OK) break;
-        if (wf_json_type_of(page) != WF_JSON_ARRAY) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "search page is not an array"); break; }
-        n = wf_json_len(page);
-        if (d->on_page && n > 0 && !d->on_page(d->user, page, first)) stop = true;
-        for (o = wf_json_first(page); !stop && d->on_object && wf_json_ok(o); o = wf_json_next(o)) {
-            seen++;
-            if (!d->on_object(d->user, o)) stop = true;
+        if (!d->on_page) {
+            /* objects only: stream them, one object in memory at a time */
+            wf__pager_state ps;
+            long long got = 0;
+            ps.d = d;
+            ps.stop = false;
+            if ((r = wf__get_each(c, path, &q, wf__pager_object, &ps, &got)) != WF_OK) break;
+            n = (size_t)got;
+            seen += got;
+            stop = ps.stop;
+        } else {
+            if ((r = wf_request(c, "GET", path, &q, NULL, &page)) != WF_OK) break;
+            if (wf_json_type_of(page) != WF_JSON_ARRAY) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "search page is not an array"); break; }
+            n = wf_json_len(page);
+            if (n > 0 && !d->on_page(d->user, page, first)) stop = true;
+            for (o = wf_json_first(page); !stop && d->on_object && wf_json_ok(o); o = wf_json_next(o)) {
+                seen++;
+                if (!d->on_object(d->user, o)) stop = true;
+            }
+            if (!d->on_object) seen += (long long)n;
         }
-        if (!d->on_object) seen += (long long)n;
         wf__log(c, WF_LOG_INFO, "* page at %lld: %zu objects", first, n);
         /* a short page is the last; a full one may be followed by an empty one */
         if (stop || n < (size_t)size) break;
@@ -4269,6 +4540,7 @@ struct wf_object {
     wf_doc doc;
     wf__buf changes;           /* "key\0json\0" pairs, in order set */
     size_t nchanges;
+    char *fields;              /* what load/reload asked for; save asks for it again */
 };
 
 static wf_result wf__obj_take(wf_object *o, wf_json v) {
@@ -4304,7 +4576,8 @@ WF_API wf_result wf_object_load(wf_client *c, const char *obj, const char *id, c
     wf_result r;
     wf_json data;
     if ((r = wf_object_new(c, obj, out)) != WF_OK) return r;
-    if ((r = wf_get(c, obj, id, fields, &data)) == WF_OK) r = wf__obj_take(*out, data);
+    if (fields && *fields && !((*out)->fields = wf__strdup(&c->a, fields))) r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    else if ((r = wf_get(c, obj, id, fields, &data)) == WF_OK) r = wf__obj_take(*out, data);
     if (r) { wf_object_free(*out); *out = NULL; }
     return r;
 }
@@ -4315,6 +4588,7 @@ WF_API void wf_object_free(wf_object *o) {
     a = o->c->a;
     wf__buf_free(&a, &o->text);
     wf__buf_free(&a, &o->changes);
+    wf__free(&a, o->fields);
     wf__doc_release(&o->doc);
     wf__free(&a, o);
 }
@@ -4380,6 +4654,7 @@ WF_API wf_result wf_object_set_json(wf_object *o, const char *f, const char *jso
 WF_API size_t wf_object_changes(const wf_object *o) { return o ? o->nchanges : 0; }
 
 WF_API wf_result wf_object_save(wf_object *o) {
+    wf_query params;
     wf_updates u;
     wf_json data;
     wf_result r;
@@ -4397,7 +4672,25 @@ WF_API wf_result wf_object_save(wf_object *o) {
         i = (size_t)(v - o->changes.p) + strlen(v) + 1;
     }
     wf_updates_end_object(&u);
-    r = o->id[0] ? wf_edit(o->c, o->obj, o->id, NULL, &u, &data) : wf_create(o->c, o->obj, NULL, &u, &data);
+    memset(&params, 0, sizeof params);
+    params.allocator = o->c->a;
+    if (o->fields) {
+        /* the answer replaces the loaded state: ask for the loaded fields and the changed ones */
+        wf__buf f;
+        memset(&f, 0, sizeof f);
+        wf__buf_adds(&o->c->a, &f, o->fields);
+        for (i = 0; i < o->changes.len; ) {
+            const char *k = o->changes.p + i, *v = k + strlen(k) + 1;
+            wf__buf_adds(&o->c->a, &f, ",");
+            wf__buf_adds(&o->c->a, &f, k);
+            i = (size_t)(v - o->changes.p) + strlen(v) + 1;
+        }
+        if (f.p) wf_query_add(&params, "fields", f.p);
+        else wf__query_fail(&params, WF_ERR_NOMEM, "out of memory");
+        wf__buf_free(&o->c->a, &f);
+    }
+    r = o->id[0] ? wf_edit(o->c, o->obj, o->id, &params, &u, &data) : wf_create(o->c, o->obj, &params, &u, &data);
+    wf_query_free(&params);
     wf_updates_free(&u);
     if (r == WF_OK && (r = wf__obj_take(o, data)) == WF_OK) {
         o->changes.len = 0;
@@ -4412,6 +4705,12 @@ WF_API wf_result wf_object_reload(wf_object *o, const char *fields) {
     if (!o) return WF_ERR_INVALID;
     if (!o->id[0]) { wf__err_clear(&o->c->err); return wf__fail(&o->c->err, WF_ERR_INVALID, "object has no ID yet"); }
     if ((r = wf_get(o->c, o->obj, o->id, fields, &data)) != WF_OK) return r;
+    if (fields && *fields) {
+        char *f = wf__strdup(&o->c->a, fields);
+        if (!f) return wf__fail(&o->c->err, WF_ERR_NOMEM, "out of memory");
+        wf__free(&o->c->a, o->fields);
+        o->fields = f;
+    }
     return wf__obj_take(o, data);
 }
 
@@ -4565,7 +4864,11 @@ WF_API wf_result wf_oauth2_refresh(wf_client *c) {
 }
 
 #ifndef WF_NO_TLS
-static bool wf__sink_buf(void *user, const char *d, size_t n) { return wf__buf_add(NULL, (wf__buf *)user, d, n); }
+typedef struct wf__sinkbuf { const wf_allocator *a; wf__buf *b; } wf__sinkbuf;
+static bool wf__sink_buf(void *user, const char *d, size_t n) {
+    wf__sinkbuf *s = (wf__sinkbuf *)user;
+    return wf__buf_add(s->a, s->b, d, n);
+}
 
 /* base64url without padding (RFC 7515), from mbedTLS's base64. */
 static size_t wf__b64url(const unsigned char *src, size_t n, char *dst, size_t cap) {
@@ -4578,15 +4881,16 @@ static size_t wf__b64url(const unsigned char *src, size_t n, char *dst, size_t c
 }
 #endif
 
-WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *iss, const char *sub,
-                             long long iat, long long exp, char *out, size_t cap, wf_error *err) {
+/* The signer, allocating through a (NULL: WF_MALLOC/WF_FREE). */
+static wf_result wf__jwt_sign(const wf_allocator *a, const char *key_pem, size_t key_len, const char *iss, const char *sub,
+                              long long iat, long long exp, char *out, size_t cap, wf_error *err) {
     wf_error scratch;
     if (!err) err = &scratch;
     wf__err_clear(err);
     if (out && cap) out[0] = 0;
     if (!key_pem || !iss || !*iss || !sub || !*sub || !out) return wf__fail(err, WF_ERR_INVALID, "JWT needs a key, iss and sub");
 #ifdef WF_NO_TLS
-    (void)key_len; (void)iat; (void)exp; (void)cap;
+    (void)a; (void)key_len; (void)iat; (void)exp; (void)cap;
     return wf__fail(err, WF_ERR_UNSUPPORTED, "JWT signing needs mbedTLS (built with WF_NO_TLS)");
 #else
     {
@@ -4594,6 +4898,7 @@ WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *is
         unsigned char *pem = NULL, hash[32], *sig = NULL;
         size_t sig_len = 0, pos, need, kl = key_len ? key_len : strlen(key_pem);
         wf__buf claims;
+        wf__sinkbuf sink;
         mbedtls_pk_context pk;
         mbedtls_entropy_context ent;
         mbedtls_ctr_drbg_context drbg;
@@ -4601,6 +4906,8 @@ WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *is
         char num[32];
         int rc;
         memset(&claims, 0, sizeof claims);
+        sink.a = a;
+        sink.b = &claims;
         mbedtls_pk_init(&pk);
         mbedtls_entropy_init(&ent);
         mbedtls_ctr_drbg_init(&drbg);
@@ -4608,21 +4915,21 @@ WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *is
         if (psa_crypto_init() != PSA_SUCCESS) { r = wf__fail(err, WF_ERR_TLS, "psa_crypto_init failed"); goto done; }
 #endif
         /* claims: the strings are written through the JSON escaper */
-        if (!wf__buf_adds(NULL, &claims, "{\"iss\":")) goto nomem;
-        if (wf_json_write_string(iss, strlen(iss), wf__sink_buf, &claims) || !wf__buf_adds(NULL, &claims, ",\"sub\":") ||
-            wf_json_write_string(sub, strlen(sub), wf__sink_buf, &claims))
+        if (!wf__buf_adds(a, &claims, "{\"iss\":")) goto nomem;
+        if (wf_json_write_string(iss, strlen(iss), wf__sink_buf, &sink) || !wf__buf_adds(a, &claims, ",\"sub\":") ||
+            wf_json_write_string(sub, strlen(sub), wf__sink_buf, &sink))
             { r = wf__fail(err, WF_ERR_INVALID, "iss/sub must be UTF-8"); goto done; }
         snprintf(num, sizeof num, "%lld", iat);
-        if (!wf__buf_adds(NULL, &claims, ",\"iat\":") || !wf__buf_adds(NULL, &claims, num)) goto nomem;
+        if (!wf__buf_adds(a, &claims, ",\"iat\":") || !wf__buf_adds(a, &claims, num)) goto nomem;
         snprintf(num, sizeof num, "%lld", exp);
-        if (!wf__buf_adds(NULL, &claims, ",\"exp\":") || !wf__buf_adds(NULL, &claims, num) || !wf__buf_adds(NULL, &claims, "}")) goto nomem;
+        if (!wf__buf_adds(a, &claims, ",\"exp\":") || !wf__buf_adds(a, &claims, num) || !wf__buf_adds(a, &claims, "}")) goto nomem;
         need = (sizeof hdr * 4) / 3 + 4 + (claims.len * 4) / 3 + 4 + 700;
         if (cap < need) { r = wf__fail(err, WF_ERR_TRUNCATED, "JWT buffer too small (need %zu bytes)", need); goto done; }
         pos = wf__b64url((const unsigned char *)hdr, sizeof hdr - 1, out, cap);
         out[pos++] = '.';
         pos += wf__b64url((const unsigned char *)claims.p, claims.len, out + pos, cap - pos);
         /* mbedTLS parses PEM only NUL-terminated, with the NUL counted */
-        pem = (unsigned char *)WF_MALLOC(kl + 1);
+        pem = (unsigned char *)wf__alloc(a, kl + 1);
         if (!pem) goto nomem;
         memcpy(pem, key_pem, kl);
         pem[kl] = 0;
@@ -4642,7 +4949,7 @@ WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *is
 #else
         rc = mbedtls_sha256_ret((const unsigned char *)out, pos, hash, 0);
 #endif
-        sig = (unsigned char *)WF_MALLOC(MBEDTLS_PK_SIGNATURE_MAX_SIZE);
+        sig = (unsigned char *)wf__alloc(a, MBEDTLS_PK_SIGNATURE_MAX_SIZE);
         if (!sig) goto nomem;
         if (rc == 0) {
 #if MBEDTLS_VERSION_MAJOR >= 3
@@ -4661,15 +4968,20 @@ WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *is
         r = wf__fail(err, WF_ERR_NOMEM, "out of memory");
     done:
         if (r && out && cap) out[0] = 0;
-        WF_FREE(pem);
-        WF_FREE(sig);
-        wf__buf_free(NULL, &claims);
+        wf__free(a, pem);
+        wf__free(a, sig);
+        wf__buf_free(a, &claims);
         mbedtls_pk_free(&pk);
         mbedtls_ctr_drbg_free(&drbg);
         mbedtls_entropy_free(&ent);
         return r;
     }
 #endif
+}
+
+WF_API wf_result wf_jwt_sign(const char *key_pem, size_t key_len, const char *iss, const char *sub,
+                             long long iat, long long exp, char *out, size_t cap, wf_error *err) {
+    return wf__jwt_sign(NULL, key_pem, key_len, iss, sub, iat, exp, out, cap, err);
 }
 
 WF_API wf_result wf_jwt_exchange(wf_client *c) {
@@ -4684,7 +4996,7 @@ WF_API wf_result wf_jwt_exchange(wf_client *c) {
         return wf__fail(&c->err, WF_ERR_INVALID, "JWT exchange needs a private key, customer ID, user ID, client ID and client secret");
     jwt = (char *)wf__alloc(&c->a, cap);
     if (!jwt) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
-    r = wf_jwt_sign(c->jwt_pem, 0, c->customer_id, c->jwt_sub, now, now + c->jwt_ttl_s, jwt, cap, &c->err);
+    r = wf__jwt_sign(&c->a, c->jwt_pem, 0, c->customer_id, c->jwt_sub, now, now + c->jwt_ttl_s, jwt, cap, &c->err);
     if (r == WF_OK) {
         memset(&form, 0, sizeof form);
         form.allocator = c->a;

@@ -172,7 +172,7 @@ static void test_json_rejects_what_jsmn_lets_through(void **st) {
 static void test_json_accepts_valid(void **st) {
     static const char *good[] = {
         "{}", "[]", " {\"a\" : [1, -2.5e+3, 0, true, false, null, \"x\"] } \n", "[[[[]]]]", "\"str\"", "{\"\":\"\"}",
-        "{\"a\":{\"b\":{\"c\":[{\"d\":1}]}}}", "[0.0,-0,1E5,1e-5]", "{\"e\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000\"}", NULL
+        "{\"a\":{\"b\":{\"c\":[{\"d\":1}]}}}", "[0.0,-0,1E5,1e-5]", "42", " true ", "null", "-1.5e3", "{\"e\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000\"}", NULL
     };
     int i;
     (void)st;
@@ -847,6 +847,110 @@ static void test_no_proxy_rules(void **st) {
     assert_true(wf__no_proxy(" 127.0.0.1 , other", "127.0.0.1"));
 }
 
+typedef struct seen_objs { int n; char names[8][32]; int stop_at; } seen_objs;
+
+static bool on_obj(void *u, wf_json o) {
+    seen_objs *so = (seen_objs *)u;
+    if (so->n < 8) {
+        if (wf_json_type_of(o) == WF_JSON_OBJECT) wf_json_str(wf_json_get(o, "name"), so->names[so->n], 32, NULL);
+        else { size_t n; const char *raw = wf_json_raw(o, &n); snprintf(so->names[so->n], 32, "%.*s", (int)n, raw); }
+    }
+    so->n++;
+    return so->n != so->stop_at;
+}
+
+static wf_result stream_reply(const char *reply, bool step1, seen_objs *so, long long *count, wf_client **out, mem_tr *m) {
+    wf_transport tr;
+    wf_client *c;
+    wf_result r;
+    mem_setup(m, &tr);
+    m->step1 = step1;
+    m->reply[0] = reply;
+    m->nreply = 1;
+    c = mem_client(m, &tr);
+    r = wf_search_each(c, "task", NULL, on_obj, so, count);
+    *out = c;
+    return r;
+}
+
+static void test_search_streaming(void **st) {
+    static const char *body = "{ \"data\" : [ {\"name\":\"a]b\\\"}\",\"x\":[1,{\"y\":\"}\"}]} ,\n"
+                              "{\"name\":\"\\u65e5\"},{\"name\":\"third\"} ] }\n";
+    char reply[512];
+    int pass;
+    (void)st;
+    snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s", strlen(body), body);
+    for (pass = 0; pass < 2; pass++) {
+        seen_objs so;
+        long long count = 0;
+        mem_tr m;
+        wf_client *c;
+        memset(&so, 0, sizeof so);
+        assert_int_equal(stream_reply(reply, pass == 0, &so, &count, &c, &m), WF_OK);
+        assert_int_equal(count, 3);
+        assert_string_equal(so.names[0], "a]b\"}");
+        assert_string_equal(so.names[1], "\xe6\x97\xa5");
+        assert_string_equal(so.names[2], "third");
+        /* memory stayed at about one object, not the whole body */
+        assert_true(wf_last_body(c, NULL) != NULL);
+        wf_client_destroy(c);
+        wf__buf_free(NULL, &m.sent);
+    }
+}
+
+static void test_search_streaming_edges(void **st) {
+    seen_objs so;
+    long long count;
+    mem_tr m;
+    wf_client *c;
+    (void)st;
+    /* stop early: the callback says enough */
+    memset(&so, 0, sizeof so);
+    so.stop_at = 2;
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n{\"data\":[{\"name\":\"1\"},{\"name\":\"2\"},{}]}", true,
+                                  &so, &count, &c, &m), WF_OK);
+    assert_int_equal(count, 2);
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    /* an error envelope with HTTP 200 is reported, nothing handed over */
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 45\r\n\r\n{\"error\":{\"class\":\"X\",\"message\":\"bad field\"}}",
+                                  true, &so, &count, &c, &m), WF_ERR_API);
+    assert_int_equal(so.n, 0);
+    assert_string_equal(wf_client_error(c)->message, "bad field");
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    /* empty array; primitives as elements */
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"data\":[]}", true, &so, &count, &c, &m), WF_OK);
+    assert_int_equal(count, 0);
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 25\r\n\r\n{\"data\":[1, \"s\" ,null,2]}", true, &so, &count, &c, &m), WF_OK);
+    assert_int_equal(count, 4);
+    assert_string_equal(so.names[0], "1");
+    assert_string_equal(so.names[1], "\"s\"");
+    assert_string_equal(so.names[3], "2");
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    /* truncated (connection closed) and malformed answers */
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"data\":[{\"name\":\"1\"},{\"na", true, &so, &count, &c, &m),
+                     WF_ERR_JSON);
+    assert_int_equal(count, 1);
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n{\"data\":[{},{},]}", true, &so, &count, &c, &m), WF_ERR_JSON);
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n{\"data\":[{\"a\":tru}]}", true, &so, &count, &c, &m), WF_ERR_JSON);
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n{\"data\":[{}]}xx", true, &so, &count, &c, &m), WF_ERR_JSON);
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+    /* a data object (map=true) falls back and is handed over as a whole */
+    memset(&so, 0, sizeof so);
+    assert_int_equal(stream_reply("HTTP/1.1 200 OK\r\nContent-Length: 18\r\n\r\n{\"data\":{\"k\":\"v\"}}", true, &so, &count, &c, &m), WF_ERR_RESPONSE);
+    wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
+}
+
 static void test_invalid_query_sends_nothing(void **st) {
     mem_tr m;
     wf_transport tr;
@@ -944,6 +1048,8 @@ int main(void) {
         cmocka_unit_test(test_long_uri_fallback),
         cmocka_unit_test(test_retry_throttled),
         cmocka_unit_test(test_no_proxy_rules),
+        cmocka_unit_test(test_search_streaming),
+        cmocka_unit_test(test_search_streaming_edges),
         cmocka_unit_test(test_invalid_query_sends_nothing),
         cmocka_unit_test(test_trace_is_redacted),
     };

@@ -35,6 +35,7 @@ command -v dpkg-source >/dev/null 2>&1 || {
     fi
 }
 
+# shellcheck disable=SC1091
 . /etc/os-release
 CODENAME=${VERSION_CODENAME:-bookworm}
 
@@ -81,7 +82,7 @@ fi
 M=$(mirror)
 VER=$(dpkg-query -W -f='${source:Version}' libmbedtls-dev 2>/dev/null || true)
 [ -n "$VER" ] || VER=$(apt-cache policy libmbedtls-dev 2>/dev/null | awk '/Candidate:/ {print $2}')
-[ -n "$VER" ] && [ "$VER" != "(none)" ] || die "cannot tell which mbedtls version to fetch (install libmbedtls-dev, or add deb-src lines, or set MBEDTLS_SRC)"
+{ [ -n "$VER" ] && [ "$VER" != "(none)" ]; } || die "cannot tell which mbedtls version to fetch (install libmbedtls-dev, or add deb-src lines, or set MBEDTLS_SRC)"
 VER=${VER#*:}
 fetch() { # URL FILE
     if command -v curl >/dev/null 2>&1; then curl -fsSL -o "$2" "$1"

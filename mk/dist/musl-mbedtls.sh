@@ -63,7 +63,7 @@ make -s -C "$SRC/library" CC="$MUSL_CC" AR=ar \
     CFLAGS="$MBEDTLS_CFLAGS -DMBEDTLS_CONFIG_FILE='\"$CONFIG\"'" \
     static >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; die "the mbedTLS build failed (log: $OUT/build.log)"; }
 
-rm -rf "$OUT/include" "$OUT/lib"
+rm -rf "${OUT:?}/include" "${OUT:?}/lib"
 mkdir -p "$OUT/include" "$OUT/lib"
 cp -R "$SRC/include/mbedtls" "$SRC/include/psa" "$OUT/include/"
 cp "$CONFIG" "$OUT/include/mbedtls/config.h"

@@ -20,6 +20,7 @@ set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
+# shellcheck disable=SC2086  # $MAKE may carry options
 MAKE=${MAKE:-make}
 PYTHON=${PYTHON:-python3}
 B=build
@@ -210,7 +211,7 @@ for bin in "$B/static/wf" "$B/static/wf-musl"; do
         case $bin in *musl) skip "$bin not built (make static-musl)" ;; *) skip "$bin not built (make static)" ;; esac
         continue
     fi
-    if [ examples/wf.c -nt "$bin" ] || [ workfront.h -nt "$bin" ]; then
+    if [ -n "$(find examples/wf.c workfront.h -newer "$bin" 2>/dev/null)" ]; then
         echo "note - $bin is older than examples/wf.c or workfront.h; testing it anyway"
     fi
     if readelf -lW "$bin" 2>/dev/null | grep -q 'INTERP\|Requesting program interpreter' ||
