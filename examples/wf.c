@@ -1876,6 +1876,25 @@ static bool page_out(void *user, wf_json page, long long first)
     return s->rc == RC_OK; /* false stops the pager: the output is gone */
 }
 
+/* Without --raw, objects are streamed one at a time: the library never
+   holds a whole page (wf_pager_run with on_object only). */
+static bool object_out(void *user, wf_json o)
+{
+    stream *s = (stream *)user;
+
+    if (s->fetched % 1000 == 0)
+        progress_clear(s->x);
+    if (!stream_item(s, o))
+        return false;
+    s->fetched++;
+    if (s->fetched % 1000 == 0) {
+        if (s->rc == RC_OK && fflush(stdout) != 0)
+            s->rc = output_failed(s->x, WF_ERR_IO);
+        progress_fetched(s->x, s->fetched, false);
+    }
+    return s->rc == RC_OK;
+}
+
 static int search_all(cli *x)
 {
     wf_pager_desc d;
@@ -1888,7 +1907,10 @@ static int search_all(cli *x)
     d.obj = x->pos[0];
     d.query = &x->query;
     d.page_size = 2000;
-    d.on_page = page_out;
+    if (x->o.raw)
+        d.on_page = page_out; /* --raw prints each page's body as it came */
+    else
+        d.on_object = object_out;
     d.user = &s;
     x->progress_last_n = -1;
     stream_begin(&s, x);

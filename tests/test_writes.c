@@ -850,7 +850,7 @@ static void on_progress(void *user, uint64_t sent, uint64_t total) {
 #define UPLOAD_SIZE (20u << 20)
 
 static void test_upload_20mb(void **state) {
-    counting k;
+    static counting k; /* static: the fixture frees the client after this frame is gone */
     wf_client_desc d;
     wf_client *c;
     wf_upload_desc ud;

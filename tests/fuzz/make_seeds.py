@@ -116,22 +116,32 @@ URL_SEEDS = [
     url_seed(0x01 | 0x40, "http://h.example", "", "", "", "", "", ".example.com, h.example,*", "h.example"),
 ]
 
-# fuzz_query: see fuzz_query.c; op bytes then arguments
+# fuzz_query: byte 0 = fixed buffer size / 2; then per call: op byte,
+# two NUL-terminated strings, op-specific bytes (see fuzz_query.c)
+def q(op, s0=b"", s1=b"", extra=b""):
+    return bytes([op]) + s0 + b"\0" + s1 + b"\0" + extra
+
+
 QUERY_SEEDS = [
-    b"\x00\x40" + b"\x00name\x00a b&c=d+e%f#g?h/i:j$k,l*m@n~o\x00" + b"\x00OR:1:DE:Field Name\x00\xe6\x97\xa5\xf0\x9f\x9a\x80\x00",
-    b"\x01\x20" + b"\x03fields\x00name,assignedTo:name\x00" + b"\x04\x05\x10" + b"\x05name\x00\x06plan & do\x00",
-    b"\x00\x10" + b"\x06priority\x00\x10" + b"1\x003\x00" + b"\x07status\x00\x14\x03NEW\x00IN PROGRESS\x00a&b\x00",
-    b"\x02\xff" + b"\x08\x01\x05assignedTo:name\x00\x00Ann\x00\x09name\x00\x02\x08\x00\x0a",
-    b"\x00\x30" + b"\x0bproject:name\x00\x0chours\x00sum\x00\x0d\x0e{\"name\":\"x\",\"name_Mod\":\"contains\"}\x00",
-    b"\x03\x08" + b"\x0fk=v&k2=v%202\x00\x02$$LIMIT=5=x\x00",
+    b"\x40" + q(0, b"name", b"a b&c=d+e%f#g?h/i:j$k,l*m@n~o") + q(0, b"OR:1:DE:Field Name", "\u65e5\U0001f680".encode()),
+    b"\x10" + q(3, b"name,assignedTo:name") + q(4, extra=b"\x64\x00\x05\x00") + q(5, b"name", b"plan & do", b"\x08\x00"),
+    b"\x80" + q(6, b"priority", b"1", b"\x10" + b"3\0") + q(7, b"status", extra=b"\x14\x03NEW\0IN PROGRESS\0a&b\0"),
+    b"\xff" + q(8, extra=b"\x01") + q(5, b"assignedTo:name", b"Ann", b"\x00\x00") + q(9, b"name", extra=b"\x02") + q(8, extra=b"\x00") + q(10),
+    b"\x30" + q(11, b"project:name") + q(12, b"hours", b"sum") + q(13, b'{"name":"x","name_Mod":"contains"}') + q(15, extra=b"\x03a\x00b"),
+    b"\x08" + q(14, b"k=v&k2=v%202") + q(2, b"$$LIMIT=5=x") + q(1, b"$$FIRST", extra=b"\xff\xff\x01"),
+    b"\x02" + q(0, b"k", b"v") + q(0, b"longer", b"value"),
+    b"\x40" + q(5, b"description", b"", b"\x18\x00") + q(5, b"a::b", b"x", b"\x00\x00") + q(0, b"", b"x"),
 ]
 
-# fuzz_updates: see fuzz_updates.c
+# fuzz_updates: byte 0 = fixed buffer size / 2; then per call: op byte and
+# its arguments (see fuzz_updates.c)
 UPDATES_SEEDS = [
-    b"\x00\x40" + b"\x05name\x00q\"b\\s/\xe2\x80\xa8\xe6\x97\xa5\xf0\x9f\x9a\x80\x00\x06n\x00\x2a\x00\x00\x00\x00\x00\x00\x00",
-    b"\x01\x20" + b"\x04assignments\x00\x02\x00\x05assignedToID\x00u1\x00\x01\x0a{\"roleID\":\"r1\"}\x00\x03",
-    b"\x00\x08" + b"\x05name\x00a long value that does not fit\x00",
-    b"\x00\x40" + b"\x02\x02\x02\x08\x09\x0b12345.6789\x00\x03\x03\x03",
+    b"\x40" + b"\x04name\0" + b"\x05" + "q\"b\\s/\u2028\u65e5\U0001f680".encode() + b"\0" + b"\x0en\0\x2a\x00",
+    b"\xff" + b"\x04assignments\0\x02\x00\x0dassignedToID\0u1\0\x01\x0c{\"roleID\":\"r1\"}\0\x03",
+    b"\x08" + b"\x0dname\0a long value that does not fit\0",
+    b"\x40" + b"\x02\x02\x02\x0b\x0a\x01\x0912345.6789\0\x03\x03\x03",
+    b"\x80" + b"\x06\x05a\x00\x01\x1fb" + b"\x07\x80\x00\x00\x00\x00\x00\x00\x00" + b"\x08\x9a\x99\x99\x99\x99\x99\xb9\x3f",
+    b"\x80" + b"\x0fz\0\x04bad\0\x05\xff\xfe\0",
 ]
 
 # fuzz_client: see fuzz_client.c; byte 0 = operation, byte 1 = recv step, rest = server bytes
