@@ -75,5 +75,9 @@ test: deps
 clean:
 	rm -rf $(B)
 
-# Fragments owned by the bench, fuzz/hardening and distribution work.
+# Fragments: integration tests of reads/writes/auth, benchmarks, fuzzing and
+# leak checks, mbedTLS 3.6, distribution.
 -include mk/*.mk
+
+# The fragments' suites that make test runs too.
+TEST_SUITES += itests examples dist-test

@@ -35,8 +35,8 @@ DIST_NEED_STATIC := $(DIST_NEED) 'file:/usr/lib/*/libmbedtls.a=libmbedtls-dev' \
 
 .PHONY: static static-musl install uninstall examples dist-test dist dist-deps
 
-# `make test` compiles every example too (warnings are errors).
-test: examples
+# `make test` compiles every example too (warnings are errors): the top
+# Makefile lists `examples` and `dist-test` in TEST_SUITES.
 
 dist-deps:
 	@sh mk/dist/need.sh $(DIST_NEED)

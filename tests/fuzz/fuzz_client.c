@@ -8,6 +8,8 @@
      - secrets given to the client (API key, password, client secret)
        never reach the error text or the log lines, unless the server
        itself sent them back;
+     - wf_search_each (the streaming parser) hands over exactly the objects
+       wf_search (the buffered one) finds in the same answer, or both fail;
      - every request the client writes is well formed: a request line,
        header lines with only the names the library sends and no CR, LF or
        other control bytes inside, a Content-Length that matches the body
@@ -123,6 +125,58 @@ static void check_requests(const fz_buf *b) {
 }
 
 static bool on_obj(void *user, size_t i, wf_json o) { (void)i; (void)o; return ++*(int *)user < 50; }
+
+/* wf_search_each's callback: the objects, written compactly, one a line */
+static bool collect(void *user, wf_json o) {
+    fz_buf *b = (fz_buf *)user;
+    wf_result r = wf_json_write(o, 0, fz_sink, b);
+    FZ_CHECK(r == WF_OK || r == WF_ERR_RANGE, "writing a streamed object: %d", r);
+    fz_buf_add(b, "\n", 1);
+    return true;
+}
+
+static wf_client *make_client(srv *s, wf_transport *tr, uint8_t op, uint8_t beh);
+
+/* The same answer read streamed and buffered. */
+static wf_result streamed_vs_buffered(wf_client *c, srv *s, uint8_t beh) {
+    fz_buf got = { 0 }, want = { 0 };
+    long long count = -1;
+    wf_result rs, rb;
+    srv s2;
+    wf_transport tr2;
+    wf_client *c2;
+    wf_json data, o;
+    rs = wf_search_each(c, "task", NULL, collect, &got, &count);
+    FZ_CHECK(count >= 0, "count not set");
+    /* a second client reads the same bytes buffered */
+    memset(&s2, 0, sizeof s2);
+    s2.d = s->d; s2.n = s->n; s2.step = s->step; s2.idle_closed = s->idle_closed;
+    s2.input = s->input; s2.input_n = s->input_n;
+    c2 = make_client(&s2, &tr2, 0, beh);
+    rb = wf_search(c2, "task", NULL, &data);
+    if (rb == WF_OK && wf_json_type_of(data) == WF_JSON_ARRAY) {
+        for (o = wf_json_first(data); wf_json_ok(o); o = wf_json_next(o)) {
+            wf_result r = wf_json_write(o, 0, fz_sink, &want);
+            FZ_CHECK(r == WF_OK || r == WF_ERR_RANGE, "writing a buffered object: %d", r);
+            fz_buf_add(&want, "\n", 1);
+        }
+        FZ_CHECK(rs == WF_OK, "streamed search failed (%s) where the buffered one read %zu bytes of objects: %s",
+                 wf_result_str(rs), want.len, wf_client_error(c)->text);
+        FZ_CHECK(got.len == want.len && (got.len == 0 || memcmp(got.p, want.p, got.len) == 0),
+                 "streamed objects differ from buffered ones:\n%.300s\n---\n%.300s", got.p ? got.p : "", want.p ? want.p : "");
+    } else if (rs == WF_OK) {
+        /* accepted streamed, refused buffered: only a data array that is not one */
+        FZ_CHECK(rb != WF_OK || wf_json_type_of(data) != WF_JSON_ARRAY, "unreachable");
+        FZ_CHECK(rb == WF_OK, "streamed search succeeded (%lld objects) where the buffered one failed: %s", count,
+                 wf_client_error(c2)->text);
+    }
+    wf_client_destroy(c2);
+    check_requests(&s2.sent);
+    fz_buf_free(&s2.sent);
+    fz_buf_free(&got);
+    fz_buf_free(&want);
+    return rs;
+}
 static bool on_pobj(void *user, wf_json o) { (void)o; return ++*(int *)user < 50; }
 
 typedef struct upl { size_t left; } upl;
@@ -134,7 +188,7 @@ static long upl_read(void *user, void *buf, size_t cap) {
     return (long)n;
 }
 
-static wf_result run_op(wf_client *c, int op) {
+static wf_result run_op(wf_client *c, int op, srv *s, uint8_t beh) {
     wf_json data;
     wf_result r = WF_OK;
     switch (op) {
@@ -152,7 +206,7 @@ static wf_result run_op(wf_client *c, int op) {
     case 2:
         r = wf_login(c, "ann@example.com", PASSWORD);
         if (r == WF_OK) r = wf_search(c, "task", NULL, &data);
-        if (wf_session_id(c)) (void)wf_logout(c);
+        if (r == WF_OK && wf_session_id(c)) r = wf_logout(c);
         break;
     case 3: {
         wf_updates u;
@@ -235,6 +289,7 @@ static wf_result run_op(wf_client *c, int op) {
         r = wf_oauth2_refresh(c);
         if (r == WF_OK) r = wf_search(c, "task", NULL, &data);
         break;
+    case 12: return streamed_vs_buffered(c, s, beh);
     default: {
         wf_upload_desc u;
         upl src;
@@ -254,12 +309,37 @@ static wf_result run_op(wf_client *c, int op) {
     return r;
 }
 
+#define NOPS 14
+
+static wf_client *make_client(srv *s, wf_transport *tr, uint8_t op, uint8_t beh) {
+    wf_client_desc d;
+    wf_client *c = NULL;
+    tr->connect = t_connect;
+    tr->send = t_send;
+    tr->recv = t_recv;
+    tr->close = t_close;
+    tr->user = s;
+    memset(&d, 0, sizeof d);
+    d.url = "http://wf.test:8080";
+    d.transport = tr;
+    d.api_key = API_KEY;
+    d.max_retries = -1;                 /* no backoff sleeps */
+    d.max_response_bytes = 1 << 20;
+    d.logger.fn = logger;
+    d.logger.level = WF_LOG_TRACE;
+    d.client_id = "client-1";
+    d.client_secret = CLIENT_SECRET;
+    if (beh & 64) { d.username = "ann@example.com"; d.password = PASSWORD; }
+    if (op % NOPS == 11) d.refresh_token = REFRESH;
+    FZ_CHECK(wf_client_create(&d, &c, NULL) == WF_OK, "create");
+    return c;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     srv s;
     wf_transport tr;
-    wf_client_desc d;
-    wf_client *c = NULL;
+    wf_client *c;
     wf_result r;
     uint8_t op, beh;
     if (size < 2) return 0;
@@ -273,29 +353,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     s.input = data;
     s.input_n = size;
     g_srv = &s;
-    tr.connect = t_connect;
-    tr.send = t_send;
-    tr.recv = t_recv;
-    tr.close = t_close;
-    tr.user = &s;
-    memset(&d, 0, sizeof d);
-    d.url = "http://wf.test:8080";
-    d.transport = &tr;
-    d.api_key = API_KEY;
-    d.max_retries = -1;                 /* no backoff sleeps */
-    d.max_response_bytes = 1 << 20;
-    d.logger.fn = logger;
-    d.logger.level = WF_LOG_TRACE;
-    d.client_id = "client-1";
-    d.client_secret = CLIENT_SECRET;
-    if (beh & 64) { d.username = "ann@example.com"; d.password = PASSWORD; }
-    if (op % 13 == 11) d.refresh_token = REFRESH;
-    FZ_CHECK(wf_client_create(&d, &c, NULL) == WF_OK, "create");
-    r = run_op(c, op % 13);
+    c = make_client(&s, &tr, op, beh);
+    r = run_op(c, op % NOPS, &s, beh);
     if (r != WF_OK) {
         const wf_error *e = wf_client_error(c);
-        FZ_CHECK(e->text[0] != 0, "op %d failed (%d) without an error text", op % 13, r);
-        FZ_CHECK(e->result == r, "op %d returned %d but the record says %d (%s)", op % 13, r, e->result, e->text);
+        FZ_CHECK(e->text[0] != 0, "op %d failed (%d) without an error text", op % NOPS, r);
+        FZ_CHECK(e->result == r, "op %d returned %d but the record says %d (%s)", op % NOPS, r, e->result, e->text);
         check_secrets(e->text, "the error text");
         check_secrets(e->message, "the error message");
     }
