@@ -114,6 +114,11 @@ static void take(bench_sums *s, wf_json t) {
     bench_take(s, id, il, nl);
 }
 
+static bool take_cb(void *user, wf_json t) {
+    take((bench_sums *)user, t);
+    return true;
+}
+
 static void print_heap(void) {
     printf("\"tls\":\"%s\",", tls_info);
     printf("\"lib_heap_peak\":%zu,\"lib_allocs\":%zu,\"lib_peak_blocks\":[%zu,%zu,%zu,%zu]", heap.peak, heap.allocs,
@@ -138,10 +143,9 @@ static int p1(const char *url, const char *ca) {
         wf_query_reset(&q);
         wf_query_fields(&q, "*");
         wf_query_limit(&q, (long)(i % P1_PAGES) * P1_PAGE, P1_PAGE);
-        if (wf_search(c, "task", &q, &data) != WF_OK) return die(c, "search");
-        for (t = wf_json_first(data); wf_json_ok(t); t = wf_json_next(t)) take(&s, t);
-        wf_last_body(c, &blen);
-        if (blen > max_body) max_body = blen;
+        /* streamed: each task is read as its bytes arrive, no page is held */
+        if (wf_search_each(c, "task", &q, take_cb, &s, NULL) != WF_OK) return die(c, "search");
+        (void)blen;
     }
     if (wf_count(c, "task", NULL, &count) != WF_OK) return die(c, "count");
     wf_query_reset(&q);

@@ -1,0 +1,561 @@
+/* Allocation-failure injection: every allocation the library makes goes
+   through the allocator hooks (wf_client_desc.allocator, wf_query.allocator,
+   wf_updates.allocator, wf_doc_parse's allocator), so a counting allocator
+   can fail the Nth one.  Each scenario runs once without failures (the
+   reference), then again for N = 1, 2, ... until a run makes fewer than N
+   allocations.  Every run in which an allocation failed must
+     - return an error that says so (WF_ERR_NOMEM, or another result whose
+       error text says "out of memory"), or WF_OK with exactly the
+       reference's results (a failure the library could route around);
+     - never crash (built with ASan+UBSan);
+     - leave no allocation behind once everything is destroyed.
+   Two injection modes: only the Nth allocation fails, and every allocation
+   from the Nth on fails (as when memory stays exhausted).
+
+   Build like the unit tests:
+     cc -std=c99 -g -O1 -fsanitize=address,undefined -Wall -Wextra -I. \
+        tests/test_alloc_fail.c -o build/test_alloc_fail \
+        -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto
+   ALLOC_FAIL_VERBOSE=1 prints every failing run's result and text. */
+#define WORKFRONT_IMPLEMENTATION
+#include "workfront.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+/* ------------------------------------------------------------- allocator */
+
+typedef struct fa {
+    long count;      /* allocations asked for */
+    long fail_at;    /* 0: never fail */
+    bool sticky;     /* fail every allocation from fail_at on */
+    long failed;     /* allocations refused */
+    long live;       /* allocations not yet freed */
+} fa;
+
+static void *fa_alloc(size_t n, void *user) {
+    fa *f = (fa *)user;
+    void *p;
+    f->count++;
+    if (f->fail_at && (f->count == f->fail_at || (f->sticky && f->count > f->fail_at))) {
+        f->failed++;
+        return NULL;
+    }
+    p = malloc(n);
+    if (p) f->live++;
+    return p;
+}
+
+static void fa_free(void *p, void *user) {
+    fa *f = (fa *)user;
+    if (!p) return;
+    f->live--;
+    free(p);
+}
+
+static wf_allocator fa_allocator(fa *f) {
+    wf_allocator a;
+    a.alloc_fn = fa_alloc;
+    a.free_fn = fa_free;
+    a.user_data = f;
+    return a;
+}
+
+/* ------------------------------------------------- in-memory "server" */
+
+/* Each connection gets the next canned stream; recv hands out one byte at a
+   time, so every response ends exactly where a read ends and a kept-alive
+   connection stays usable. */
+typedef struct mem {
+    const char *const *conns;
+    int nconns, idx;
+    size_t pos;
+    bool open;
+} mem;
+
+static wf_result m_connect(void *u, const char *h, int port, int t, wf_error *e) {
+    mem *m = (mem *)u;
+    (void)h; (void)port; (void)t; (void)e;
+    m->idx++;
+    m->pos = 0;
+    m->open = true;
+    return WF_OK;
+}
+static long m_send(void *u, const unsigned char *b, size_t n, int t, wf_error *e) {
+    (void)u; (void)b; (void)t; (void)e;
+    return (long)n;
+}
+static long m_recv(void *u, unsigned char *b, size_t cap, int t, wf_error *e) {
+    mem *m = (mem *)u;
+    const char *s = m->idx >= 1 && m->idx <= m->nconns ? m->conns[m->idx - 1] : "";
+    (void)cap; (void)e;
+    if (t == 0) return -(long)WF_ERR_TIMEOUT; /* idle probe: still open */
+    if (!s[m->pos]) return 0;
+    b[0] = (unsigned char)s[m->pos++];
+    return 1;
+}
+static void m_close(void *u) { ((mem *)u)->open = false; }
+
+#define JSON_HDR "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+/* A response with the right Content-Length, built at start-up. */
+static char *response(const char *body, bool close) {
+    size_t n = strlen(body) + 200;
+    char *r = (char *)malloc(n);
+    snprintf(r, n, JSON_HDR "%sContent-Length: %zu\r\n\r\n%s", close ? "Connection: close\r\n" : "", strlen(body), body);
+    return r;
+}
+
+static const char k_ca[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBejCCASGgAwIBAgIUDz1FnNTG/ucaZKtwDSjAAchLp6MwCgYIKoZIzj0EAwIw\n"
+    "EjEQMA4GA1UEAwwHZnV6eiBDQTAgFw0yNjExMjMxMjIyMDdaGA8yMTI2MTAzMDEy\n"
+    "MjIwN1owEjEQMA4GA1UEAwwHZnV6eiBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEH\n"
+    "A0IABJdPQfxzVAtVLMVMN2XrNmmKlaISoSQ55o8oaBxPRS3xh2NhHyYiMDChxQ/y\n"
+    "YaFGH9izqdnzFG9MLLlTHKoZcrujUzBRMB0GA1UdDgQWBBReC2AUdssVKGfEa0S0\n"
+    "1QOZvFLymTAfBgNVHSMEGDAWgBReC2AUdssVKGfEa0S01QOZvFLymTAPBgNVHRMB\n"
+    "Af8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIQCPqJL7Vq6OZUkrXryAuSWcwPaL\n"
+    "1B3kad9U9Fkurk7NJAIfKrLu8jnU4mm1TIcnKQesrjNHxuYqwWwbwmD1Ay6Hgw==\n"
+    "-----END CERTIFICATE-----\n";
+
+/* ---------------------------------------------------- result recording */
+
+typedef struct out { char s[8192]; size_t n; } out;
+
+static void out_add(out *o, const char *fmt, ...) {
+    va_list ap;
+    int k;
+    if (o->n >= sizeof o->s) return;
+    va_start(ap, fmt);
+    k = vsnprintf(o->s + o->n, sizeof o->s - o->n, fmt, ap);
+    va_end(ap);
+    if (k > 0) o->n += (size_t)k;
+    if (o->n >= sizeof o->s) o->n = sizeof o->s - 1;
+}
+
+static bool out_sink(void *user, const char *d, size_t n) {
+    out *o = (out *)user;
+    if (o->n + n >= sizeof o->s) return false;
+    memcpy(o->s + o->n, d, n);
+    o->n += n;
+    o->s[o->n] = 0;
+    return true;
+}
+
+static void out_json(out *o, wf_json v) {
+    if (wf_json_write(v, 0, out_sink, o) != WF_OK) out_add(o, "(unwritable)");
+    out_add(o, "\n");
+}
+
+/* A scenario: runs with allocator f over server m, writes what it got into
+   o, returns the result; *err_text receives the client's error text. */
+typedef wf_result (*scenario)(fa *f, mem *m, out *o, char *err_text, size_t cap);
+
+static wf_client *client(fa *f, mem *m, wf_transport *tr, wf_result *r, char *err_text, size_t cap) {
+    wf_client_desc d;
+    wf_client *c = NULL;
+    wf_error e;
+    memset(&d, 0, sizeof d);
+    tr->connect = m_connect;
+    tr->send = m_send;
+    tr->recv = m_recv;
+    tr->close = m_close;
+    tr->user = m;
+    d.url = "http://wf.test";
+    d.transport = tr;
+    d.api_key = "apikey0123";
+    d.max_retries = -1;
+    d.allocator = fa_allocator(f);
+    *r = wf_client_create(&d, &c, &e);
+    if (*r) snprintf(err_text, cap, "%s", e.text);
+    return c;
+}
+
+static void take_error(wf_client *c, wf_result r, char *err_text, size_t cap) {
+    if (r != WF_OK) {
+        snprintf(err_text, cap, "%s", wf_client_error(c)->text);
+        assert_int_equal(wf_client_error(c)->result, r);
+    }
+}
+
+/* ------------------------------------------------------------ scenarios */
+
+static wf_result sc_create(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_client_desc d;
+    wf_client *c = NULL;
+    wf_error e;
+    wf_result r;
+    (void)m;
+    memset(&d, 0, sizeof d);
+    d.url = "https://wf.example:8443/";
+    d.api_key = "apikey0123";
+    d.username = "ann@example.com";
+    d.password = "pw";
+    d.client_id = "cid";
+    d.client_secret = "csecret";
+    d.proxy = "http://puser:ppass@proxy.example:3128";
+    d.user_agent = "test-agent/1";
+    d.no_system_ca = true;
+    d.ca_pem = k_ca;
+    d.allocator = fa_allocator(f);
+    r = wf_client_create(&d, &c, &e);
+    if (r) {
+        assert_null(c);
+        assert_int_equal(e.result, r);
+        snprintf(err_text, cap, "%s", e.text);
+        return r;
+    }
+    out_add(o, "%s proxy %s:%d auth %s ua %s", wf_client_api_base(c), c->proxy.host, c->proxy.port,
+            c->proxy_auth ? c->proxy_auth : "-", c->user_agent);
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_search_conns[1];
+static wf_result sc_search(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_query q;
+    wf_json data;
+    m->conns = k_search_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    memset(&q, 0, sizeof q);
+    q.allocator = fa_allocator(f);
+    wf_query_fields(&q, "name,assignedTo:name");
+    wf_query_filter(&q, "status", WF_MOD_IN, "CUR");
+    wf_query_limit(&q, 0, 10);
+    r = wf_search(c, "task", &q, &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) {
+        char name[64];
+        out_json(o, data);
+        wf_json_str(wf_json_path(data, "0:assignedTo:name"), name, sizeof name, NULL);
+        out_add(o, "%s", name);
+    }
+    wf_query_free(&q);
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_login_conns[1];
+static wf_result sc_login(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_json data;
+    m->conns = k_login_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    r = wf_login(c, "ann@example.com", "pa&ss=word");
+    if (r == WF_OK) {
+        out_add(o, "session %s user %s\n", wf_session_id(c) ? wf_session_id(c) : "(none)", wf_user_id(c) ? wf_user_id(c) : "(none)");
+        r = wf_search(c, "task", NULL, &data);     /* on the same connection */
+        if (r == WF_OK) out_json(o, data);
+    }
+    if (r == WF_OK) r = wf_logout(c);
+    take_error(c, r, err_text, cap);
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_create_conns[1];
+static wf_result sc_create_updates(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_updates u;
+    wf_query params;
+    wf_json data;
+    m->conns = k_create_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    memset(&u, 0, sizeof u);
+    u.allocator = fa_allocator(f);
+    memset(&params, 0, sizeof params);
+    params.allocator = fa_allocator(f);
+    wf_query_fields(&params, "name,priority");
+    wf_updates_set_str(&u, "name", "Plan \"Q3\" \xe6\x97\xa5");
+    wf_updates_set_int(&u, "priority", 2);
+    wf_updates_key(&u, "assignments");
+    wf_updates_begin_array(&u);
+    wf_updates_begin_object(&u);
+    wf_updates_set_str(&u, "assignedToID", "u1");
+    wf_updates_end_object(&u);
+    wf_updates_raw(&u, "{\"roleID\":\"r1\"}", 15);
+    wf_updates_end_array(&u);
+    r = wf_create(c, "task", &params, &u, &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) out_json(o, data);
+    wf_updates_free(&u);
+    wf_query_free(&params);
+    wf_client_destroy(c);
+    return r;
+}
+
+static bool bulk_result(void *user, size_t i, wf_json obj) {
+    out *o = (out *)user;
+    out_add(o, "%zu:", i);
+    out_json(o, obj);
+    return true;
+}
+
+static const char *k_bulk_conns[2];
+static wf_result sc_bulk(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_bulk_desc b;
+    size_t done = 0;
+    m->conns = k_bulk_conns;
+    m->nconns = 2;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    memset(&b, 0, sizeof b);
+    b.obj = "task";
+    b.updates = "[{\"ID\":\"a1\",\"name\":\"x\"},{\"ID\":\"a2\",\"name\":\"y\"},{\"ID\":\"a3\",\"name\":\"z\"}]";
+    b.chunk_size = 2;
+    b.on_result = bulk_result;
+    b.user = o;
+    r = wf_bulk_edit(c, &b, &done);
+    take_error(c, r, err_text, cap);
+    out_add(o, "done %zu", done);
+    wf_client_destroy(c);
+    return r;
+}
+
+static bool pager_object(void *user, wf_json obj) {
+    out_json((out *)user, obj);
+    return true;
+}
+
+static const char *k_pager_conns[1];
+static wf_result sc_pager(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_pager_desc p;
+    wf_query q;
+    long long total = 0;
+    m->conns = k_pager_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    memset(&q, 0, sizeof q);
+    q.allocator = fa_allocator(f);
+    wf_query_fields(&q, "name");
+    memset(&p, 0, sizeof p);
+    p.obj = "task";
+    p.query = &q;
+    p.page_size = 2;
+    p.on_object = pager_object;
+    p.user = o;
+    r = wf_pager_run(c, &p, &total);
+    take_error(c, r, err_text, cap);
+    out_add(o, "total %lld", total);
+    wf_query_free(&q);
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_object_conns[1];
+static wf_result sc_object(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_object *obj = NULL;
+    m->conns = k_object_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    r = wf_object_load(c, "task", "5c1a2b3c4d5e6f708192a3b4c5d6e7f8", "name,priority", &obj);
+    if (r == WF_OK) {
+        if ((r = wf_object_set_str(obj, "name", "renamed")) == WF_OK && (r = wf_object_set_json(obj, "priority", "{\"v\":3}")) == WF_OK)
+            r = wf_object_save(obj);
+        if (r == WF_OK) {
+            out_add(o, "%s ", wf_object_id(obj));
+            out_json(o, wf_object_get(obj, "name"));
+        }
+        wf_object_free(obj);
+    } else {
+        assert_null(obj);
+    }
+    take_error(c, r, err_text, cap);
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_doc_text;
+static wf_result sc_doc(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_doc *d = NULL;
+    wf_allocator a = fa_allocator(f);
+    wf_result r;
+    (void)m;
+    r = wf_doc_parse(k_doc_text, strlen(k_doc_text), &a, &d);
+    if (r) {
+        assert_null(d);
+        snprintf(err_text, cap, "%s", r == WF_ERR_NOMEM ? "out of memory" : wf_result_str(r));
+        return r;
+    }
+    out_json(o, wf_doc_root(d));
+    /* the writer allocates for long strings */
+    wf_doc_free(d);
+    return r;
+}
+
+/* ------------------------------------------------------------- the loop */
+
+static bool verbose(void) {
+    const char *v = getenv("ALLOC_FAIL_VERBOSE");
+    return v && *v && *v != '0';
+}
+
+static void run_all(const char *name, scenario sc) {
+    static out ref, got;
+    char ref_err[768], err[768];
+    mem m;
+    fa f;
+    wf_result r0, r;
+    long n, allocs;
+    int mode, nomem_runs = 0, ok_runs = 0, other_runs = 0;
+    /* reference run */
+    memset(&f, 0, sizeof f);
+    memset(&m, 0, sizeof m);
+    memset(&ref, 0, sizeof ref);
+    ref_err[0] = 0;
+    r0 = sc(&f, &m, &ref, ref_err, sizeof ref_err);
+    if (r0 != WF_OK) fail_msg("%s: the reference run failed: %s (%s)", name, wf_result_str(r0), ref_err);
+    assert_int_equal(f.live, 0);
+    allocs = f.count;
+    assert_true(allocs > 0);
+    for (mode = 0; mode < 2; mode++) {
+        for (n = 1;; n++) {
+            memset(&f, 0, sizeof f);
+            memset(&m, 0, sizeof m);
+            memset(&got, 0, sizeof got);
+            err[0] = 0;
+            f.fail_at = n;
+            f.sticky = mode == 1;
+            r = sc(&f, &m, &got, err, sizeof err);
+            if (f.live != 0)
+                fail_msg("%s: allocation %ld failed%s: %ld allocation(s) leaked (result %s: %s)", name, n,
+                         mode ? " (and all after)" : "", f.live, wf_result_str(r), err);
+            if (f.failed == 0) {
+                /* no allocation was refused: the run is the reference again */
+                assert_int_equal(r, WF_OK);
+                assert_string_equal(got.s, ref.s);
+                break;
+            }
+            if (verbose())
+                print_message("%s: fail #%ld%s -> %s: %s\n", name, n, mode ? "+" : "", wf_result_str(r), r ? err : "(ok)");
+            if (r == WF_OK) {
+                /* routed around the failure: the results must be the reference's */
+                if (strcmp(got.s, ref.s) != 0)
+                    fail_msg("%s: allocation %ld failed%s, WF_OK with other results:\n%s\n--- reference:\n%s", name, n,
+                             mode ? " (and all after)" : "", got.s, ref.s);
+                ok_runs++;
+            } else if (r == WF_ERR_NOMEM) {
+                nomem_runs++;
+            } else {
+                /* another result is acceptable only when its text says why */
+                if (!strstr(err, "out of memory"))
+                    fail_msg("%s: allocation %ld failed%s, reported as %s: \"%s\" (no mention of memory)", name, n,
+                             mode ? " (and all after)" : "", wf_result_str(r), err);
+                other_runs++;
+            }
+            if (n > allocs + 64) fail_msg("%s: more allocations than the reference run (%ld)", name, allocs);
+        }
+    }
+    print_message("%s: %ld allocations; failing runs: %d WF_ERR_NOMEM, %d other result saying \"out of memory\", %d WF_OK with the same results\n",
+                  name, allocs, nomem_runs, other_runs, ok_runs);
+}
+
+static void test_client_create(void **st) { (void)st; run_all("client create", sc_create); }
+static void test_search(void **st) { (void)st; run_all("search", sc_search); }
+static void test_login(void **st) { (void)st; run_all("login, search, logout", sc_login); }
+static void test_create_with_updates(void **st) { (void)st; run_all("create with updates", sc_create_updates); }
+static void test_bulk_edit(void **st) { (void)st; run_all("bulk edit", sc_bulk); }
+static void test_pager(void **st) { (void)st; run_all("pager", sc_pager); }
+static void test_object(void **st) { (void)st; run_all("object load/save", sc_object); }
+static void test_doc_parse(void **st) { (void)st; run_all("doc parse", sc_doc); }
+
+int main(void) {
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_client_create),
+        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_login),
+        cmocka_unit_test(test_create_with_updates),
+        cmocka_unit_test(test_bulk_edit),
+        cmocka_unit_test(test_pager),
+        cmocka_unit_test(test_object),
+        cmocka_unit_test(test_doc_parse),
+    };
+    char *doc, *p;
+    int i, rc;
+    const char *task = "{\"ID\":\"5c1a2b3c4d5e6f708192a3b4c5d6e7f8\",\"name\":\"Plan \\\"Q3\\\" \\u65e5\",\"priority\":2}";
+    char body[1024];
+    /* the canned answers */
+    snprintf(body, sizeof body, "{\"data\":[%s,{\"ID\":\"t2\",\"name\":\"x\",\"assignedTo\":{\"name\":\"\\u00c5sa\"}}]}", task);
+    k_search_conns[0] = response(body, false);
+    {
+        /* login, then a search and a logout on the same kept-alive connection */
+        char *a = response("{\"data\":{\"sessionID\":\"sess0123456789\",\"userID\":\"user0123\"}}", false);
+        char *b = response("{\"data\":[{\"ID\":\"t1\"}]}", false);
+        char *c = response("{\"data\":{\"success\":true}}", false);
+        char *all = (char *)malloc(strlen(a) + strlen(b) + strlen(c) + 1);
+        sprintf(all, "%s%s%s", a, b, c);
+        free(a); free(b); free(c);
+        k_login_conns[0] = all;
+    }
+    snprintf(body, sizeof body, "{\"data\":%s}", task);
+    k_create_conns[0] = response(body, false);
+    k_bulk_conns[0] = response("{\"data\":[{\"ID\":\"a1\",\"name\":\"x\"},{\"ID\":\"a2\",\"name\":\"y\"}]}", true);
+    k_bulk_conns[1] = response("{\"data\":[{\"ID\":\"a3\",\"name\":\"z\"}]}", true);
+    {
+        char *a = response("{\"data\":[{\"ID\":\"p1\",\"name\":\"one\"},{\"ID\":\"p2\",\"name\":\"two\"}]}", false);
+        char *b = response("{\"data\":[{\"ID\":\"p3\",\"name\":\"three\"}]}", false);
+        char *all = (char *)malloc(strlen(a) + strlen(b) + 1);
+        sprintf(all, "%s%s", a, b);
+        free(a); free(b);
+        k_pager_conns[0] = all;
+    }
+    {
+        char *a, *b, *all;
+        snprintf(body, sizeof body, "{\"data\":%s}", task);
+        a = response(body, false);
+        b = response("{\"data\":{\"ID\":\"5c1a2b3c4d5e6f708192a3b4c5d6e7f8\",\"name\":\"renamed\",\"priority\":{\"v\":3}}}", false);
+        all = (char *)malloc(strlen(a) + strlen(b) + 1);
+        sprintf(all, "%s%s", a, b);
+        free(a); free(b);
+        k_object_conns[0] = all;
+    }
+    /* a document with more tokens than the first guess (the array grows),
+       escapes and a string longer than the writer's stack buffer */
+    doc = (char *)malloc(8192);
+    p = doc;
+    p += sprintf(p, "{\"long\":\"");
+    for (i = 0; i < 300; i++) *p++ = (char)('a' + i % 26);
+    p += sprintf(p, "\\u00e9\",\"n\":[");
+    for (i = 0; i < 600; i++) p += sprintf(p, i ? ",%d" : "%d", i % 10);
+    p += sprintf(p, "],\"e\":\"\\ud83d\\ude80\"}");
+    k_doc_text = doc;
+    rc = cmocka_run_group_tests_name("alloc-fail", tests, NULL, NULL);
+    free(doc);
+    free((void *)k_search_conns[0]);
+    free((void *)k_login_conns[0]);
+    free((void *)k_create_conns[0]);
+    free((void *)k_bulk_conns[0]);
+    free((void *)k_bulk_conns[1]);
+    free((void *)k_pager_conns[0]);
+    free((void *)k_object_conns[0]);
+    return rc;
+}
