@@ -1811,19 +1811,21 @@ WF_API wf_json wf_json_value(wf_json key) {
     return wf__view(key.doc, key.tok + 1);
 }
 
-/* Compares a string token with s[0..n) after unescaping, without copying. */
+/* Compares a string token with s[0..n) after unescaping; copies only keys
+   that hold escapes (rare in Workfront names). */
 static bool wf__tok_eq(const wf_doc *d, const jsmntok_t *t, const char *s, size_t n) {
     const char *raw = d->text + t->start;
     size_t rl = (size_t)(t->end - t->start);
-    char tmp[512];
+    char small[256], *tmp = small;
     long ul;
+    bool eq;
     if (!memchr(raw, '\\', rl)) return rl == n && memcmp(raw, s, n) == 0;
-    if (rl > sizeof tmp * 2) { /* long escaped key: compare via a measured decode */
-        ul = wf__unescape(raw, rl, NULL, 0);
-        if (ul != (long)n) return false;
-    }
-    ul = wf__unescape(raw, rl, tmp, sizeof tmp);
-    return ul == (long)n && n <= sizeof tmp && memcmp(tmp, s, n) == 0;
+    if (rl < n) return false; /* an escape never makes a text longer */
+    if (n >= sizeof small && !(tmp = (char *)wf__alloc(&d->a, n + 1))) return false;
+    ul = wf__unescape(raw, rl, tmp, n + 1);
+    eq = ul == (long)n && memcmp(tmp, s, n) == 0;
+    if (tmp != small) wf__free(&d->a, tmp);
+    return eq;
 }
 
 static wf_json wf__get(wf_json obj, const char *key, size_t kl) {

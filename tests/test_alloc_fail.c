@@ -147,9 +147,11 @@ static bool out_sink(void *user, const char *d, size_t n) {
     return true;
 }
 
-static void out_json(out *o, wf_json v) {
-    if (wf_json_write(v, 0, out_sink, o) != WF_OK) out_add(o, "(unwritable)");
+/* Writes v; WF_ERR_NOMEM when the writer could not allocate (long strings). */
+static wf_result out_json(out *o, wf_json v) {
+    wf_result r = wf_json_write(v, 0, out_sink, o);
     out_add(o, "\n");
+    return r == WF_ERR_NOMEM ? r : WF_OK;
 }
 
 /* A scenario: runs with allocator f over server m, writes what it got into
@@ -406,8 +408,9 @@ static wf_result sc_doc(fa *f, mem *m, out *o, char *err_text, size_t cap) {
         snprintf(err_text, cap, "%s", r == WF_ERR_NOMEM ? "out of memory" : wf_result_str(r));
         return r;
     }
-    out_json(o, wf_doc_root(d));
-    /* the writer allocates for long strings */
+    /* the writer allocates (through the doc's allocator) for long strings */
+    r = out_json(o, wf_doc_root(d));
+    if (r) snprintf(err_text, cap, "out of memory writing the document");
     wf_doc_free(d);
     return r;
 }

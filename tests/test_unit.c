@@ -273,6 +273,26 @@ static void test_json_views(void **st) {
     wf_doc_free(d);
 }
 
+static void test_json_long_escaped_key(void **st) {
+    /* a 600-byte key written with escapes still matches its decoded form */
+    wf__buf b, key;
+    wf_doc *d = NULL;
+    int i;
+    (void)st;
+    memset(&b, 0, sizeof b);
+    memset(&key, 0, sizeof key);
+    wf__buf_adds(NULL, &b, "{\"");
+    for (i = 0; i < 300; i++) { wf__buf_adds(NULL, &b, "\\u0041b"); wf__buf_adds(NULL, &key, "Ab"); }
+    wf__buf_adds(NULL, &b, "\":7}");
+    assert_int_equal(wf_doc_parse(b.p, b.len, NULL, &d), WF_OK);
+    assert_true(wf_json_ok(wf_json_get(wf_doc_root(d), key.p)));
+    key.p[599] = 'c';
+    assert_false(wf_json_ok(wf_json_get(wf_doc_root(d), key.p)));
+    wf_doc_free(d);
+    wf__buf_free(NULL, &b);
+    wf__buf_free(NULL, &key);
+}
+
 static bool sink_buf(void *user, const char *data, size_t len) {
     wf__buf *b = (wf__buf *)user;
     return wf__buf_add(NULL, b, data, len);
@@ -1032,6 +1052,7 @@ int main(void) {
         cmocka_unit_test(test_json_accepts_valid),
         cmocka_unit_test(test_json_unescape),
         cmocka_unit_test(test_json_views),
+        cmocka_unit_test(test_json_long_escaped_key),
         cmocka_unit_test(test_json_write_roundtrip),
         cmocka_unit_test(test_json_token_growth),
         cmocka_unit_test(test_envelope),
