@@ -284,6 +284,34 @@ t "IMS bearer" 0 $HTTPS --bearer test-ims-token --ims-org TESTORG@AdobeOrg searc
 t "IMS bearer without org" 4 $HTTPS --bearer test-ims-token search task --limit 1
 t "--retries 0" 0 $HTTP --api-key "$API_KEY" --retries 0 search task --limit 1
 
+# Every auth mode once more with --trace: stderr must hold none of the
+# secrets in use.  A JWT always starts "eyJ" (base64url of '{"'), so no
+# signed assertion can hide from that check; the key file's body lines are
+# checked one by one.
+KEY_LINES=$(grep -v -e '^-----' "$B/certs/jwt.key")
+no_secrets() {
+    what=$1
+    shift
+    for s in "$@"; do
+        [ -n "$s" ] || continue
+        hasnt err "$what: trace hides ${s%"${s#????}"}..." "$s"
+    done
+}
+t "trace: JWT exchange" 0 $HTTPS $JWT --trace search task --limit 1
+has err "trace: the JWT exchange is shown" "jwt/exchange"
+no_secrets "JWT" test-client-secret eyJ $KEY_LINES
+t "trace: JWT login" 0 $HTTPS $JWT --trace login
+AT2=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["sessionID"])' "$TMP/out" 2>/dev/null)
+RT2=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["refreshToken"])' "$TMP/out" 2>/dev/null)
+no_secrets "JWT login" test-client-secret eyJ "$AT2" "$RT2"
+t "trace: --token" 0 $HTTPS --token "$AT2" --trace search task --limit 1
+no_secrets "--token" "$AT2"
+t "trace: IMS bearer" 0 $HTTPS --bearer test-ims-token --ims-org TESTORG@AdobeOrg --trace search task --limit 1
+has err "trace: the IMS org header is sent" "x-gw-ims-org-id"
+no_secrets "IMS" test-ims-token
+t "trace: api-key get" 0 $HTTPS --user "$ADMIN" --password "$PW" --trace api-key get
+no_secrets "api-key get" "$PW" "$API_KEY"
+
 # ------------------------------------------------------------ failure codes
 t "wrong password" 4 $HTTPS --user "$ADMIN" --password wrong-password search task
 hasnt err "the wrong password stays secret" "wrong-password"
