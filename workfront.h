@@ -927,22 +927,23 @@ static bool wf__query_safe(unsigned char ch) {
 
 WF_API size_t wf_url_encode(const char *src, size_t len, char *dst, size_t cap) {
     static const char hex[] = "0123456789ABCDEF";
-    size_t i, o = 0;
+    size_t i, o = 0, w = 0; /* w: bytes written, a prefix that stops at the first unit that does not fit */
     for (i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)src[i];
         if (wf__query_safe(ch)) {
-            if (dst && o + 1 < cap) dst[o] = (char)ch;
+            if (dst && w == o && o + 1 < cap) dst[w++] = (char)ch;
             o++;
         } else {
-            if (dst && o + 3 < cap) {
-                dst[o] = '%';
-                dst[o + 1] = hex[ch >> 4];
-                dst[o + 2] = hex[ch & 15];
+            if (dst && w == o && o + 3 < cap) {
+                dst[w] = '%';
+                dst[w + 1] = hex[ch >> 4];
+                dst[w + 2] = hex[ch & 15];
+                w += 3;
             }
             o += 3;
         }
     }
-    if (dst && cap) dst[o < cap ? o : cap - 1] = 0;
+    if (dst && cap) dst[w] = 0;
     return o; /* the full encoded length, like snprintf */
 }
 
@@ -955,14 +956,29 @@ typedef struct wf__url {
 
 /* Parses "http[s]://host[:port][/path]".  No userinfo: credentials in URLs
    end up in logs. */
+/* The URL for an error text: at most 200 bytes, with any userinfo
+   ("user:password@") before the host replaced by "***@". */
+static const char *wf__url_shown(const char *s, char *out, size_t cap) {
+    const char *a = strstr(s, "://"), *at = NULL;
+    size_t alen, i, pre;
+    a = a ? a + 3 : s;
+    alen = strcspn(a, "/?#");
+    for (i = 0; i < alen; i++) if (a[i] == '@') at = a + i;
+    if (!at) { snprintf(out, cap, "%.200s", s); return out; }
+    pre = (size_t)(a - s);
+    snprintf(out, cap, "%.*s***%.180s", (int)(pre < 20 ? pre : 20), s, at);
+    return out;
+}
+
 static wf_result wf__url_parse(const char *s, wf__url *u, wf_error *e) {
     const char *p, *h, *hend;
     size_t hl;
+    char shown[256];
     memset(u, 0, sizeof *u);
     if (!s || !*s) return wf__fail(e, WF_ERR_URL, "empty URL");
     if (strncmp(s, "https://", 8) == 0) { u->tls = true; p = s + 8; u->port = 443; }
     else if (strncmp(s, "http://", 7) == 0) { p = s + 7; u->port = 80; }
-    else return wf__fail(e, WF_ERR_URL, "URL must start with http:// or https://: \"%.200s\"", s);
+    else return wf__fail(e, WF_ERR_URL, "URL must start with http:// or https://: \"%s\"", wf__url_shown(s, shown, sizeof shown));
     if (*p == '[') {
         h = p + 1;
         hend = strchr(h, ']');
@@ -977,15 +993,15 @@ static wf_result wf__url_parse(const char *s, wf__url *u, wf_error *e) {
         hend = p;
     }
     hl = (size_t)(hend - h);
-    if (hl == 0 || hl >= sizeof u->host) return wf__fail(e, WF_ERR_URL, "URL has no valid host: \"%.200s\"", s);
+    if (hl == 0 || hl >= sizeof u->host) return wf__fail(e, WF_ERR_URL, "URL has no valid host: \"%s\"", wf__url_shown(s, shown, sizeof shown));
     memcpy(u->host, h, hl);
     u->host[hl] = 0;
     {
         size_t i;
         for (i = 0; i < hl; i++) {
             unsigned char ch = (unsigned char)u->host[i];
-            if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == '\\' || ch == '%')
-                return wf__fail(e, WF_ERR_URL, "URL host contains an invalid character: \"%.200s\"", s);
+            if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == '\\' || ch == '%' || ch == '@')
+                return wf__fail(e, WF_ERR_URL, "URL host contains an invalid character: \"%s\"", wf__url_shown(s, shown, sizeof shown));
         }
     }
     if (*p == ':') {
@@ -1001,6 +1017,13 @@ static wf_result wf__url_parse(const char *s, wf__url *u, wf_error *e) {
     }
     if (*p && *p != '/') return wf__fail(e, WF_ERR_URL, "unexpected \"%c\" after the host in URL", *p);
     if (strchr(p, '?') || strchr(p, '#')) return wf__fail(e, WF_ERR_URL, "a base URL cannot carry a query or fragment");
+    {
+        /* the path goes into request lines as it is: no spaces, controls or raw non-ASCII */
+        const char *q;
+        for (q = p; *q; q++)
+            if ((unsigned char)*q <= ' ' || (unsigned char)*q >= 0x7f)
+                return wf__fail(e, WF_ERR_URL, "URL path contains a space, control or non-ASCII byte (percent-encode it)");
+    }
     u->path = p;
     return WF_OK;
 }
@@ -1453,6 +1476,7 @@ struct wf_doc {
     jsmntok_t *tok;
     int *next;        /* next[i]: index just past token i's subtree (O(1) sibling steps) */
     int ntok, cap;
+    int next_cap;     /* next[] outlives a load: streaming loads one object after another */
     wf_allocator a;
     bool own;         /* allocated by wf_doc_parse (else embedded in a client) */
 };
@@ -1499,6 +1523,18 @@ static size_t wf__utf8_len(const unsigned char *s, size_t n) {
 /* Decodes a string body (between quotes).  out may be NULL to validate or
    measure only.  Returns the decoded length, or -1 for an invalid escape,
    a lone surrogate, a raw control character or invalid UTF-8. */
+/* True when the 8 bytes at p are all printable ASCII other than '\\' and
+   '"': the bytes a string scan skips.  Workfront escapes every non-ASCII
+   character, so nearly all of an answer's bytes go through here, a word at
+   a time.  Borrows between lanes only ever raise a flag (they start at a
+   byte that is itself flagged), so a word that passes is exact. */
+static bool wf__plain8(const char *p) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return (((x - ones * 0x20) | ((x ^ (ones * '\\')) - ones) | ((x ^ (ones * '"')) - ones) | x) & highs) == 0;
+}
+
 static long wf__unescape(const char *s, size_t n, char *out, size_t cap) {
     size_t i = 0, o = 0;
 #define WF__PUT(ch) do { if (out && o < cap) out[o] = (char)(ch); o++; } while (0)
@@ -1538,6 +1574,7 @@ static long wf__unescape(const char *s, size_t n, char *out, size_t cap) {
         } else if (ch < 0x80) {
             /* fast path over plain ASCII */
             size_t j = i;
+            while (j + 8 <= n && wf__plain8(s + j)) j += 8;
             while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x80 && s[j] != '\\') j++;
             if (out) {
                 size_t k = j - i;
@@ -1706,9 +1743,13 @@ static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error 
     if (r == 0) return wf__fail(e, WF_ERR_JSON, "empty body where JSON was expected");
 tokens_done:
     d->ntok = r;
-    wf__free(&d->a, d->next);
-    d->next = (int *)wf__alloc(&d->a, (size_t)r * sizeof *d->next);
-    if (!d->next) { d->ntok = 0; return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens"); }
+    if (d->next_cap < r) {
+        wf__free(&d->a, d->next);
+        d->next_cap = 0;
+        d->next = (int *)wf__alloc(&d->a, (size_t)r * sizeof *d->next);
+        if (!d->next) { d->ntok = 0; return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens"); }
+        d->next_cap = r;
+    }
     memset(d->next, 0, (size_t)r * sizeof *d->next);
     {
         wf_result vr = wf__doc_validate(d, e);
@@ -1722,7 +1763,7 @@ static void wf__doc_release(wf_doc *d) {
     wf__free(&d->a, d->next);
     d->tok = NULL;
     d->next = NULL;
-    d->ntok = d->cap = 0;
+    d->ntok = d->cap = d->next_cap = 0;
 }
 
 WF_API wf_result wf_doc_parse_ex(const char *text, size_t len, const wf_allocator *a, wf_doc **out, wf_error *err) {
@@ -1933,7 +1974,10 @@ WF_API wf_result wf_json_int(wf_json v, long long *out) {
     if (i < n) {
         /* 3.0 or 1e3 are integers too; 2.5 is not */
         double d;
-        if (wf_json_num(v, &d) || d != (double)(long long)d || d > 9.2e18 || d < -9.2e18) return WF_ERR_TYPE;
+        if (wf_json_num(v, &d) || d != d) return WF_ERR_TYPE;
+        /* range first: casting 1e300 to long long is undefined */
+        if (d > 9.2e18 || d < -9.2e18) return WF_ERR_RANGE;
+        if (d != (double)(long long)d) return WF_ERR_TYPE;
         *out = (long long)d;
         return WF_OK;
     }
@@ -2587,6 +2631,10 @@ static wf_result wf__tls_init(wf_client *c, const wf_client_desc *d) {
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
 #if MBEDTLS_VERSION_MAJOR >= 3
     mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#  if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
+    /* TLS 1.3 tickets arrive after the handshake; 3.6.1+ drops them unless asked */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(&t->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#  endif
 #else
     mbedtls_ssl_conf_min_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
@@ -2631,6 +2679,14 @@ static wf_result wf__tls_fail(wf_client *c, int rc, const char *what) {
     return wf__fail(&c->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, c->err.tls_text, (unsigned)-rc);
 }
 
+/* Keeps the connection's session (TLS 1.3: its latest ticket) for resuming
+   the next connection. */
+static void wf__tls_keep_session(wf__tls *t) {
+    mbedtls_ssl_session_free(&t->session);
+    mbedtls_ssl_session_init(&t->session);
+    t->have_session = mbedtls_ssl_get_session(&t->ssl, &t->session) == 0;
+}
+
 static wf_result wf__tls_handshake(wf_client *c) {
     wf__tls *t = c->tls;
     int rc;
@@ -2647,9 +2703,16 @@ static wf_result wf__tls_handshake(wf_client *c) {
     c->io_result = WF_OK;
     while ((rc = mbedtls_ssl_handshake(&t->ssl)) != 0)
         if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE) return wf__tls_fail(c, rc, "TLS handshake");
-    mbedtls_ssl_session_free(&t->session);
-    mbedtls_ssl_session_init(&t->session);
-    t->have_session = mbedtls_ssl_get_session(&t->ssl, &t->session) == 0;
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (mbedtls_ssl_get_version_number(&t->ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {
+        /* the session is the ticket the server sends next (wf__conn_read
+           keeps it); a used ticket is not offered again */
+        mbedtls_ssl_session_free(&t->session);
+        mbedtls_ssl_session_init(&t->session);
+        t->have_session = false;
+    } else
+#endif
+    wf__tls_keep_session(t);
     wf__log(c, WF_LOG_TRACE, "* TLS %s, %s", mbedtls_ssl_get_version(&t->ssl), mbedtls_ssl_get_ciphersuite(&t->ssl));
     return WF_OK;
 }
@@ -2706,7 +2769,12 @@ static wf_result wf__proxy_setup(wf_client *c, const wf_client_desc *d) {
     if (!copy) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
     /* user:password@ belongs to the proxy, not to a logged URL */
     slashes = strstr(copy, "://") + 3;
-    at = strchr(slashes, '@');
+    {
+        /* only an '@' before the path separates userinfo (the last one: passwords may hold '@') */
+        size_t alen = strcspn(slashes, "/?#"), i;
+        at = NULL;
+        for (i = 0; i < alen; i++) if (slashes[i] == '@') at = slashes + i;
+    }
     if (at) {
 #ifdef WF_NO_TLS
         wf__free_secret(&c->a, copy);
@@ -2728,7 +2796,7 @@ static wf_result wf__proxy_setup(wf_client *c, const wf_client_desc *d) {
     }
     r = wf__url_parse(copy, &c->proxy, &c->err);
     c->proxy.path = "";
-    if (r == WF_OK && strcmp(c->proxy.host, "") != 0 && c->proxy.port == 80 && !strchr(slashes, ':')) c->proxy.port = 3128;
+    if (r == WF_OK && strcmp(c->proxy.host, "") != 0 && c->proxy.port == 80 && !memchr(slashes, ':', strcspn(slashes, "/?#"))) c->proxy.port = 3128;
     wf__free_secret(&c->a, copy);
     if (r) c->proxy.host[0] = 0;
     return r;
@@ -2820,7 +2888,7 @@ static long wf__conn_read(wf_client *c, unsigned char *buf, size_t cap) {
             if (rc >= 0) return rc;
             if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
 #ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
-            if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue; /* TLS 1.3 post-handshake */
+            if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) { wf__tls_keep_session(c->tls); continue; } /* TLS 1.3 */
 #endif
             if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || rc == MBEDTLS_ERR_SSL_CONN_EOF) return 0;
             if (c->io_result == WF_ERR_CLOSED) return 0;
@@ -3140,23 +3208,39 @@ static wf_result wf__sx_step(wf_client *c) {
             continue;
         }
         if (x->phase == WF__SX_ELEMENT) {
-            bool end = false;
-            size_t endpos = 0;
-            if (x->in_str) {
-                if (x->esc) x->esc = false;
-                else if (ch == '\\') x->esc = true;
-                else if (ch == '"') { x->in_str = false; if (x->depth == 0) { end = true; endpos = x->pos + 1; } }
-            } else if (ch == '"') {
-                x->in_str = true;
-            } else if (ch == '{' || ch == '[') {
-                x->depth++;
-            } else if (ch == '}' || ch == ']') {
-                if (x->depth == 0) { end = true; endpos = x->pos; } /* a primitive ended by ']' */
-                else if (--x->depth == 0) { end = true; endpos = x->pos + 1; }
-            } else if (x->depth == 0 && (ch == ',' || wf__json_ws(ch))) {
-                end = true; endpos = x->pos; /* a primitive ended by ',' or a space */
+            /* the hot loop: state in locals, string bodies skipped a word at a time */
+            size_t i = x->pos, endpos = 0;
+            int depth = x->depth;
+            bool in_str = x->in_str, esc = x->esc, end = false;
+            while (i < n && !end) {
+                char e;
+                if (in_str) {
+                    if (esc) { esc = false; i++; continue; }
+                    while (i + 8 <= n && wf__plain8(b + i)) i += 8;
+                    while (i < n && b[i] != '"' && b[i] != '\\') i++;
+                    if (i == n) break;
+                    if (b[i++] == '\\') { esc = true; continue; }
+                    in_str = false;
+                    if (depth == 0) { end = true; endpos = i; }
+                    continue;
+                }
+                e = b[i];
+                if (e == '"') {
+                    in_str = true;
+                } else if (e == '{' || e == '[') {
+                    depth++;
+                } else if (e == '}' || e == ']') {
+                    if (depth == 0) { end = true; endpos = i; } /* a primitive ended by ']' */
+                    else if (--depth == 0) { end = true; endpos = i + 1; }
+                } else if (depth == 0 && (e == ',' || wf__json_ws(e))) {
+                    end = true; endpos = i; /* a primitive ended by ',' or a space */
+                }
+                i++;
             }
-            x->pos++;
+            x->pos = i;
+            x->depth = depth;
+            x->in_str = in_str;
+            x->esc = esc;
             if (end) {
                 if (!wf__sx_emit(c, x, b + x->start, endpos - x->start)) {
                     if (x->phase != WF__SX_STOPPED) return c->err.result;
@@ -3989,9 +4073,9 @@ static wf_result wf__upd_close(wf_updates *u, bool obj) {
     if (u->depth == 0 || ((u->is_object >> (u->depth - 1)) & 1u) != (obj ? 1u : 0u))
         return wf__upd_fail(u, WF_ERR_INVALID, obj ? "end_object without a matching begin_object" : "end_array without a matching begin_array");
     if (u->want_value) return wf__upd_fail(u, WF_ERR_INVALID, "key without a value");
+    if (!wf__upd_put(u, obj ? "}" : "]", 1)) return u->result; /* still open: nothing half-closed */
     u->depth--;
-    wf__upd_put(u, obj ? "}" : "]", 1);
-    return u->result;
+    return WF_OK;
 }
 
 WF_API wf_result wf_updates_begin_object(wf_updates *u) { return wf__upd_open(u, true); }
@@ -4093,7 +4177,10 @@ WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_u
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
     if (len) *len = 0;
     if (!u || u->result) return NULL;
-    if (u->implicit && u->depth == 1 && wf_updates_end_object(u) == WF_OK) u->implicit = false;
+    if (u->implicit && u->depth == 1) {
+        if (wf_updates_end_object(u) != WF_OK) return NULL; /* e.g. no room for the '}' */
+        u->implicit = false;
+    }
     if (u->depth != 0 || u->len == 0) {
         wf__upd_fail(u, WF_ERR_INVALID, u->len ? "containers still open" : "nothing written");
         return NULL;
@@ -4734,13 +4821,18 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 /* >> auth ================================================================== */
 
 /* Copies a string from the answer into a fresh allocation. */
+/* A session ID or token from an answer; NULL when missing or when it
+   holds a control byte (it is sent back as a header value: a CR/LF in it
+   would inject headers). */
 static char *wf__json_dup(wf_client *c, wf_json v) {
-    size_t n;
+    size_t n, i;
     char *s;
     if (wf_json_type_of(v) != WF_JSON_STRING) return NULL;
     wf_json_str(v, NULL, 0, &n);
     s = (char *)wf__alloc(&c->a, n + 1);
     if (s) wf_json_str(v, s, n + 1, NULL);
+    for (i = 0; s && i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return NULL; }
     return s;
 }
 
@@ -4768,7 +4860,7 @@ WF_API wf_result wf_login(wf_client *c, const char *username, const char *passwo
     if (r) goto done;
     s = wf__json_dup(c, wf_json_get(data, "sessionID"));
     u = wf__json_dup(c, wf_json_get(data, "userID"));
-    if (!s) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "login answer has no sessionID"); goto done; }
+    if (!s) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "login answer has no usable sessionID"); goto done; }
     wf__free_secret(&c->a, c->session_id);
     wf__free(&c->a, c->user_id);
     c->session_id = s;
@@ -4812,7 +4904,7 @@ static wf_result wf__take_tokens(wf_client *c, wf_json data) {
     char *rt = wf__json_dup(c, wf_json_get(data, "refresh_token"));
     if (!at) {
         wf__free_secret(&c->a, rt);
-        return wf__fail(&c->err, WF_ERR_RESPONSE, "token answer has no access_token");
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "token answer has no usable access_token");
     }
     wf__free_secret(&c->a, c->session_id);
     c->session_id = at;

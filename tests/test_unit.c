@@ -184,6 +184,25 @@ static void test_json_accepts_valid(void **st) {
     }
 }
 
+/* The word-at-a-time scan (wf__plain8) must see every byte it may not skip,
+   at every offset inside and across the 8-byte words, in both places it
+   runs: string validation and the streaming element scanner. */
+static void test_json_word_scan(void **st) {
+    int b, k, len;
+    (void)st;
+    for (len = 1; len <= 24; len++)
+        for (k = 0; k < len; k++)
+            for (b = 1; b < 256; b++) {
+                char s[32];
+                long r;
+                bool bad = b < 0x20 || b == '\\' || b >= 0x80;
+                memset(s, 'a', sizeof s);
+                s[k] = (char)b;
+                r = wf__unescape(s, (size_t)len, NULL, 0);
+                if ((r < 0) != bad) fail_msg("byte 0x%02x at %d of %d: %ld", b, k, len, r);
+            }
+}
+
 static void test_json_unescape(void **st) {
     wf_doc *d = NULL;
     char buf[64];
@@ -971,6 +990,39 @@ static void test_search_streaming_edges(void **st) {
     wf_client_destroy(c); wf__buf_free(NULL, &m.sent);
 }
 
+/* The streaming scanner skips string bodies a word at a time too: a quote,
+   backslash or bracket in a name, at any offset, must neither end the
+   object early nor late. */
+static void test_search_streaming_word_scan(void **st) {
+    static const char *const special[] = { "\\\"", "\\\\", "}", "]", "{", "[", ",", " " };
+    static const char decoded[] = { '"', '\\', '}', ']', '{', '[', ',', ' ' };
+    int len, k, sp, step;
+    (void)st;
+    for (len = 1; len <= 20; len++)
+        for (k = 0; k < len; k++)
+            for (sp = 0; sp < 8; sp++)
+                for (step = 0; step < 2; step++) {
+                    char name[64], want[32], body[160], reply[256];
+                    seen_objs so;
+                    long long count = 0;
+                    mem_tr m;
+                    wf_client *c;
+                    memset(want, 'a', (size_t)len);
+                    want[len] = 0;
+                    want[k] = decoded[sp];
+                    snprintf(name, sizeof name, "%.*s%s%.*s", k, want, special[sp], len - k - 1, want + k + 1);
+                    snprintf(body, sizeof body, "{\"data\":[{\"name\":\"%s\",\"x\":[1]},{\"name\":\"z\"}]}", name);
+                    snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s", strlen(body), body);
+                    memset(&so, 0, sizeof so);
+                    assert_int_equal(stream_reply(reply, step == 1, &so, &count, &c, &m), WF_OK);
+                    assert_int_equal(count, 2);
+                    assert_string_equal(so.names[0], want);
+                    assert_string_equal(so.names[1], "z");
+                    wf_client_destroy(c);
+                    wf__buf_free(NULL, &m.sent);
+                }
+}
+
 static void test_invalid_query_sends_nothing(void **st) {
     mem_tr m;
     wf_transport tr;
@@ -1050,6 +1102,7 @@ int main(void) {
         cmocka_unit_test(test_http_huge_head_refused),
         cmocka_unit_test(test_json_rejects_what_jsmn_lets_through),
         cmocka_unit_test(test_json_accepts_valid),
+        cmocka_unit_test(test_json_word_scan),
         cmocka_unit_test(test_json_unescape),
         cmocka_unit_test(test_json_views),
         cmocka_unit_test(test_json_long_escaped_key),
@@ -1071,6 +1124,7 @@ int main(void) {
         cmocka_unit_test(test_no_proxy_rules),
         cmocka_unit_test(test_search_streaming),
         cmocka_unit_test(test_search_streaming_edges),
+        cmocka_unit_test(test_search_streaming_word_scan),
         cmocka_unit_test(test_invalid_query_sends_nothing),
         cmocka_unit_test(test_trace_is_redacted),
     };
