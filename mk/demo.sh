@@ -21,7 +21,8 @@ done
 HTTPS_PORT=$(sed -n 's/^HTTPS_PORT=//p' "$dir/server.info")
 CA=$(sed -n 's/^CA=//p' "$dir/server.info")
 export WF_URL="https://127.0.0.1:$HTTPS_PORT" WF_CACERT="$CA"
-say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+# headings in bold on a terminal only: a log file or pipe gets plain text
+if [ -t 1 ]; then say() { printf '\n\033[1m%s\033[0m\n' "$*"; }; else say() { printf '\n== %s\n' "$*"; }; fi
 run() { printf '$ wf'; for a in "$@"; do case "$a" in *[\ \$\'\"]*) printf " '%s'" "$a";; *) printf ' %s' "$a";; esac; done; printf '\n'; "$WF" "$@"; rc=$?; [ $rc = 0 ] || echo "(exit $rc)"; return $rc; }
 
 say "Test server (pid $pid) on $WF_URL, TLS verified against the generated test CA"
