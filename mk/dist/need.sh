@@ -6,7 +6,9 @@
 #   cmd:NAME=pkg      a command on PATH
 #   file:PATH=pkg     a file (shell glob allowed)
 #   hdr:NAME=pkg      a header under /usr/include or /usr/local/include
+# NEED_TAG names the caller in the messages (default: dist).
 set -u
+tag=${NEED_TAG:-dist}
 need=""
 for arg in "$@"; do
     check=${arg%%=*}
@@ -22,15 +24,15 @@ for arg in "$@"; do
 done
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "dist: installing:$need"
+    echo "$tag: installing:$need"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null || { echo "dist: apt-get update failed" >&2; exit 1; }
+    apt-get update -qq >/dev/null || { echo "$tag: apt-get update failed" >&2; exit 1; }
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $need >/dev/null ||
-        { echo "dist: apt-get install$need failed" >&2; exit 1; }
+        { echo "$tag: apt-get install$need failed" >&2; exit 1; }
     exit 0
 fi
-echo "dist: missing Debian packages:$need" >&2
-echo "dist: install them as root, e.g.:  sudo apt-get install$need" >&2
-echo "dist: (or run this make target as root: it installs them itself)" >&2
+echo "$tag: missing Debian packages:$need" >&2
+echo "$tag: install them as root, e.g.:  sudo apt-get install$need" >&2
+echo "$tag: (or run this make target as root: it installs them itself)" >&2
 exit 1

@@ -14,10 +14,13 @@
 #      sees trixie (no upgrades, and other scripts' `apt-get source mbedtls`
 #      keep getting bookworm's 2.28).  Needs no root; apt checks the trixie
 #      Release signature with the system's debian-archive-keyring.
-# Needs: apt-get, dpkg-source (dpkg-dev), cmake, a C compiler, python3.
+# Needs: apt-get, dpkg-source (dpkg-dev), cmake, make, a C compiler; as root
+# the missing ones are installed (mk/dist/need.sh), otherwise named.
+# MBEDTLS3_JOBS: parallel compile jobs (default 2).
 set -eu
 B=${1:-build/mbedtls3}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
 say() { echo "mbedtls3: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -50,7 +53,10 @@ elif SRC=$(found); then
     say "using the source tree $SRC"
 else
     command -v apt-get >/dev/null 2>&1 || die "apt-get is missing (or set MBEDTLS3_SRC)"
-    command -v dpkg-source >/dev/null 2>&1 || die "dpkg-source is missing: apt-get install dpkg-dev (or set MBEDTLS3_SRC)"
+    # as root: installed with apt-get; otherwise need.sh names the packages
+    NEED_TAG=mbedtls3 sh "$HERE/../dist/need.sh" cmd:dpkg-source=dpkg-dev cmd:bzip2=bzip2 cmd:xz=xz-utils \
+        file:/usr/share/keyrings/debian-archive-keyring.gpg=debian-archive-keyring >&2 ||
+        die "the packages above are needed to fetch trixie's mbedtls source (or set MBEDTLS3_SRC)"
     A=$B/apt
     M=$(mirror)
     mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/etc/preferences.d" "$B/src"
@@ -68,14 +74,14 @@ else
 fi
 say "source: $SRC"
 
-command -v cmake >/dev/null 2>&1 || die "cmake is missing: apt-get install cmake"
+NEED_TAG=mbedtls3 sh "$HERE/../dist/need.sh" cmd:cmake=cmake cmd:make=make cmd:cc=gcc >&2 || die "cmake, make and a C compiler are needed"
 rm -rf "$B/cmake"
 say "cmake build (static libraries, no tests, no programs)"
 cmake -S "$SRC" -B "$B/cmake" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$B" \
-      -DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF -DUSE_STATIC_MBEDTLS_LIBRARY=ON \
+      -DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF -DGEN_FILES=OFF -DUSE_STATIC_MBEDTLS_LIBRARY=ON \
       -DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DMBEDTLS_FATAL_WARNINGS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
       >"$B/cmake.log" 2>&1 || { tail -30 "$B/cmake.log" >&2; die "cmake configure failed"; }
-cmake --build "$B/cmake" -j "${MBEDTLS3_JOBS:-1}" >>"$B/cmake.log" 2>&1 || { tail -30 "$B/cmake.log" >&2; die "build failed"; }
+cmake --build "$B/cmake" -j "${MBEDTLS3_JOBS:-2}" >>"$B/cmake.log" 2>&1 || { tail -30 "$B/cmake.log" >&2; die "build failed"; }
 cmake --install "$B/cmake" >>"$B/cmake.log" 2>&1 || { tail -30 "$B/cmake.log" >&2; die "install failed"; }
 [ -f "$B/lib/libmbedtls.a" ] || die "no $B/lib/libmbedtls.a after the build"
 say "built $(sed -n 's/^#define MBEDTLS_VERSION_STRING  *"\(.*\)"/\1/p' "$B/include/mbedtls/build_info.h") in $B"
