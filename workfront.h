@@ -3685,7 +3685,8 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
         if (method[i] < 'A' || method[i] > 'Z') return wf__fail(&c->err, WF_ERR_INVALID, "HTTP method must be upper-case letters");
     if (!rq->path) return wf__fail(&c->err, WF_ERR_INVALID, "no path");
     if (rq->query && rq->query->result)
-        return wf__fail(&c->err, WF_ERR_INVALID, "invalid query, nothing sent: %s", rq->query->error);
+        return wf__fail(&c->err, rq->query->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+                        "invalid query, nothing sent: %s", rq->query->error);
     c->deadline = wf__now_ms() + (uint64_t)c->timeout_ms;
     if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
     head = strcmp(method, "HEAD") == 0;
@@ -3944,7 +3945,9 @@ WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *t
     size = d->page_size ? d->page_size : 2000;
     if (size < 1 || size > 2000) return wf__fail(&c->err, WF_ERR_RANGE, "page size must be 1..2000 (Workfront's $$LIMIT maximum)");
     qs = wf_query_str(d->query);
-    if (d->query && d->query->result) return wf__fail(&c->err, WF_ERR_INVALID, "invalid query, nothing sent: %s", d->query->error);
+    if (d->query && d->query->result)
+        return wf__fail(&c->err, d->query->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+                        "invalid query, nothing sent: %s", d->query->error);
     if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT="))
         return wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
     /* a stable order is what makes offsets safe: ID unless the caller sorts */
@@ -4163,7 +4166,7 @@ WF_API wf_result wf_updates_raw(wf_updates *u, const char *json, size_t n) {
     if (!json) return wf__upd_fail(u, WF_ERR_INVALID, "NULL JSON");
     r = wf_doc_parse(json, n, &u->allocator, &d);
     wf_doc_free(d);
-    if (r) return wf__upd_fail(u, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "raw value is not valid JSON");
+    if (r) return r == WF_ERR_NOMEM ? wf__upd_fail(u, r, "out of memory") : wf__upd_fail(u, WF_ERR_INVALID, "raw value is not valid JSON");
     return wf__upd_lit(u, json, n);
 }
 
@@ -4202,7 +4205,8 @@ static wf_result wf__write_call(wf_client *c, const char *method, const char *pa
     form.allocator = c->a;
     if (params && params->result) {
         wf__err_clear(&c->err);
-        return wf__fail(&c->err, WF_ERR_INVALID, "invalid parameters, nothing sent: %s", params->error);
+        return wf__fail(&c->err, params->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+                        "invalid parameters, nothing sent: %s", params->error);
     }
     if (params && params->len) wf_query_add_raw(&form, wf_query_str(params));
     if (k1) wf_query_add(&form, k1, v1);
@@ -4212,14 +4216,17 @@ static wf_result wf__write_call(wf_client *c, const char *method, const char *pa
         if (!json) {
             wf_query_free(&form);
             wf__err_clear(&c->err);
-            return wf__fail(&c->err, WF_ERR_INVALID, "invalid updates, nothing sent: %s", updates->error);
+            return wf__fail(&c->err, updates->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+                            "invalid updates, nothing sent: %s", updates->error);
         }
         wf_query_addn(&form, "updates", 7, json, n);
     }
     if (form.result) {
-        wf_query_free(&form);
+        /* the result and text first: wf_query_free clears them */
         wf__err_clear(&c->err);
-        return wf__fail(&c->err, form.result, "cannot build the request: %s", form.error);
+        r = wf__fail(&c->err, form.result, "cannot build the request: %s", form.error);
+        wf_query_free(&form);
+        return r;
     }
     body.content_type = "application/x-www-form-urlencoded";
     body.data = form.buf ? form.buf : "";
@@ -4766,15 +4773,15 @@ WF_API wf_result wf_object_save(wf_object *o) {
     if (o->fields) {
         /* the answer replaces the loaded state: ask for the loaded fields and the changed ones */
         wf__buf f;
+        bool ok;
         memset(&f, 0, sizeof f);
-        wf__buf_adds(&o->c->a, &f, o->fields);
-        for (i = 0; i < o->changes.len; ) {
+        ok = wf__buf_adds(&o->c->a, &f, o->fields);
+        for (i = 0; ok && i < o->changes.len; ) {
             const char *k = o->changes.p + i, *v = k + strlen(k) + 1;
-            wf__buf_adds(&o->c->a, &f, ",");
-            wf__buf_adds(&o->c->a, &f, k);
+            ok = wf__buf_adds(&o->c->a, &f, ",") && wf__buf_adds(&o->c->a, &f, k);
             i = (size_t)(v - o->changes.p) + strlen(v) + 1;
         }
-        if (f.p) wf_query_add(&params, "fields", f.p);
+        if (ok && f.p) wf_query_add(&params, "fields", f.p);
         else wf__query_fail(&params, WF_ERR_NOMEM, "out of memory");
         wf__buf_free(&o->c->a, &f);
     }
@@ -4820,20 +4827,23 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 
 /* >> auth ================================================================== */
 
-/* Copies a string from the answer into a fresh allocation. */
-/* A session ID or token from an answer; NULL when missing or when it
-   holds a control byte (it is sent back as a header value: a CR/LF in it
-   would inject headers). */
-static char *wf__json_dup(wf_client *c, wf_json v) {
+/* A session ID or token from an answer, copied into a fresh allocation
+   (*out); *out is NULL when it is missing or holds a control byte (it is
+   sent back as a header value: a CR/LF in it would inject headers).
+   WF_ERR_NOMEM (recorded) when the copy cannot be allocated. */
+static wf_result wf__json_dup(wf_client *c, wf_json v, char **out) {
     size_t n, i;
     char *s;
-    if (wf_json_type_of(v) != WF_JSON_STRING) return NULL;
+    *out = NULL;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_OK;
     wf_json_str(v, NULL, 0, &n);
     s = (char *)wf__alloc(&c->a, n + 1);
-    if (s) wf_json_str(v, s, n + 1, NULL);
-    for (i = 0; s && i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return NULL; }
-    return s;
+    if (!s) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    wf_json_str(v, s, n + 1, NULL);
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return WF_OK; }
+    *out = s;
+    return WF_OK;
 }
 
 /* Wipes the body that carried a session ID or token. */
@@ -4858,8 +4868,8 @@ WF_API wf_result wf_login(wf_client *c, const char *username, const char *passwo
     r = wf__auth_post(c, "login", 0, &form, &data);
     wf_query_free(&form);
     if (r) goto done;
-    s = wf__json_dup(c, wf_json_get(data, "sessionID"));
-    u = wf__json_dup(c, wf_json_get(data, "userID"));
+    if ((r = wf__json_dup(c, wf_json_get(data, "sessionID"), &s)) != WF_OK) goto done;
+    if ((r = wf__json_dup(c, wf_json_get(data, "userID"), &u)) != WF_OK) goto done;
     if (!s) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "login answer has no usable sessionID"); goto done; }
     wf__free_secret(&c->a, c->session_id);
     wf__free(&c->a, c->user_id);
@@ -4900,8 +4910,14 @@ WF_API const char *wf_refresh_token(const wf_client *c) { return c ? c->refresh_
 
 /* Takes access_token (+ refresh_token) from a token endpoint answer. */
 static wf_result wf__take_tokens(wf_client *c, wf_json data) {
-    char *at = wf__json_dup(c, wf_json_get(data, "access_token"));
-    char *rt = wf__json_dup(c, wf_json_get(data, "refresh_token"));
+    char *at = NULL, *rt = NULL;
+    wf_result r = wf__json_dup(c, wf_json_get(data, "access_token"), &at);
+    if (r == WF_OK) r = wf__json_dup(c, wf_json_get(data, "refresh_token"), &rt);
+    if (r) {
+        wf__free_secret(&c->a, at);
+        wf__free_secret(&c->a, rt);
+        return r;
+    }
     if (!at) {
         wf__free_secret(&c->a, rt);
         return wf__fail(&c->err, WF_ERR_RESPONSE, "token answer has no usable access_token");

@@ -448,6 +448,7 @@ static void run_all(const char *name, scenario sc) {
             err[0] = 0;
             f.fail_at = n;
             f.sticky = mode == 1;
+            if (verbose()) print_message("%s: run failing #%ld%s\n", name, n, mode ? "+" : "");
             r = sc(&f, &m, &got, err, sizeof err);
             if (f.live != 0)
                 fail_msg("%s: allocation %ld failed%s: %ld allocation(s) leaked (result %s: %s)", name, n,
