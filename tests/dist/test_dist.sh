@@ -11,8 +11,9 @@
 # 3. make examples (warnings are errors), then each example against the test
 #    server (started here, stopped by PID).  embedded.c is also built with
 #    musl against build/musl when make static-musl has made it.
-# 4. build/static/wf and build/static/wf-musl, when built (make static,
-#    make static-musl): static, stripped, size, and tests/cli/test_wf.sh.
+# 4. build/static/wf and build/static/wf-musl: static, stripped, size, and
+#    tests/cli/test_wf.sh.  make dist-test (so make test) builds both first;
+#    run by hand, this skips the ones not built (make static, make static-musl).
 # Prints one line per check and a summary; exits non-zero on any failure.
 # Environment: MAKE (default make), PYTHON (python3), WF_BIN (passed to make
 # install; default build/wf), KEEP=1 keeps the temporary directory.
