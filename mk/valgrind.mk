@@ -3,12 +3,14 @@
 # WARN, TESTCF and TLSLIBS.
 #
 #   make valgrind        every cmocka program (unit, integration, hardening,
-#                        reads, writes, auth) and the whole wf CLI test,
+#                        reads, writes, auth, alloc-fail: its error paths
+#                        checked for uninitialised reads too) and the whole
+#                        wf CLI test,
 #                        built WITHOUT sanitizers into build/vg/ and run under
 #                        valgrind memcheck: any memory error, use of an
 #                        uninitialised value or leak (definite, indirect,
 #                        possible) fails.  About 3.5 minutes on 2 cores.
-#   make valgrind-quick  what make test runs: the same six programs, whole,
+#   make valgrind-quick  what make test runs: the same seven programs, whole,
 #                        and the CLI test with every 2nd wf run under
 #                        valgrind (the others run the same plain binary
 #                        natively; cli-test runs all of them with ASan+UBSan).
@@ -39,7 +41,7 @@ VALGRIND := valgrind --tool=memcheck -q --leak-check=full \
             --error-exitcode=99 --track-origins=yes --num-callers=30 \
             --suppressions=$(VG_SUPP)
 
-VG_TESTS := test_unit test_integration test_hardening test_reads test_writes test_auth
+VG_TESTS := test_unit test_integration test_hardening test_reads test_writes test_auth test_alloc_fail
 VG_BINS  := $(addprefix $(VG_DIR)/,$(VG_TESTS)) $(VG_DIR)/wf
 
 .PHONY: valgrind valgrind-quick valgrind-build valgrind-deps alloc-fail

@@ -6,7 +6,8 @@
    allocations.  Every run in which an allocation failed must
      - return an error that says so (WF_ERR_NOMEM, or another result whose
        error text says "out of memory"), or WF_OK with exactly the
-       reference's results (a failure the library could route around);
+       reference's results, having sent exactly the reference's requests
+       (a failure the library could route around);
      - never crash (built with ASan+UBSan);
      - leave no allocation behind once everything is destroyed.
    Two injection modes: only the Nth allocation fails, and every allocation
@@ -70,12 +71,16 @@ static wf_allocator fa_allocator(fa *f) {
 
 /* Each connection gets the next canned stream; recv hands out one byte at a
    time, so every response ends exactly where a read ends and a kept-alive
-   connection stays usable. */
+   connection stays usable.  What the client sends is hashed (FNV-1a): a run
+   that routes around a failure must send what the reference sent (a query
+   parameter silently dropped would not show in the canned answers). */
 typedef struct mem {
     const char *const *conns;
     int nconns, idx;
     size_t pos;
     bool open;
+    uint64_t sent_hash;
+    size_t sent;
 } mem;
 
 static wf_result m_connect(void *u, const char *h, int port, int t, wf_error *e) {
@@ -87,7 +92,12 @@ static wf_result m_connect(void *u, const char *h, int port, int t, wf_error *e)
     return WF_OK;
 }
 static long m_send(void *u, const unsigned char *b, size_t n, int t, wf_error *e) {
-    (void)u; (void)b; (void)t; (void)e;
+    mem *m = (mem *)u;
+    size_t i;
+    (void)t; (void)e;
+    if (!m->sent) m->sent_hash = 14695981039346656037u;
+    for (i = 0; i < n; i++) m->sent_hash = (m->sent_hash ^ b[i]) * 1099511628211u;
+    m->sent += n;
     return (long)n;
 }
 static long m_recv(void *u, unsigned char *b, size_t cap, int t, wf_error *e) {
@@ -227,6 +237,7 @@ static wf_result sc_search(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     wf_json data;
     m->conns = k_search_conns;
     m->nconns = 1;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
     c = client(f, m, &tr, &r, err_text, cap);
     if (!c) return r;
     memset(&q, 0, sizeof q);
@@ -255,6 +266,7 @@ static wf_result sc_login(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     wf_json data;
     m->conns = k_login_conns;
     m->nconns = 1;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
     c = client(f, m, &tr, &r, err_text, cap);
     if (!c) return r;
     r = wf_login(c, "ann@example.com", "pa&ss=word");
@@ -279,6 +291,7 @@ static wf_result sc_create_updates(fa *f, mem *m, out *o, char *err_text, size_t
     wf_json data;
     m->conns = k_create_conns;
     m->nconns = 1;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
     c = client(f, m, &tr, &r, err_text, cap);
     if (!c) return r;
     memset(&u, 0, sizeof u);
@@ -429,6 +442,8 @@ static void run_all(const char *name, scenario sc) {
     fa f;
     wf_result r0, r;
     long n, allocs;
+    uint64_t ref_hash;
+    size_t ref_sent;
     int mode, nomem_runs = 0, ok_runs = 0, other_runs = 0;
     /* reference run */
     memset(&f, 0, sizeof f);
@@ -438,6 +453,8 @@ static void run_all(const char *name, scenario sc) {
     r0 = sc(&f, &m, &ref, ref_err, sizeof ref_err);
     if (r0 != WF_OK) fail_msg("%s: the reference run failed: %s (%s)", name, wf_result_str(r0), ref_err);
     assert_int_equal(f.live, 0);
+    ref_hash = m.sent_hash;
+    ref_sent = m.sent;
     allocs = f.count;
     assert_true(allocs > 0);
     for (mode = 0; mode < 2; mode++) {
@@ -457,6 +474,8 @@ static void run_all(const char *name, scenario sc) {
                 /* no allocation was refused: the run is the reference again */
                 assert_int_equal(r, WF_OK);
                 assert_string_equal(got.s, ref.s);
+                assert_int_equal(m.sent, ref_sent);
+                assert_true(m.sent_hash == ref_hash);
                 break;
             }
             if (verbose())
@@ -466,6 +485,9 @@ static void run_all(const char *name, scenario sc) {
                 if (strcmp(got.s, ref.s) != 0)
                     fail_msg("%s: allocation %ld failed%s, WF_OK with other results:\n%s\n--- reference:\n%s", name, n,
                              mode ? " (and all after)" : "", got.s, ref.s);
+                if (m.sent != ref_sent || m.sent_hash != ref_hash)
+                    fail_msg("%s: allocation %ld failed%s, WF_OK but sent other requests (%zu bytes, the reference %zu)", name, n,
+                             mode ? " (and all after)" : "", m.sent, ref_sent);
                 ok_runs++;
             } else if (r == WF_ERR_NOMEM) {
                 nomem_runs++;
