@@ -34,6 +34,7 @@
        #define WORKFRONT_IMPLEMENTATION
        #include "workfront.h"
        #include <stdio.h>
+       #include <stdlib.h>
 
        int main(void) {
            wf_client_desc desc = {0};           // zero = documented default
@@ -105,7 +106,11 @@
    connection failed before a single byte of the request was accepted.
    Idempotent requests (GET, HEAD, and POST with method=GET) that fail on a
    reused keep-alive connection before any byte of the response arrived are
-   retried once on a fresh connection.
+   retried once on a fresh connection.  Throttled (429, 503) or lost
+   idempotent requests are retried up to desc.max_retries times with
+   exponential backoff and jitter, honouring Retry-After, never past
+   desc.timeout_ms; a throttled write is reported (WF_ERR_THROTTLED), not
+   re-sent.  wf_client_error(c)->attempts says how many were made.
 */
 #ifndef WORKFRONT_H
 #define WORKFRONT_H
