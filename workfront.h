@@ -3729,7 +3729,8 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
             snprintf(msg, sizeof msg, "renewing credentials failed: %s", c->err.text);
             wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
         }
-        return c->err.result = WF_ERR_AUTH;
+        /* out of memory is not a credentials problem */
+        return c->err.result = rr == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_AUTH;
     }
     if (r) {
         /* say which call failed; the path holds IDs, never secrets */
@@ -4408,9 +4409,11 @@ WF_API wf_result wf_batch_add(wf_batch *b, const char *method, const char *path,
     if (!b) return WF_ERR_INVALID;
     if (b->form.result) return b->form.result;
     if (!path || !*path) return wf__query_fail(&b->form, WF_ERR_INVALID, "batch item needs a path");
-    if (q && q->result) return wf__query_fail(&b->form, WF_ERR_INVALID, "batch item has an invalid query");
+    if (q && q->result)
+        return q->result == WF_ERR_NOMEM ? wf__query_fail(&b->form, WF_ERR_NOMEM, "out of memory")
+                                         : wf__query_fail(&b->form, WF_ERR_INVALID, "batch item has an invalid query");
     memset(&uri, 0, sizeof uri);
-    if (*path != '/') wf__buf_add(&b->form.allocator, &uri, "/", 1);
+    if (*path != '/' && !wf__buf_add(&b->form.allocator, &uri, "/", 1)) goto nomem;
     if (!wf__add_path(&b->form.allocator, &uri, path, &has_q)) goto nomem;
     if (q && q->len) {
         if (!wf__buf_add(&b->form.allocator, &uri, has_q ? "&" : "?", 1) || !wf__buf_adds(&b->form.allocator, &uri, wf_query_str(q))) goto nomem;
@@ -4433,8 +4436,12 @@ WF_API wf_result wf_batch_run(wf_client *c, wf_batch *b, bool atomic, wf_json *d
     wf_query params;
     wf_result r;
     if (!c) return WF_ERR_INVALID;
-    if (!b || b->count == 0) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "empty batch"); }
-    if (b->form.result) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid batch, nothing sent: %s", b->form.error); }
+    wf__err_clear(&c->err);
+    if (!b) return wf__fail(&c->err, WF_ERR_INVALID, "empty batch");
+    /* a failed wf_batch_add first: it is why the batch may be empty */
+    if (b->form.result)
+        return wf__fail(&c->err, b->form.result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID, "invalid batch, nothing sent: %s", b->form.error);
+    if (b->count == 0) return wf__fail(&c->err, WF_ERR_INVALID, "empty batch");
     memset(&params, 0, sizeof params);
     params.allocator = c->a;
     wf_query_add_raw(&params, wf_query_str(&b->form));

@@ -81,6 +81,7 @@ typedef struct mem {
     bool open;
     uint64_t sent_hash;
     size_t sent;
+    bool random_bytes; /* the requests hold random bytes: compare lengths only */
 } mem;
 
 static wf_result m_connect(void *u, const char *h, int port, int t, wf_error *e) {
@@ -111,15 +112,16 @@ static long m_recv(void *u, unsigned char *b, size_t cap, int t, wf_error *e) {
 }
 static void m_close(void *u) { ((mem *)u)->open = false; }
 
-#define JSON_HDR "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
 /* A response with the right Content-Length, built at start-up. */
-static char *response(const char *body, bool close) {
+static char *response_status(const char *status, const char *body, bool close) {
     size_t n = strlen(body) + 200;
     char *r = (char *)malloc(n);
-    snprintf(r, n, JSON_HDR "%sContent-Length: %zu\r\n\r\n%s", close ? "Connection: close\r\n" : "", strlen(body), body);
+    snprintf(r, n, "HTTP/1.1 %s\r\nContent-Type: application/json\r\n%sContent-Length: %zu\r\n\r\n%s", status,
+             close ? "Connection: close\r\n" : "", strlen(body), body);
     return r;
 }
+static char *response(const char *body, bool close) { return response_status("200 OK", body, close); }
 
 static const char k_ca[] =
     "-----BEGIN CERTIFICATE-----\n"
@@ -135,7 +137,9 @@ static const char k_ca[] =
 
 /* ---------------------------------------------------- result recording */
 
-typedef struct out { char s[8192]; size_t n; } out;
+/* nomem: the test's own writing of a value ran out of memory (wf_json_write
+   allocates through the document's allocator for long strings) */
+typedef struct out { char s[8192]; size_t n; bool nomem; } out;
 
 static void out_add(out *o, const char *fmt, ...) {
     va_list ap;
@@ -161,6 +165,7 @@ static bool out_sink(void *user, const char *d, size_t n) {
 static wf_result out_json(out *o, wf_json v) {
     wf_result r = wf_json_write(v, 0, out_sink, o);
     out_add(o, "\n");
+    if (r == WF_ERR_NOMEM) o->nomem = true;
     return r == WF_ERR_NOMEM ? r : WF_OK;
 }
 
@@ -168,11 +173,19 @@ static wf_result out_json(out *o, wf_json v) {
    o, returns the result; *err_text receives the client's error text. */
 typedef wf_result (*scenario)(fa *f, mem *m, out *o, char *err_text, size_t cap);
 
-static wf_client *client(fa *f, mem *m, wf_transport *tr, wf_result *r, char *err_text, size_t cap) {
+/* with refresh: an OAuth2 client holding a refresh token, which renews
+   itself when a call is rejected */
+static wf_client *client_ex(fa *f, mem *m, wf_transport *tr, wf_result *r, char *err_text, size_t cap, bool refresh) {
     wf_client_desc d;
     wf_client *c = NULL;
     wf_error e;
     memset(&d, 0, sizeof d);
+    if (refresh) {
+        d.session_id = "oldaccesstoken0123";
+        d.refresh_token = "refreshtoken0123";
+        d.client_id = "cid";
+        d.client_secret = "csecret";
+    }
     tr->connect = m_connect;
     tr->send = m_send;
     tr->recv = m_recv;
@@ -180,12 +193,16 @@ static wf_client *client(fa *f, mem *m, wf_transport *tr, wf_result *r, char *er
     tr->user = m;
     d.url = "http://wf.test";
     d.transport = tr;
-    d.api_key = "apikey0123";
+    if (!refresh) d.api_key = "apikey0123";
     d.max_retries = -1;
     d.allocator = fa_allocator(f);
     *r = wf_client_create(&d, &c, &e);
     if (*r) snprintf(err_text, cap, "%s", e.text);
     return c;
+}
+
+static wf_client *client(fa *f, mem *m, wf_transport *tr, wf_result *r, char *err_text, size_t cap) {
+    return client_ex(f, m, tr, r, err_text, cap, false);
 }
 
 static void take_error(wf_client *c, wf_result r, char *err_text, size_t cap) {
@@ -428,6 +445,148 @@ static wf_result sc_doc(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     return r;
 }
 
+static bool each_object(void *user, wf_json obj) {
+    return out_json((out *)user, obj) == WF_OK;
+}
+
+static const char *k_stream_conns[1];
+static wf_result sc_search_each(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_query q;
+    long long n = 0;
+    m->conns = k_stream_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    memset(&q, 0, sizeof q);
+    q.allocator = fa_allocator(f);
+    wf_query_fields(&q, "name");
+    r = wf_search_each(c, "task", &q, each_object, o, &n);
+    take_error(c, r, err_text, cap);
+    out_add(o, "count %lld", n);
+    wf_query_free(&q);
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_count_conns[1];
+static wf_result sc_count(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    long long n = -1;
+    m->conns = k_count_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    r = wf_count(c, "task", NULL, &n);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) out_add(o, "count %lld", n);
+    wf_client_destroy(c);
+    return r;
+}
+
+/* rejected (401), renewed with the refresh token, repeated */
+static const char *k_renew_conns[1];
+static wf_result sc_renew(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_json data;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
+    m->conns = k_renew_conns;
+    m->nconns = 1;
+    c = client_ex(f, m, &tr, &r, err_text, cap, true);
+    if (!c) return r;
+    r = wf_search(c, "task", NULL, &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) {
+        out_json(o, data);
+        out_add(o, "session %s refresh %s", wf_session_id(c) ? wf_session_id(c) : "(none)",
+                wf_refresh_token(c) ? wf_refresh_token(c) : "(none)");
+    }
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_batch_conns[1];
+static wf_result sc_batch(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_batch b;
+    wf_query q;
+    wf_json data;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
+    m->conns = k_batch_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    memset(&b, 0, sizeof b);
+    b.form.allocator = fa_allocator(f);
+    memset(&q, 0, sizeof q);
+    q.allocator = fa_allocator(f);
+    wf_query_fields(&q, "name");
+    wf_query_filter(&q, "name", WF_MOD_CICONTAINS, "plan & \"Q3\"");
+    wf_batch_add(&b, "GET", "task/search", &q);
+    wf_query_reset(&q);
+    wf_query_add(&q, "updates", "{\"name\":\"x\"}");
+    wf_batch_add(&b, "PUT", "task/a1", &q);
+    r = wf_batch_run(c, &b, true, &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) out_json(o, data);
+    wf_query_free(&q);
+    wf_batch_free(&b);
+    wf_client_destroy(c);
+    return r;
+}
+
+typedef struct src { const char *p; size_t n, pos; } src;
+static long src_read(void *user, void *buf, size_t cap) {
+    src *s = (src *)user;
+    size_t k = s->n - s->pos < cap ? s->n - s->pos : cap;
+    memcpy(buf, s->p + s->pos, k);
+    s->pos += k;
+    return (long)k;
+}
+
+static const char *k_upload_conns[1];
+static wf_result sc_upload(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_upload_desc d;
+    src in;
+    char handle[64];
+    wf_json data;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
+    m->conns = k_upload_conns;
+    m->nconns = 1;
+    m->random_bytes = true; /* the multipart boundary */
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    in.p = "file contents\r\n--not a boundary--\r\n";
+    in.n = strlen(in.p);
+    in.pos = 0;
+    memset(&d, 0, sizeof d);
+    d.read = src_read;
+    d.user = &in;
+    d.size = in.n;
+    d.file_name = "notes \"v2\".txt";
+    d.obj_code = "TASK";
+    d.obj_id = "5c1a2b3c4d5e6f708192a3b4c5d6e7f8";
+    r = wf_upload(c, &d, handle, &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) {
+        out_add(o, "handle %s ", handle);
+        out_json(o, data);
+    }
+    wf_client_destroy(c);
+    return r;
+}
+
 /* ------------------------------------------------------------- the loop */
 
 static bool verbose(void) {
@@ -451,9 +610,9 @@ static void run_all(const char *name, scenario sc) {
     memset(&ref, 0, sizeof ref);
     ref_err[0] = 0;
     r0 = sc(&f, &m, &ref, ref_err, sizeof ref_err);
-    if (r0 != WF_OK) fail_msg("%s: the reference run failed: %s (%s)", name, wf_result_str(r0), ref_err);
+    if (r0 != WF_OK || ref.nomem) fail_msg("%s: the reference run failed: %s (%s)", name, wf_result_str(r0), ref_err);
     assert_int_equal(f.live, 0);
-    ref_hash = m.sent_hash;
+    ref_hash = m.random_bytes ? 0 : m.sent_hash;
     ref_sent = m.sent;
     allocs = f.count;
     assert_true(allocs > 0);
@@ -467,6 +626,12 @@ static void run_all(const char *name, scenario sc) {
             f.sticky = mode == 1;
             if (verbose()) print_message("%s: run failing #%ld%s\n", name, n, mode ? "+" : "");
             r = sc(&f, &m, &got, err, sizeof err);
+            if (m.random_bytes) m.sent_hash = 0;
+            if (r == WF_OK && got.nomem) {
+                /* the library's answer was fine; writing it out ran out of memory, and said so */
+                r = WF_ERR_NOMEM;
+                snprintf(err, sizeof err, "out of memory writing the results");
+            }
             if (f.live != 0)
                 fail_msg("%s: allocation %ld failed%s: %ld allocation(s) leaked (result %s: %s)", name, n,
                          mode ? " (and all after)" : "", f.live, wf_result_str(r), err);
@@ -513,6 +678,11 @@ static void test_bulk_edit(void **st) { (void)st; run_all("bulk edit", sc_bulk);
 static void test_pager(void **st) { (void)st; run_all("pager", sc_pager); }
 static void test_object(void **st) { (void)st; run_all("object load/save", sc_object); }
 static void test_doc_parse(void **st) { (void)st; run_all("doc parse", sc_doc); }
+static void test_search_each(void **st) { (void)st; run_all("streaming search", sc_search_each); }
+static void test_count(void **st) { (void)st; run_all("count", sc_count); }
+static void test_renew(void **st) { (void)st; run_all("401, refresh-token renewal, repeat", sc_renew); }
+static void test_batch(void **st) { (void)st; run_all("batch", sc_batch); }
+static void test_upload(void **st) { (void)st; run_all("upload and document", sc_upload); }
 
 int main(void) {
     static const struct CMUnitTest tests[] = {
@@ -524,6 +694,11 @@ int main(void) {
         cmocka_unit_test(test_pager),
         cmocka_unit_test(test_object),
         cmocka_unit_test(test_doc_parse),
+        cmocka_unit_test(test_search_each),
+        cmocka_unit_test(test_count),
+        cmocka_unit_test(test_renew),
+        cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_upload),
     };
     char *doc, *p;
     int i, rc;
@@ -574,6 +749,35 @@ int main(void) {
     for (i = 0; i < 600; i++) p += sprintf(p, i ? ",%d" : "%d", i % 10);
     p += sprintf(p, "],\"e\":\"\\ud83d\\ude80\"}");
     k_doc_text = doc;
+    /* a page streamed object by object, with a string long enough to
+       cross the scanner's word-at-a-time skipping */
+    {
+        char big[601], sbody[2048];
+        memset(big, 'x', 600);
+        big[600] = 0;
+        snprintf(sbody, sizeof sbody, "{\"data\":[{\"ID\":\"s1\",\"name\":\"%s\"},{\"ID\":\"s2\",\"name\":\"\\u00e9t\\u00e9\"},%s]}", big, task);
+        k_stream_conns[0] = response(sbody, false);
+    }
+    k_count_conns[0] = response("{\"data\":{\"count\":42}}", false);
+    {
+        char *a = response_status("401 Unauthorized",
+                                  "{\"error\":{\"class\":\"com.attask.common.AuthenticationException\",\"message\":\"expired token\"}}", false);
+        char *b = response("{\"access_token\":\"newaccesstoken0123\",\"refresh_token\":\"newrefresh0123\",\"token_type\":\"bearer\"}", false);
+        char *c = response("{\"data\":[{\"ID\":\"t1\",\"name\":\"after renewal\"}]}", false);
+        char *all = (char *)malloc(strlen(a) + strlen(b) + strlen(c) + 1);
+        sprintf(all, "%s%s%s", a, b, c);
+        free(a); free(b); free(c);
+        k_renew_conns[0] = all;
+    }
+    k_batch_conns[0] = response("{\"data\":[{\"data\":[{\"ID\":\"t1\",\"name\":\"plan & \\\"Q3\\\"\"}]},{\"data\":{\"ID\":\"a1\",\"name\":\"x\"}}]}", false);
+    {
+        char *a = response("{\"data\":{\"handle\":\"0123456789abcdef0123456789abcdef\"}}", false);
+        char *b = response("{\"data\":{\"ID\":\"d1\",\"name\":\"notes _v2_.txt\",\"objCode\":\"DOCU\"}}", false);
+        char *all = (char *)malloc(strlen(a) + strlen(b) + 1);
+        sprintf(all, "%s%s", a, b);
+        free(a); free(b);
+        k_upload_conns[0] = all;
+    }
     rc = cmocka_run_group_tests_name("alloc-fail", tests, NULL, NULL);
     free(doc);
     free((void *)k_search_conns[0]);
@@ -583,5 +787,10 @@ int main(void) {
     free((void *)k_bulk_conns[1]);
     free((void *)k_pager_conns[0]);
     free((void *)k_object_conns[0]);
+    free((void *)k_stream_conns[0]);
+    free((void *)k_count_conns[0]);
+    free((void *)k_renew_conns[0]);
+    free((void *)k_batch_conns[0]);
+    free((void *)k_upload_conns[0]);
     return rc;
 }
