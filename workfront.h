@@ -5038,9 +5038,14 @@ static wf_result wf__jwt_sign(const wf_allocator *a, const char *key_pem, size_t
 #endif
         /* claims: the strings are written through the JSON escaper */
         if (!wf__buf_adds(a, &claims, "{\"iss\":")) goto nomem;
-        if (wf_json_write_string(iss, strlen(iss), wf__sink_buf, &sink) || !wf__buf_adds(a, &claims, ",\"sub\":") ||
-            wf_json_write_string(sub, strlen(sub), wf__sink_buf, &sink))
-            { r = wf__fail(err, WF_ERR_INVALID, "iss/sub must be UTF-8"); goto done; }
+        if ((r = wf_json_write_string(iss, strlen(iss), wf__sink_buf, &sink)) != WF_OK ||
+            (r = wf__buf_adds(a, &claims, ",\"sub\":") ? WF_OK : WF_ERR_IO) != WF_OK ||
+            (r = wf_json_write_string(sub, strlen(sub), wf__sink_buf, &sink)) != WF_OK) {
+            /* the sink fails only when the claims buffer cannot grow */
+            if (r != WF_ERR_INVALID) goto nomem;
+            r = wf__fail(err, WF_ERR_INVALID, "iss/sub must be UTF-8");
+            goto done;
+        }
         snprintf(num, sizeof num, "%lld", iat);
         if (!wf__buf_adds(a, &claims, ",\"iat\":") || !wf__buf_adds(a, &claims, num)) goto nomem;
         snprintf(num, sizeof num, "%lld", exp);

@@ -173,18 +173,36 @@ static wf_result out_json(out *o, wf_json v) {
    o, returns the result; *err_text receives the client's error text. */
 typedef wf_result (*scenario)(fa *f, mem *m, out *o, char *err_text, size_t cap);
 
-/* with refresh: an OAuth2 client holding a refresh token, which renews
-   itself when a call is rejected */
-static wf_client *client_ex(fa *f, mem *m, wf_transport *tr, wf_result *r, char *err_text, size_t cap, bool refresh) {
+/* How a client authenticates: an API key; an OAuth2 client holding a
+   refresh token (renews itself when a call is rejected); an IMS bearer
+   token with its organisation; server-to-server JWT (key: k_jwt_key). */
+enum { AUTH_KEY, AUTH_REFRESH, AUTH_BEARER, AUTH_JWT };
+static char *k_jwt_key;
+static char k_long_iss[301]; /* longer than the claims buffer's first 256 bytes */
+static wf_client *client_ex(fa *f, mem *m, wf_transport *tr, wf_result *r, char *err_text, size_t cap, int auth) {
     wf_client_desc d;
     wf_client *c = NULL;
     wf_error e;
     memset(&d, 0, sizeof d);
-    if (refresh) {
+    switch (auth) {
+    case AUTH_KEY: d.api_key = "apikey0123"; break;
+    case AUTH_REFRESH:
         d.session_id = "oldaccesstoken0123";
         d.refresh_token = "refreshtoken0123";
         d.client_id = "cid";
         d.client_secret = "csecret";
+        break;
+    case AUTH_BEARER:
+        d.bearer = "imsbearertoken0123";
+        d.ims_org = "ORG0123@AdobeOrg";
+        break;
+    default:
+        d.jwt_key_pem = k_jwt_key;
+        d.customer_id = k_long_iss;
+        d.jwt_user_id = "user0123";
+        d.client_id = "cid";
+        d.client_secret = "csecret";
+        break;
     }
     tr->connect = m_connect;
     tr->send = m_send;
@@ -193,7 +211,6 @@ static wf_client *client_ex(fa *f, mem *m, wf_transport *tr, wf_result *r, char 
     tr->user = m;
     d.url = "http://wf.test";
     d.transport = tr;
-    if (!refresh) d.api_key = "apikey0123";
     d.max_retries = -1;
     d.allocator = fa_allocator(f);
     *r = wf_client_create(&d, &c, &e);
@@ -202,7 +219,7 @@ static wf_client *client_ex(fa *f, mem *m, wf_transport *tr, wf_result *r, char 
 }
 
 static wf_client *client(fa *f, mem *m, wf_transport *tr, wf_result *r, char *err_text, size_t cap) {
-    return client_ex(f, m, tr, r, err_text, cap, false);
+    return client_ex(f, m, tr, r, err_text, cap, AUTH_KEY);
 }
 
 static void take_error(wf_client *c, wf_result r, char *err_text, size_t cap) {
@@ -498,7 +515,7 @@ static wf_result sc_renew(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
     m->conns = k_renew_conns;
     m->nconns = 1;
-    c = client_ex(f, m, &tr, &r, err_text, cap, true);
+    c = client_ex(f, m, &tr, &r, err_text, cap, AUTH_REFRESH);
     if (!c) return r;
     r = wf_search(c, "task", NULL, &data);
     take_error(c, r, err_text, cap);
@@ -506,6 +523,48 @@ static wf_result sc_renew(fa *f, mem *m, out *o, char *err_text, size_t cap) {
         out_json(o, data);
         out_add(o, "session %s refresh %s", wf_session_id(c) ? wf_session_id(c) : "(none)",
                 wf_refresh_token(c) ? wf_refresh_token(c) : "(none)");
+    }
+    wf_client_destroy(c);
+    return r;
+}
+
+static const char *k_bearer_conns[1];
+static wf_result sc_bearer(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_json data;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
+    m->conns = k_bearer_conns;
+    m->nconns = 1;
+    c = client_ex(f, m, &tr, &r, err_text, cap, AUTH_BEARER);
+    if (!c) return r;
+    r = wf_get(c, "task", "t1,t2", "name", &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) out_json(o, data);
+    wf_client_destroy(c);
+    return r;
+}
+
+/* a signed JWT exchanged for an access token, then a call with it */
+static const char *k_jwt_conns[1];
+static wf_result sc_jwt(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_json data;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
+    m->conns = k_jwt_conns;
+    m->nconns = 1;
+    m->random_bytes = true; /* the JWT's iat/exp are the current time */
+    c = client_ex(f, m, &tr, &r, err_text, cap, AUTH_JWT);
+    if (!c) return r;
+    r = wf_jwt_exchange(c);
+    if (r == WF_OK) r = wf_search(c, "task", NULL, &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) {
+        out_json(o, data);
+        out_add(o, "session %s", wf_session_id(c) ? wf_session_id(c) : "(none)");
     }
     wf_client_destroy(c);
     return r;
@@ -681,8 +740,22 @@ static void test_doc_parse(void **st) { (void)st; run_all("doc parse", sc_doc); 
 static void test_search_each(void **st) { (void)st; run_all("streaming search", sc_search_each); }
 static void test_count(void **st) { (void)st; run_all("count", sc_count); }
 static void test_renew(void **st) { (void)st; run_all("401, refresh-token renewal, repeat", sc_renew); }
+static void test_bearer(void **st) { (void)st; run_all("IMS bearer, get of two IDs", sc_bearer); }
+static void test_jwt(void **st) { (void)st; run_all("JWT exchange, search", sc_jwt); }
 static void test_batch(void **st) { (void)st; run_all("batch", sc_batch); }
 static void test_upload(void **st) { (void)st; run_all("upload and document", sc_upload); }
+
+/* A fresh RSA key for the JWT scenario (openssl is a build dependency);
+   no key, no run. */
+static char *new_rsa_key(void) {
+    FILE *p = popen("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null", "r");
+    char *k = (char *)calloc(1, 8192);
+    size_t n = 0, got;
+    if (!p || !k) { fprintf(stderr, "alloc-fail: cannot run openssl\n"); exit(1); }
+    while (n + 1 < 8192 && (got = fread(k + n, 1, 8192 - 1 - n, p)) > 0) n += got;
+    if (pclose(p) != 0 || !strstr(k, "PRIVATE KEY-----")) { fprintf(stderr, "alloc-fail: openssl genpkey failed\n"); exit(1); }
+    return k;
+}
 
 int main(void) {
     static const struct CMUnitTest tests[] = {
@@ -697,6 +770,8 @@ int main(void) {
         cmocka_unit_test(test_search_each),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_renew),
+        cmocka_unit_test(test_bearer),
+        cmocka_unit_test(test_jwt),
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_upload),
     };
@@ -769,6 +844,17 @@ int main(void) {
         free(a); free(b); free(c);
         k_renew_conns[0] = all;
     }
+    k_bearer_conns[0] = response("{\"data\":[{\"ID\":\"t1\",\"name\":\"one\"},{\"ID\":\"t2\",\"name\":\"two\"}]}", false);
+    {
+        char *a = response("{\"access_token\":\"jwtaccesstoken0123\",\"token_type\":\"bearer\",\"expires_in\":3600}", false);
+        char *b = response("{\"data\":[{\"ID\":\"t1\",\"name\":\"with the JWT token\"}]}", false);
+        char *all = (char *)malloc(strlen(a) + strlen(b) + 1);
+        sprintf(all, "%s%s", a, b);
+        free(a); free(b);
+        k_jwt_conns[0] = all;
+    }
+    k_jwt_key = new_rsa_key();
+    memset(k_long_iss, 'c', sizeof k_long_iss - 1);
     k_batch_conns[0] = response("{\"data\":[{\"data\":[{\"ID\":\"t1\",\"name\":\"plan & \\\"Q3\\\"\"}]},{\"data\":{\"ID\":\"a1\",\"name\":\"x\"}}]}", false);
     {
         char *a = response("{\"data\":{\"handle\":\"0123456789abcdef0123456789abcdef\"}}", false);
@@ -791,6 +877,9 @@ int main(void) {
     free((void *)k_count_conns[0]);
     free((void *)k_renew_conns[0]);
     free((void *)k_batch_conns[0]);
+    free((void *)k_bearer_conns[0]);
+    free((void *)k_jwt_conns[0]);
+    free(k_jwt_key);
     free((void *)k_upload_conns[0]);
     return rc;
 }
