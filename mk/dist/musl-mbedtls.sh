@@ -31,7 +31,10 @@ if [ -n "$need" ]; then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >/dev/null || die "apt-get update failed"
         # shellcheck disable=SC2086
-        apt-get install -y -qq --no-install-recommends $need >/dev/null || die "apt-get install$need failed"
+        log=${TMPDIR:-/tmp}/musl-mbedtls.$$.log
+        apt-get install -y -qq --no-install-recommends $need >/dev/null 2>"$log" ||
+            { cat "$log" >&2; rm -f "$log"; die "apt-get install$need failed"; }
+        rm -f "$log"
     else
         die "missing:$need -- install with:  sudo apt-get install$need"
     fi

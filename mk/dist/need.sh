@@ -28,8 +28,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null || { echo "$tag: apt-get update failed" >&2; exit 1; }
     # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $need >/dev/null ||
-        { echo "$tag: apt-get install$need failed" >&2; exit 1; }
+    # stderr kept aside: debconf's notes (no apt-utils) are no failure
+    log=${TMPDIR:-/tmp}/need.$$.log
+    apt-get install -y -qq --no-install-recommends $need >/dev/null 2>"$log" ||
+        { cat "$log" >&2; rm -f "$log"; echo "$tag: apt-get install$need failed" >&2; exit 1; }
+    rm -f "$log"
     exit 0
 fi
 echo "$tag: missing Debian packages:$need" >&2
