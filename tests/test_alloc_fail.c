@@ -13,7 +13,12 @@
    Two injection modes: only the Nth allocation fails, and every allocation
    from the Nth on fails (as when memory stays exhausted).
 
-   Build like the unit tests:
+   The "server" is an in-memory transport with canned answers; the JWT
+   scenario signs with a fresh RSA key from `openssl genpkey`.
+
+   `make alloc-fail` builds it like the unit tests (ASan+UBSan) and runs it;
+   `make valgrind` runs a plain build under memcheck as well, which also
+   catches uninitialised reads on the error paths:
      cc -std=c99 -g -O1 -fsanitize=address,undefined -Wall -Wextra -I. \
         tests/test_alloc_fail.c -o build/test_alloc_fail \
         -lcmocka -lmbedtls -lmbedx509 -lmbedcrypto
