@@ -1062,6 +1062,8 @@ static wf_result wf__base_url(const wf_client_desc *d, const wf_allocator *a, ch
         size_t n = strlen(d->url);
         while (n > 0 && d->url[n - 1] == '/') n--;
         if (!wf__buf_add(a, &b, d->url, n)) goto nomem;
+        /* ".../attask" or ".../attask/" (the slash trimmed above): the API path follows */
+        if (b.len >= 7 && memcmp(b.p + b.len - 7, "/attask", 7) == 0 && !strstr(b.p, "/attask/")) b.p[b.len -= 7] = 0;
         if (!strstr(b.p, "/attask/")) {
             /* up to and excluding /attask: the API path is ours to add */
             if (strcmp(ver, "unsupported") == 0) { if (!wf__buf_adds(a, &b, "/attask/api-unsupported")) goto nomem; }

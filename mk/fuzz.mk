@@ -38,7 +38,9 @@ $(FUZZ_BIN_DIR):
 $(FUZZ_BIN_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h workfront.h $(if $(FUZZ_HEADER_DIR),$(FUZZ_HEADER_DIR)/workfront.h) | $(FUZZ_BIN_DIR)
 	$(FUZZ_CC) $(FUZZ_CF) $< -o $@ $(TLSLIBS)
 
-fuzz-build: deps fuzz-deps $(FUZZ_BINS)
+# the six targets build two at a time (about 12 s instead of 24 s)
+fuzz-build: deps fuzz-deps
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	@FUZZ_BIN_DIR=$(FUZZ_BIN_DIR) sh mk/hardening/fuzz-run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
@@ -46,11 +48,19 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	@FUZZ_BIN_DIR=$(FUZZ_BIN_DIR) sh mk/hardening/fuzz-run.sh smoke $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
+# The committed corpus of each target becomes the minimal set (by coverage)
+# of itself + the working corpus; inputs above FUZZ_CMIN_MAX_LEN bytes are
+# left out.  Regression inputs stay as they are.
+FUZZ_CMIN_MAX_LEN ?= 2048
 fuzz-cmin: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
-	  mkdir -p $(B)/fuzz/cmin/$$t tests/fuzz/corpus/$$t; \
-	  ./$(FUZZ_BIN_DIR)/$$t -merge=1 -max_len=4096 $(B)/fuzz/cmin/$$t tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t >/dev/null 2>&1 || exit 1; \
-	  for f in $(B)/fuzz/cmin/$$t/*; do cp "$$f" tests/fuzz/corpus/$$t/; done; \
+	  rm -rf $(B)/fuzz/cmin/$$t; mkdir -p $(B)/fuzz/cmin/$$t $(B)/fuzz/logs tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t; \
+	  ./$(FUZZ_BIN_DIR)/$$t -merge=1 -max_len=$(FUZZ_CMIN_MAX_LEN) $(B)/fuzz/cmin/$$t tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t \
+	    >$(B)/fuzz/logs/$$t.cmin.log 2>&1 || { echo "fuzz-cmin: $$t failed (see $(B)/fuzz/logs/$$t.cmin.log)"; exit 1; }; \
+	  rm -f tests/fuzz/corpus/$$t/*; cp $(B)/fuzz/cmin/$$t/* tests/fuzz/corpus/$$t/; \
 	  rm -rf $(B)/fuzz/cmin/$$t; \
-	  echo "fuzz-cmin: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) files"; \
+	  echo "fuzz-cmin: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) files, $$(cat tests/fuzz/corpus/$$t/* | wc -c) bytes"; \
 	done
+
+# make test runs every target over its committed corpus and regression inputs.
+TEST_SUITES += fuzz-smoke

@@ -1093,9 +1093,94 @@ static void test_trace_is_redacted(void **st) {
     wf__buf_free(NULL, &log);
 }
 
+/* Inputs the fuzz targets found (tests/fuzz/corpus/regression/), as unit
+   tests of the parsers involved. */
+static void test_fuzz_regressions(void **st) {
+    wf_doc *d = NULL;
+    long long i = 0;
+    char enc[8];
+    (void)st;
+    /* fuzz_json/int-float-cast-overflow: an integral double out of range */
+    assert_int_equal(wf_doc_parse("[1e300,-1e300,1e3,1e999]", 24, NULL, &d), WF_OK);
+    assert_int_equal(wf_json_int(wf_json_at(wf_doc_root(d), 0), &i), WF_ERR_RANGE);
+    assert_int_equal(wf_json_int(wf_json_at(wf_doc_root(d), 1), &i), WF_ERR_RANGE);
+    assert_int_equal(wf_json_int(wf_json_at(wf_doc_root(d), 2), &i), WF_OK);
+    assert_true(i == 1000);
+    assert_int_equal(wf_json_int(wf_json_at(wf_doc_root(d), 3), &i), WF_ERR_RANGE);
+    wf_doc_free(d);
+    /* fuzz_query/url-encode-gap: a truncated encoding is a prefix, no hole */
+    memset(enc, '#', sizeof enc);
+    assert_int_equal(wf_url_encode("0\x9a", 2, enc, 3), 4);
+    assert_string_equal(enc, "0");
+    assert_int_equal(wf_url_encode("\x9a" "ab", 3, enc, 3), 5);
+    assert_string_equal(enc, "");
+    assert_int_equal(wf_url_encode("\x9a" "ab", 3, enc, 5), 5);
+    assert_string_equal(enc, "%9Aa");
+    /* fuzz_updates/json-after-failed-close: no room for the implicit '}' */
+    {
+        char small[9];
+        wf_updates u;
+        wf_updates_init_buf(&u, small, sizeof small);
+        assert_int_equal(wf_updates_set_int(&u, "2\"", 0), WF_OK); /* {"2\"":0 */
+        assert_null(wf_updates_json(&u, NULL));
+        assert_int_equal(u.result, WF_ERR_TRUNCATED);
+        assert_null(wf_updates_json(&u, NULL));
+    }
+    /* fuzz_url: a base URL path goes into request lines as it is */
+    base_of("http://wf.example/x HTTP/1.1\r\nX-Injected: yes\r\nX-Rest:", NULL, NULL, NULL, NULL);
+    base_of(NULL, "acme", "{protocol}://{domain}.preview.workfront.com/att15.\xda\xd0pi/{api_version}", NULL, NULL);
+    base_of("http://[a@b]/", NULL, NULL, NULL, NULL);
+    /* fuzz_url/attask-trailing-slash: ".../attask/" is not doubled */
+    base_of("http://[::1]/attask/", NULL, NULL, "v19.0", "http://[::1]/attask/api/v19.0");
+    base_of("https://x.example/attask", NULL, NULL, NULL, "https://x.example/attask/api/v22.0");
+    /* fuzz_url/password-in-error-text: userinfo is not repeated in the error */
+    {
+        wf_client_desc desc;
+        wf_client *c = NULL;
+        wf_error e;
+        memset(&desc, 0, sizeof desc);
+        desc.url = "ftp://user:s3cret-pw@files.example.com";
+        assert_int_equal(wf_client_create(&desc, &c, &e), WF_ERR_URL);
+        assert_null(strstr(e.text, "s3cret-pw"));
+        assert_non_null(strstr(e.text, "ftp://***@files.example.com"));
+        desc.url = "http://us\x01r:s3cret-pw@files.example.com";
+        assert_int_not_equal(wf_client_create(&desc, &c, &e), WF_OK);
+        assert_null(strstr(e.text, "s3cret-pw"));
+        /* fuzz_url/proxy-at-in-path: an '@' after the proxy's host is no userinfo */
+        memset(&desc, 0, sizeof desc);
+        desc.url = "http://wf.test";
+        desc.no_env_proxy = true;
+        desc.proxy = "ohttp/:/user:secret@proxy.example:3128";
+        assert_int_equal(wf_client_create(&desc, &c, &e), WF_OK);
+        assert_null(c->proxy_auth);
+        wf_client_destroy(c);
+        desc.proxy = "http://user:p@ss@proxy.example:3128/";
+        assert_int_equal(wf_client_create(&desc, &c, &e), WF_OK);
+        assert_non_null(c->proxy_auth);
+        assert_string_equal(c->proxy.host, "proxy.example");
+        wf_client_destroy(c);
+    }
+    /* fuzz_client/login-sessionid-crlf: a sessionID that would inject a header */
+    {
+        mem_tr m;
+        wf_transport tr;
+        wf_client *c;
+        mem_setup(&m, &tr);
+        m.reply[0] = "HTTP/1.1 200 OK\r\nContent-Length: 55\r\n\r\n"
+                     "{\"data\":{\"userID\":\"u1\",\"sessionID\":\"abc\\r\\nX-Evil: 1\"}}";
+        m.nreply = 1;
+        c = mem_client(&m, &tr);
+        assert_int_equal(wf_login(c, "ann", "pw"), WF_ERR_RESPONSE);
+        assert_null(wf_session_id(c));
+        wf_client_destroy(c);
+        wf__buf_free(NULL, &m.sent);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_http_whole),
+        cmocka_unit_test(test_fuzz_regressions),
         cmocka_unit_test(test_http_every_split),
         cmocka_unit_test(test_http_byte_at_a_time),
         cmocka_unit_test(test_http_headers_and_leftover),

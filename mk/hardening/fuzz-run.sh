@@ -43,7 +43,8 @@ for t in "$@"; do
         fi
     else
         # shellcheck disable=SC2086
-        "$bin" -max_total_time="$SECS" -print_final_stats=1 -workers=1 -jobs=1 \
+        # one process, one worker (no -jobs: that forks and writes fuzz-N.log into the cwd)
+        "$bin" -max_total_time="$SECS" -print_final_stats=1 \
                -artifact_prefix="$F/crashes/$t-" "$work" $dirs >"$log" 2>&1
         rc=$?
     fi

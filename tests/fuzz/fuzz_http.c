@@ -4,7 +4,8 @@
      - whole,
      - in two pieces split at a point derived from the first input byte,
      - one byte at a time,
-   and the three results must agree exactly (result code, status, framing,
+     - in pieces of pseudo-random sizes (1..31 bytes, seeded by the input),
+   and the four results must agree exactly (result code, status, framing,
    headers kept, body bytes, where the response ended).  After a complete
    response the rest of the input is parsed as the next response on the
    same parser object (as a kept-alive connection reuses the body buffer).
@@ -30,10 +31,12 @@ typedef struct outcome {
 
 static wf__http g_parser; /* ~8 KB line buffer: not on the stack three times */
 
-/* mode 0: whole; mode 1: split at `split`; mode 2: byte at a time */
+/* mode 0: whole; mode 1: split at `split`; mode 2: byte at a time;
+   mode 3: random pieces (split is the seed) */
 static void run(const char *d, size_t n, bool head, size_t max_body, int mode, size_t split, outcome *o) {
     wf__http *p = &g_parser;
     size_t off = 0;
+    uint32_t rng = (uint32_t)split * 2654435761u + (uint32_t)n;
     int k;
     memset(o, 0, sizeof *o);
     memset(p, 0, sizeof *p);
@@ -44,6 +47,12 @@ static void run(const char *d, size_t n, bool head, size_t max_body, int mode, s
             size_t take = n - off, used = 0;
             if (mode == 1 && off < split) take = split - off;
             if (mode == 2) take = 1;
+            if (mode == 3) {
+                size_t piece;
+                rng = rng * 1103515245u + 12345u;
+                piece = 1 + (rng >> 16) % 31;
+                if (piece < take) take = piece;
+            }
             rc = wf__http_feed(p, d + off, take, &used);
             FZ_CHECK(used <= take, "used %zu > take %zu", used, take);
             if (rc == WF__HTTP_MORE) FZ_CHECK(used == take, "MORE but only %zu of %zu used", used, take);
@@ -109,7 +118,7 @@ static void outcome_free(outcome *o) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const size_t limits[4] = { 64 * 1024 * 1024, 4096, 64, 0 };
-    static outcome whole, split, bytes;
+    static outcome whole, split, bytes, pieces;
     uint8_t flags;
     const char *d;
     size_t n, at;
@@ -123,8 +132,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     run(d, n, head, limits[(flags >> 1) & 3], 0, 0, &whole);
     run(d, n, head, limits[(flags >> 1) & 3], 1, at, &split);
     run(d, n, head, limits[(flags >> 1) & 3], 2, 0, &bytes);
+    run(d, n, head, limits[(flags >> 1) & 3], 3, size, &pieces);
     same(&whole, &split, "whole vs split");
     same(&whole, &bytes, "whole vs byte-at-a-time");
+    same(&whole, &pieces, "whole vs random pieces");
+    outcome_free(&pieces);
     outcome_free(&whole);
     outcome_free(&split);
     outcome_free(&bytes);

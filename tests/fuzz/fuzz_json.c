@@ -10,7 +10,12 @@
      - wf_json_raw lies inside the text;
      - wf_json_write (compact and indented) gives JSON that parses again,
        and writing that again gives the same bytes (a fixpoint);
-     - wf_envelope with a few HTTP statuses.
+     - wf_envelope with a few HTTP statuses;
+     - wf_json_write_string of every decoded string parses back to it;
+     - wf_json_path("i") on an array is wf_json_at(i);
+     - acceptance is differential: wf_doc_parse accepts exactly the texts
+       a small independent RFC 8259 validator below accepts (strict UTF-8,
+       no lone surrogates), and wf_doc_parse_ex says why when it refuses.
    Input: the JSON text itself (no prefix). */
 #define WORKFRONT_IMPLEMENTATION
 #include "workfront.h"
@@ -20,6 +25,145 @@
 
 static const char *g_text;
 static size_t g_len;
+
+/* ---- reference validator: RFC 8259, written from the grammar, shares no
+   code with the library */
+typedef struct ref { const unsigned char *p, *e; int depth; } ref;
+
+static void ref_ws(ref *r) { while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')) r->p++; }
+
+static int ref_hex4(ref *r) {
+    int v = 0, i;
+    if (r->e - r->p < 4) return -1;
+    for (i = 0; i < 4; i++) {
+        unsigned char c = *r->p++;
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= c - '0';
+        else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+        else return -1;
+    }
+    return v;
+}
+
+static bool ref_string(ref *r) {
+    r->p++; /* the opening quote */
+    while (r->p < r->e) {
+        unsigned char c = *r->p;
+        if (c == '"') { r->p++; return true; }
+        if (c < 0x20) return false;
+        if (c == '\\') {
+            r->p++;
+            if (r->p >= r->e) return false;
+            c = *r->p++;
+            if (c == 'u') {
+                int u = ref_hex4(r);
+                if (u < 0) return false;
+                if (u >= 0xDC00 && u <= 0xDFFF) return false;         /* lone low surrogate */
+                if (u >= 0xD800 && u <= 0xDBFF) {
+                    int l;
+                    if (r->e - r->p < 2 || r->p[0] != '\\' || r->p[1] != 'u') return false;
+                    r->p += 2;
+                    l = ref_hex4(r);
+                    if (l < 0xDC00 || l > 0xDFFF) return false;
+                }
+            } else if (!strchr("\"\\/bfnrt", c) || c == 0) {
+                return false;
+            }
+            continue;
+        }
+        if (c < 0x80) { r->p++; continue; }
+        {
+            /* one UTF-8 sequence: no overlongs, no surrogates, <= U+10FFFF */
+            int n, i;
+            unsigned long cp;
+            if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+            else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+            else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+            else return false;
+            if (r->e - r->p < n + 1) return false;
+            for (i = 1; i <= n; i++) {
+                if ((r->p[i] & 0xC0) != 0x80) return false;
+                cp = cp << 6 | (r->p[i] & 0x3F);
+            }
+            if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            r->p += n + 1;
+        }
+    }
+    return false;
+}
+
+static bool ref_digits(ref *r) {
+    const unsigned char *s = r->p;
+    while (r->p < r->e && *r->p >= '0' && *r->p <= '9') r->p++;
+    return r->p > s;
+}
+
+static bool ref_number(ref *r) {
+    if (r->p < r->e && *r->p == '-') r->p++;
+    if (r->p < r->e && *r->p == '0') r->p++;
+    else if (!(r->p < r->e && *r->p >= '1' && *r->p <= '9') || !ref_digits(r)) return false;
+    if (r->p < r->e && *r->p == '.') { r->p++; if (!ref_digits(r)) return false; }
+    if (r->p < r->e && (*r->p == 'e' || *r->p == 'E')) {
+        r->p++;
+        if (r->p < r->e && (*r->p == '+' || *r->p == '-')) r->p++;
+        if (!ref_digits(r)) return false;
+    }
+    return true;
+}
+
+static bool ref_lit(ref *r, const char *w) {
+    size_t n = strlen(w);
+    if ((size_t)(r->e - r->p) < n || memcmp(r->p, w, n) != 0) return false;
+    r->p += n;
+    return true;
+}
+
+static bool ref_value(ref *r) {
+    bool ok;
+    ref_ws(r);
+    if (r->p >= r->e) return false;
+    switch (*r->p) {
+    case '"': return ref_string(r);
+    case 't': return ref_lit(r, "true");
+    case 'f': return ref_lit(r, "false");
+    case 'n': return ref_lit(r, "null");
+    case '[': case '{': {
+        bool obj = *r->p == '{';
+        if (++r->depth > 20000) return false;
+        r->p++;
+        ref_ws(r);
+        if (r->p < r->e && *r->p == (obj ? '}' : ']')) { r->p++; r->depth--; return true; }
+        for (;;) {
+            if (obj) {
+                ref_ws(r);
+                if (r->p >= r->e || *r->p != '"' || !ref_string(r)) return false;
+                ref_ws(r);
+                if (r->p >= r->e || *r->p++ != ':') return false;
+            }
+            if (!ref_value(r)) return false;
+            ref_ws(r);
+            if (r->p >= r->e) return false;
+            if (*r->p == ',') { r->p++; continue; }
+            if (*r->p != (obj ? '}' : ']')) return false;
+            r->p++;
+            r->depth--;
+            return true;
+        }
+    }
+    default:
+        ok = ref_number(r);
+        return ok;
+    }
+}
+
+static bool ref_valid(const uint8_t *d, size_t n) {
+    ref r;
+    r.p = d; r.e = d + n; r.depth = 0;
+    if (!ref_value(&r)) return false;
+    ref_ws(&r);
+    return r.p == r.e;
+}
 
 static void check_str(wf_json v) {
     size_t full = 0, n2 = 0, caps[5], i;
@@ -33,6 +177,22 @@ static void check_str(wf_json v) {
     FZ_CHECK(fz_utf8_ok(buf, full), "decoded string is not UTF-8");
     /* the view's own comparison agrees with the decoded bytes */
     if (!memchr(buf, 0, full)) FZ_CHECK(wf_json_eq(v, buf), "wf_json_eq differs from wf_json_str");
+    {
+        /* the string writer's literal parses back to the same bytes */
+        fz_buf lit = { 0 };
+        wf_doc *d2 = NULL;
+        size_t n3 = 0;
+        char *back;
+        FZ_CHECK(wf_json_write_string(buf, full, fz_sink, &lit) == WF_OK, "wf_json_write_string refused a decoded string");
+        FZ_CHECK(wf_doc_parse(lit.p, lit.len, NULL, &d2) == WF_OK, "written string literal does not parse: %.200s", lit.p);
+        wf_json_str(wf_doc_root(d2), NULL, 0, &n3);
+        back = (char *)malloc(n3 + 1);
+        wf_json_str(wf_doc_root(d2), back, n3 + 1, NULL);
+        FZ_CHECK(n3 == full && memcmp(back, buf, full) == 0, "string literal does not round-trip");
+        free(back);
+        wf_doc_free(d2);
+        fz_buf_free(&lit);
+    }
     caps[0] = 1; caps[1] = 2; caps[2] = full / 2 + 1; caps[3] = full; caps[4] = full > 3 ? full - 3 : 1;
     for (i = 0; i < 5; i++) {
         size_t cap = caps[i] ? caps[i] : 1, got = 0, k;
@@ -92,6 +252,11 @@ static void walk(wf_json v, int depth) {
             if (t == WF_JSON_ARRAY) {
                 wf_json a = wf_json_at(v, i);
                 FZ_CHECK(a.tok == c.tok, "at(%zu) differs from iteration", i);
+                if (i < 8) {
+                    char idx[24];
+                    snprintf(idx, sizeof idx, "%zu", i);
+                    FZ_CHECK(wf_json_path(v, idx).tok == c.tok, "path(\"%s\") differs from at(%zu)", idx, i);
+                }
                 walk(c, depth + 1);
             } else {
                 wf_json val = wf_json_value(c), got;
@@ -175,10 +340,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     g_len = size;
     r = wf_doc_parse((const char *)data, size, NULL, &d);
     if (r != WF_OK) {
+        wf_error e;
+        wf_doc *d2 = NULL;
         FZ_CHECK(d == NULL, "doc on failure");
         FZ_CHECK(r == WF_ERR_JSON || r == WF_ERR_TOO_LARGE, "parse result %d", r);
+        FZ_CHECK(r != WF_ERR_JSON || !ref_valid(data, size), "valid JSON refused: %.200s", (const char *)data);
+        FZ_CHECK(wf_doc_parse_ex((const char *)data, size, NULL, &d2, &e) == r && d2 == NULL, "parse_ex differs");
+        FZ_CHECK(e.result == r && e.text[0] && strlen(e.text) < sizeof e.text, "parse_ex without a reason");
         return 0;
     }
+    FZ_CHECK(ref_valid(data, size), "invalid JSON accepted");
     FZ_CHECK(fz_utf8_ok((const char *)data, size) , "accepted invalid UTF-8");
     walk(wf_doc_root(d), 0);
     check_write(d, 0);

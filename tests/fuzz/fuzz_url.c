@@ -116,6 +116,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                      (unsigned char)*p, base);
         FZ_CHECK(strlen(c->host_header) < sizeof c->host_header - 1, "host header cut");
         if (c->proxy_auth) FZ_CHECK(d.proxy && has_at_in_authority(d.proxy), "Proxy-Authorization from \"%s\"", d.proxy);
+        /* a url that names the API path is used as it is, less trailing
+           slashes; any other gets /attask/api/<version> (once) */
+        if (d.url && *d.url) {
+            size_t ul = strlen(d.url);
+            char *t;
+            while (ul && d.url[ul - 1] == '/') ul--;
+            t = (char *)malloc(ul + 1);
+            memcpy(t, d.url, ul);
+            t[ul] = 0;
+            if (strstr(t, "/attask/"))
+                FZ_CHECK(strlen(base) == ul && memcmp(base, d.url, ul) == 0, "url \"%s\" became \"%s\"", d.url, base);
+            else
+                FZ_CHECK(strstr(base, "/attask/") && !strstr(strstr(base, "/attask/") + 1, "/attask"), "url \"%s\" became \"%s\"", d.url, base);
+            free(t);
+        }
+        if (!(d.url && *d.url) && d.domain) FZ_CHECK(strstr(c->url.host, d.domain) != NULL || (d.url_template && strstr(d.url_template, "{domain}") == NULL),
+                                                      "domain \"%s\" not in the host \"%s\"", d.domain, c->url.host);
         /* fixpoint: the base URL itself gives the same base */
         if (strstr(base, "/attask/")) {
             wf_client_desc d2;
