@@ -9,7 +9,8 @@
 #                        built WITHOUT sanitizers into build/vg/ and run under
 #                        valgrind memcheck: any memory error, use of an
 #                        uninitialised value or leak (definite, indirect,
-#                        possible) fails.  About 3.5 minutes on 2 cores.
+#                        possible) fails.  About 3 min 40 s on 2 cores
+#                        from a clean build/vg (CLI test 136 s of it).
 #   make valgrind-quick  what make test runs: the same seven programs, whole,
 #                        and the CLI test with every 2nd wf run under
 #                        valgrind (the others run the same plain binary
@@ -17,7 +18,7 @@
 #                        Each wf run pays about 1 s of valgrind start-up and
 #                        TLS handshake, so the whole CLI test takes ~135 s
 #                        under valgrind; half of it keeps make test within
-#                        its budget.  About 2.5 minutes.
+#                        its budget.  About 2 min 35 s from clean (CLI 67 s).
 #   make alloc-fail      tests/test_alloc_fail.c built with ASan+UBSan like
 #                        the unit tests: every allocation of each scenario
 #                        failed in turn (alone, then with all after it) must
@@ -25,8 +26,8 @@
 #
 #   VG_CLI_EVERY=N       valgrind on every Nth wf run of the CLI test
 #                        (make valgrind: 1, make valgrind-quick: 2).
-#   ./build/vg/test_reads pager under $(VALGRIND) runs one test by name, as
-#                        without valgrind.
+#   One test under memcheck: make valgrind-build, then
+#                        valgrind <the options of VALGRIND below> build/vg/test_reads pager
 #
 # Nothing is suppressed in the project's own code; mk/valgrind.supp is for
 # third-party noise only and says why for each entry.  No test is skipped
@@ -58,7 +59,7 @@ $(VG_DIR)/test_%: tests/test_%.c tests/harness.h workfront.h | $(VG_DIR)
 $(VG_DIR)/wf: examples/wf.c workfront.h | $(VG_DIR)
 	$(CC) $(VGCF) examples/wf.c -o $@ $(TLSLIBS)
 
-# the seven builds are independent: two at a time
+# the builds are independent: two at a time
 valgrind-build: deps valgrind-deps
 	@$(MAKE) --no-print-directory -j2 $(VG_BINS)
 
