@@ -9,7 +9,8 @@
        it reports WF_ERR_TRUNCATED, its text is then a prefix of the heap
        text, and len always matches the text.
      - each successful add/filter appends text that decodes back to the
-       names and values given.
+       names and values given (add, add_int, parse_arg, fields, filter,
+       range, in, sort keys numbered, group-by, aggregates).
    Input: byte 0 = fixed buffer size, then operations: one byte each
    (op % 16) followed by its arguments (NUL-terminated strings, bytes). */
 #define WORKFRONT_IMPLEMENTATION
@@ -109,13 +110,19 @@ static void check_len(const wf_query *q) {
 
 #define NSTR 6
 
+/* [OR:n:]field + suffix, as the builder names a filter parameter */
+static void or_key(char *out, size_t cap, int group, const char *field, const char *suffix) {
+    if (group > 0) snprintf(out, cap, "OR:%d:%s%s", group, field, suffix);
+    else snprintf(out, cap, "%s%s", field, suffix);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fz_in in = { data, size };
     wf_query h, f;
     size_t cap = (size_t)fz_u8(&in) * 2 + 1;
     char *fixed = (char *)malloc(cap);
-    int ops = 0;
+    int ops = 0, nsort = 0;
     memset(&h, 0, sizeof h);
     wf_query_init_buf(&f, fixed, cap);
     while (in.n && ops++ < 64) {
@@ -209,6 +216,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             s[2] = fz_str(&in, 100, &sl[2]);
             rh = wf_query_range(&h, s[0], m, s[1], s[2]);
             rf = wf_query_range(&f, s[0], m, s[1], s[2]);
+            if (rh == WF_OK) { /* field=lo&field_Range=hi&field_Mod=between */
+                char k0[600], k1[600], k2[600];
+                const char *kv[7];
+                or_key(k0, sizeof k0, h.or_group, s[0], "");
+                or_key(k1, sizeof k1, h.or_group, s[0], "_Range");
+                or_key(k2, sizeof k2, h.or_group, s[0], "_Mod");
+                kv[0] = k0; kv[1] = s[1]; kv[2] = k1; kv[3] = s[2]; kv[4] = k2; kv[5] = wf_mod_name(m); kv[6] = NULL;
+                seg = appended(&h, before, &seg_n);
+                expect_pairs(seg, seg_n, kv);
+            }
             break;
         }
         case 7: { /* in */
@@ -218,6 +235,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             for (k = 0; k < n; k++) { s[2 + k] = fz_str(&in, 60, &sl[2 + k]); vals[k] = s[2 + k]; }
             rh = wf_query_in(&h, s[0], m, n ? vals : NULL, n);
             rf = wf_query_in(&f, s[0], m, n ? vals : NULL, n);
+            if (rh == WF_OK) { /* field=v1&field=v2...&field_Mod=in */
+                char k0[600], k1[600];
+                const char *kv[11];
+                size_t j = 0;
+                FZ_CHECK(n > 0, "in with no values accepted");
+                or_key(k0, sizeof k0, h.or_group, s[0], "");
+                or_key(k1, sizeof k1, h.or_group, s[0], "_Mod");
+                for (k = 0; k < n; k++) { kv[j++] = k0; kv[j++] = vals[k]; }
+                kv[j++] = k1; kv[j++] = wf_mod_name(m); kv[j] = NULL;
+                seg = appended(&h, before, &seg_n);
+                expect_pairs(seg, seg_n, kv);
+            }
             break;
         }
         case 8: { /* OR group */
@@ -230,11 +259,50 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             wf_sort dir = (wf_sort)(fz_u8(&in) % 5);
             rh = wf_query_sort(&h, s[0], dir);
             rf = wf_query_sort(&f, s[0], dir);
+            if (rh == WF_OK) { /* field_Sort, then field_2_Sort ...; never in an OR group */
+                static const char *const dirs[] = { "asc", "desc", "ciasc", "cidesc" };
+                char key[600];
+                const char *kv[3];
+                FZ_CHECK(dir <= WF_SORT_CIDESC, "sort direction %d accepted", (int)dir);
+                if (nsort == 0) snprintf(key, sizeof key, "%s_Sort", s[0]);
+                else snprintf(key, sizeof key, "%s_%d_Sort", s[0], nsort + 1);
+                kv[0] = key; kv[1] = dirs[dir]; kv[2] = NULL;
+                seg = appended(&h, before, &seg_n);
+                expect_pairs(seg, seg_n, kv);
+                nsort++;
+            }
             break;
         }
         case 10: rh = wf_query_map(&h); rf = wf_query_map(&f); break;
-        case 11: rh = wf_query_group_by(&h, s[0]); rf = wf_query_group_by(&f, s[0]); break;
-        case 12: rh = wf_query_agg(&h, s[0], s[1]); rf = wf_query_agg(&f, s[0], s[1]); break;
+        case 11:
+            rh = wf_query_group_by(&h, s[0]);
+            rf = wf_query_group_by(&f, s[0]);
+            if (rh == WF_OK) { /* field_GroupBy=true or field_N_GroupBy=true */
+                size_t eq, kl, vl;
+                char *k, *v;
+                seg = appended(&h, before, &seg_n);
+                for (eq = 0; eq < seg_n && seg[eq] != '='; eq++) {}
+                FZ_CHECK(eq < seg_n && !memchr(seg, '&', seg_n), "group by wrote \"%.*s\"", (int)seg_n, seg);
+                k = decode(seg, eq, &kl);
+                v = decode(seg + eq + 1, seg_n - eq - 1, &vl);
+                FZ_CHECK(kl >= sl[0] + 8 && memcmp(k, s[0], sl[0]) == 0 && k[sl[0]] == '_' && strcmp(k + kl - 8, "_GroupBy") == 0 &&
+                         strcmp(v, "true") == 0, "group by \"%s\" wrote \"%s=%s\"", s[0], k, v);
+                free(k);
+                free(v);
+            }
+            break;
+        case 12:
+            rh = wf_query_agg(&h, s[0], s[1]);
+            rf = wf_query_agg(&f, s[0], s[1]);
+            if (rh == WF_OK) {
+                char key[600];
+                const char *kv[3];
+                snprintf(key, sizeof key, "%s_AggFunc", s[0]);
+                kv[0] = key; kv[1] = s[1]; kv[2] = NULL;
+                seg = appended(&h, before, &seg_n);
+                expect_pairs(seg, seg_n, kv);
+            }
+            break;
         case 13: rh = wf_query_filters_json(&h, s[0]); rf = wf_query_filters_json(&f, s[0]); break;
         case 14: rh = wf_query_add_raw(&h, s[0]); rf = wf_query_add_raw(&f, s[0]); break;
         default: { /* the encoder alone, on bytes that may hold NULs */
