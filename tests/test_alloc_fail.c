@@ -575,6 +575,61 @@ static wf_result sc_jwt(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     return r;
 }
 
+/* a query too long for a request line: sent as POST with method=GET */
+static const char *k_long_conns[1];
+static wf_result sc_long_uri(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_query q;
+    wf_json data;
+    static const char *ids[400];
+    static char idtext[400][33];
+    int i;
+    memset(&data, 0, sizeof data); /* a WF_OK that sets no view shows as other results */
+    m->conns = k_long_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    for (i = 0; i < 400; i++) {
+        snprintf(idtext[i], sizeof idtext[i], "%032x", i * 7919);
+        ids[i] = idtext[i];
+    }
+    memset(&q, 0, sizeof q);
+    q.allocator = fa_allocator(f);
+    wf_query_fields(&q, "name");
+    wf_query_in(&q, "ID", WF_MOD_IN, ids, 400); /* 400 x ~40 bytes */
+    r = wf_search(c, "task", &q, &data);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) out_json(o, data);
+    wf_query_free(&q);
+    wf_client_destroy(c);
+    return r;
+}
+
+/* API key actions, then an OAuth2 authorization code exchange */
+static const char *k_keys_conns[1];
+static wf_result sc_keys(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    char key[64];
+    m->conns = k_keys_conns;
+    m->nconns = 1;
+    c = client_ex(f, m, &tr, &r, err_text, cap, AUTH_REFRESH);
+    if (!c) return r;
+    r = wf_api_key(c, WF_API_KEY_GET, "ann@example.com", "pa&ss=word", key, sizeof key);
+    if (r == WF_OK) out_add(o, "key %s\n", key);
+    if (r == WF_OK) r = wf_api_key(c, WF_API_KEY_CLEAR, "ann@example.com", "pa&ss=word", NULL, 0);
+    if (r == WF_OK) r = wf_oauth2_code(c, "authcode0123", "https://app.example/cb?x=1&y=2");
+    if (r == WF_OK)
+        out_add(o, "session %s refresh %s", wf_session_id(c) ? wf_session_id(c) : "(none)",
+                wf_refresh_token(c) ? wf_refresh_token(c) : "(none)");
+    take_error(c, r, err_text, cap);
+    wf_client_destroy(c);
+    return r;
+}
+
 static const char *k_batch_conns[1];
 static wf_result sc_batch(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     wf_transport tr;
@@ -747,6 +802,8 @@ static void test_count(void **st) { (void)st; run_all("count", sc_count); }
 static void test_renew(void **st) { (void)st; run_all("401, refresh-token renewal, repeat", sc_renew); }
 static void test_bearer(void **st) { (void)st; run_all("IMS bearer, get of two IDs", sc_bearer); }
 static void test_jwt(void **st) { (void)st; run_all("JWT exchange, search", sc_jwt); }
+static void test_long_uri(void **st) { (void)st; run_all("long URI sent as POST method=GET", sc_long_uri); }
+static void test_keys(void **st) { (void)st; run_all("API key get/clear, OAuth2 code", sc_keys); }
 static void test_batch(void **st) { (void)st; run_all("batch", sc_batch); }
 static void test_upload(void **st) { (void)st; run_all("upload and document", sc_upload); }
 
@@ -777,6 +834,8 @@ int main(void) {
         cmocka_unit_test(test_renew),
         cmocka_unit_test(test_bearer),
         cmocka_unit_test(test_jwt),
+        cmocka_unit_test(test_long_uri),
+        cmocka_unit_test(test_keys),
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_upload),
     };
@@ -858,6 +917,16 @@ int main(void) {
         free(a); free(b);
         k_jwt_conns[0] = all;
     }
+    k_long_conns[0] = response("{\"data\":[{\"ID\":\"00000000000000000000000000000000\",\"name\":\"first\"}]}", false);
+    {
+        char *a = response("{\"data\":{\"result\":\"0123456789abcdef0123456789abcdef\"}}", false);
+        char *b = response("{\"data\":{}}", false);
+        char *d = response("{\"access_token\":\"codeaccesstoken0123\",\"refresh_token\":\"coderefresh0123\"}", false);
+        char *all = (char *)malloc(strlen(a) + strlen(b) + strlen(d) + 1);
+        sprintf(all, "%s%s%s", a, b, d);
+        free(a); free(b); free(d);
+        k_keys_conns[0] = all;
+    }
     k_jwt_key = new_rsa_key();
     memset(k_long_iss, 'c', sizeof k_long_iss - 1);
     k_batch_conns[0] = response("{\"data\":[{\"data\":[{\"ID\":\"t1\",\"name\":\"plan & \\\"Q3\\\"\"}]},{\"data\":{\"ID\":\"a1\",\"name\":\"x\"}}]}", false);
@@ -885,6 +954,8 @@ int main(void) {
     free((void *)k_bearer_conns[0]);
     free((void *)k_jwt_conns[0]);
     free(k_jwt_key);
+    free((void *)k_long_conns[0]);
+    free((void *)k_keys_conns[0]);
     free((void *)k_upload_conns[0]);
     return rc;
 }
