@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/).
 
-The seeds are small, hand-made, Workfront-like inputs; the committed files
-are what this script writes (run it again after changing it).  Input formats
-are described at the top of each fuzz_*.c file.
+The seeds are small, hand-made, Workfront-like inputs.  The committed
+corpus started as what this script writes; `make fuzz-cmin` then replaced it
+with the coverage-minimal set of these seeds plus what `make fuzz` found, so
+running this script again only adds its seeds back (run fuzz-cmin after).
+Input formats are described at the top of each fuzz_*.c file.
 """
 import hashlib
 import os
