@@ -54,10 +54,13 @@ fuzz-smoke: fuzz-build
 # of itself + the working corpus; inputs above FUZZ_CMIN_MAX_LEN bytes are
 # left out.  Regression inputs stay as they are.
 FUZZ_CMIN_MAX_LEN ?= 2048
+# edges only (no hit-count buckets, no comparison features): one input per
+# new edge, a few hundred files per target instead of thousands
+FUZZ_CMIN_FLAGS ?= -use_counters=0 -use_cmp=0 -use_value_profile=0
 fuzz-cmin: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  rm -rf $(B)/fuzz/cmin/$$t; mkdir -p $(B)/fuzz/cmin/$$t $(B)/fuzz/logs tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t; \
-	  ./$(FUZZ_BIN_DIR)/$$t -merge=1 -max_len=$(FUZZ_CMIN_MAX_LEN) $(B)/fuzz/cmin/$$t tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t \
+	  ./$(FUZZ_BIN_DIR)/$$t -merge=1 $(FUZZ_CMIN_FLAGS) -max_len=$(FUZZ_CMIN_MAX_LEN) $(B)/fuzz/cmin/$$t tests/fuzz/corpus/$$t $(B)/fuzz/corpus/$$t \
 	    >$(B)/fuzz/logs/$$t.cmin.log 2>&1 || { echo "fuzz-cmin: $$t failed (see $(B)/fuzz/logs/$$t.cmin.log)"; exit 1; }; \
 	  rm -f tests/fuzz/corpus/$$t/*; cp $(B)/fuzz/cmin/$$t/* tests/fuzz/corpus/$$t/; \
 	  rm -rf $(B)/fuzz/cmin/$$t; \
