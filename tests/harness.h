@@ -556,4 +556,78 @@ WFH_FN int wfh_closed_port(void) {
     return port;
 }
 
+/* ------------------------------------------------------------ assertions
+   For the cmocka suites: print_error and _fail report like cmocka's own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <cmocka.h>
+
+WFH_FN void wfh_check_result(wf_result expect, wf_result got, const wf_client *c, const char *what,
+                             const char *file, int line) {
+    if (got == expect) return;
+    print_error("%s:%d: %s\n    expected %s, got %s (%s)\n", file, line, what, wf_result_str(expect),
+                wf_result_str(got), c ? wf_client_error(c)->text : "no client");
+    _fail(file, line);
+}
+#define CHECK(expect, call, c) wfh_check_result((expect), (call), (c), #call, __FILE__, __LINE__)
+#define OK(call, c) CHECK(WF_OK, call, c)
+
+WFH_FN bool wfh_icontains(const char *hay, const char *needle) {
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i;
+        for (i = 0; i < n && hay[i]; i++) {
+            char a = hay[i], b = needle[i];
+            if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+            if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
+            if (a != b) break;
+        }
+        if (i == n) return true;
+    }
+    return false;
+}
+
+WFH_FN void wfh_check_contains(const char *hay, const char *needle, bool icase, const char *what,
+                               const char *file, int line) {
+    if (hay && (icase ? wfh_icontains(hay, needle) : strstr(hay, needle) != NULL)) return;
+    print_error("%s:%d: %s = \"%s\" does not contain \"%s\"%s\n", file, line, what, hay ? hay : "(null)", needle,
+                icase ? " (ignoring case)" : "");
+    _fail(file, line);
+}
+#define CONTAINS(hay, needle) wfh_check_contains((hay), (needle), false, #hay, __FILE__, __LINE__)
+#define ICONTAINS(hay, needle) wfh_check_contains((hay), (needle), true, #hay, __FILE__, __LINE__)
+
+/* A JSON string value, unescaped; "" when it is not a string. */
+WFH_FN const char *js(wf_json v, char *buf, size_t cap) {
+    if (wf_json_str(v, buf, cap, NULL) != WF_OK) buf[0] = 0;
+    return buf;
+}
+
+WFH_FN void wfh_hexdump(const char *label, const char *s, size_t n) {
+    size_t i;
+    print_error("    %s (%zu bytes):", label, n);
+    for (i = 0; i < n && i < 200; i++) print_error(" %02x", (unsigned char)s[i]);
+    print_error("%s\n", n > 200 ? " ..." : "");
+}
+
+/* Byte-exact comparison of a JSON string value with expected UTF-8. */
+WFH_FN void wfh_check_jstr(wf_json v, const char *expect, const char *what, const char *file, int line) {
+    size_t n = 0, el = strlen(expect);
+    wf_result r = wf_json_str(v, NULL, 0, &n);
+    char *buf = (char *)malloc(n + 1);
+    bool same;
+    assert_non_null(buf);
+    buf[0] = 0;
+    if (r == WF_OK || r == WF_ERR_TRUNCATED) r = wf_json_str(v, buf, n + 1, &n);
+    same = r == WF_OK && n == el && memcmp(buf, expect, n) == 0;
+    if (!same) {
+        print_error("%s:%d: %s: wf_json_str -> %s\n", file, line, what, wf_result_str(r));
+        if (r == WF_OK) wfh_hexdump("got", buf, n);
+        wfh_hexdump("expected", expect, el);
+    }
+    free(buf);
+    if (!same) _fail(file, line);
+}
+#define JSTR(v, expect) wfh_check_jstr((v), (expect), #v, __FILE__, __LINE__)
+
 #endif /* WF_TEST_HARNESS_H */

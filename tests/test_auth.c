@@ -54,39 +54,6 @@ static void *test_default_malloc(size_t n) { g_default_allocs++; return malloc(n
 
 /* ------------------------------------------------------------ assert helpers */
 
-static void check_result(wf_result expect, wf_result got, const wf_client *c, const char *what,
-                         const char *file, int line) {
-    if (got == expect) return;
-    print_error("%s:%d: %s\n    expected %s, got %s (%s)\n", file, line, what, wf_result_str(expect),
-                wf_result_str(got), c ? wf_client_error(c)->text : "no client");
-    _fail(file, line);
-}
-#define CHECK(expect, call, c) check_result((expect), (call), (c), #call, __FILE__, __LINE__)
-#define OK(call, c) CHECK(WF_OK, call, c)
-
-static void check_contains(const char *hay, const char *needle, const char *what, const char *file, int line) {
-    if (hay && strstr(hay, needle)) return;
-    print_error("%s:%d: %s = \"%s\" does not contain \"%s\"\n", file, line, what, hay ? hay : "(null)", needle);
-    _fail(file, line);
-}
-#define CONTAINS(hay, needle) check_contains((hay), (needle), #hay, __FILE__, __LINE__)
-
-static const char *js(wf_json v, char *buf, size_t cap) {
-    if (wf_json_str(v, buf, cap, NULL) != WF_OK) buf[0] = 0;
-    return buf;
-}
-
-static void check_jstr(wf_json v, const char *expect, const char *what, const char *file, int line) {
-    char buf[1024];
-    size_t n = 0;
-    wf_result r = wf_json_str(v, buf, sizeof buf, &n);
-    if (r == WF_OK && n == strlen(expect) && memcmp(buf, expect, n) == 0) return;
-    print_error("%s:%d: %s: wf_json_str -> %s, \"%s\" (expected \"%s\")\n", file, line, what, wf_result_str(r),
-                r == WF_OK ? buf : "", expect);
-    _fail(file, line);
-}
-#define JSTR(v, expect) check_jstr((v), (expect), #v, __FILE__, __LINE__)
-
 static long long jint(wf_json v) {
     long long n = -1;
     if (wf_json_int(v, &n) != WF_OK) n = -1;
