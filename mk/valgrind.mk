@@ -11,14 +11,14 @@
 #                        uninitialised value or leak (definite, indirect,
 #                        possible) fails.  About 3 min 40 s on 2 cores
 #                        from a clean build/vg (CLI test 136 s of it).
-#   make valgrind-quick  what make test runs: the same seven programs, whole,
-#                        and the CLI test with every 2nd wf run under
-#                        valgrind (the others run the same plain binary
-#                        natively; cli-test runs all of them with ASan+UBSan).
-#                        Each wf run pays about 1 s of valgrind start-up and
-#                        TLS handshake, so the whole CLI test takes ~135 s
-#                        under valgrind; half of it keeps make test within
-#                        its budget.  About 2 min 35 s from clean (CLI 67 s).
+#                        make test runs this whole target.
+#   make valgrind-quick  a shorter run for development: the same seven
+#                        programs, whole, and the CLI test with every 2nd wf
+#                        run under valgrind (the others run the same plain
+#                        binary natively).  Each wf run pays about 1 s of
+#                        valgrind start-up and TLS handshake, so the whole
+#                        CLI test takes ~135 s under valgrind, half of it
+#                        here.  About 2 min 35 s from clean (CLI 67 s).
 #   make alloc-fail      tests/test_alloc_fail.c built with ASan+UBSan like
 #                        the unit tests: every allocation of each scenario
 #                        failed in turn (alone, then with all after it) must
@@ -79,4 +79,6 @@ $(B)/test_alloc_fail: tests/test_alloc_fail.c workfront.h | $(B)
 alloc-fail: deps $(B)/test_alloc_fail
 	./$(B)/test_alloc_fail
 
-TEST_SUITES += alloc-fail valgrind-quick
+# CI runs the whole of make valgrind (about 70 s more than valgrind-quick):
+# the issue asks for make valgrind itself to pass there.
+TEST_SUITES += alloc-fail valgrind
