@@ -381,6 +381,7 @@ typedef struct wf_query {
     bool fixed;              /* buf belongs to the caller */
     int or_group;            /* filters go to OR:n: when > 0 (wf_query_or_group) */
     int nsort;               /* sort keys added so far */
+    int ngroup;              /* group-by keys added so far */
     wf_result result;        /* first failure, WF_OK if none */
     char error[128];         /* what was wrong with it */
     wf_allocator allocator;
@@ -2215,7 +2216,7 @@ WF_API void wf_query_free(wf_query *q) {
 WF_API void wf_query_reset(wf_query *q) {
     q->len = 0;
     if (q->buf && q->cap) q->buf[0] = 0;
-    q->or_group = q->nsort = 0;
+    q->or_group = q->nsort = q->ngroup = 0;
     q->result = WF_OK;
     q->error[0] = 0;
 }
@@ -2440,16 +2441,17 @@ WF_API wf_result wf_query_rollup(wf_query *q) { return wf_query_add(q, "$$ROLLUP
 
 WF_API wf_result wf_query_group_by(wf_query *q, const char *field) {
     char key[512];
-    const char *s;
-    int n, groups = 0;
+    int n;
+    wf_result r;
     if (!q) return WF_ERR_INVALID;
     if (q->result) return q->result;
     if (wf__field_ok(q, field)) return q->result;
-    for (s = wf_query_str(q); (s = strstr(s, "GroupBy=")) != NULL; s++) groups++;
-    if (groups == 0) n = snprintf(key, sizeof key, "%s_GroupBy", field);
-    else n = snprintf(key, sizeof key, "%s_%d_GroupBy", field, groups + 1);
+    /* counted like sort keys: a filter on a field named like "xGroupBy" is no grouping */
+    if (q->ngroup == 0) n = snprintf(key, sizeof key, "%s_GroupBy", field);
+    else n = snprintf(key, sizeof key, "%s_%d_GroupBy", field, q->ngroup + 1);
     if (n < 0 || (size_t)n >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
-    return wf_query_add(q, key, "true");
+    if ((r = wf_query_add(q, key, "true")) == WF_OK) q->ngroup++;
+    return r;
 }
 
 WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) {

@@ -521,6 +521,12 @@ static void test_query_builders(void **st) {
     assert_int_equal(wf_query_agg(&q, "hours", "sum"), WF_OK);
     assert_int_equal(wf_query_rollup(&q), WF_OK);
     assert_string_equal(wf_query_str(&q), "project:name_GroupBy=true&status_2_GroupBy=true&hours_AggFunc=sum&$$ROLLUP=true");
+    /* group keys are counted, not found in the text: a filter on a field
+       whose name ends in GroupBy does not shift the numbering */
+    wf_query_reset(&q);
+    assert_int_equal(wf_query_add(&q, "DE:noGroupBy", "x"), WF_OK);
+    assert_int_equal(wf_query_group_by(&q, "status"), WF_OK);
+    assert_string_equal(wf_query_str(&q), "DE:noGroupBy=x&status_GroupBy=true");
     /* refusals: clear errors, sticky */
     wf_query_reset(&q);
     assert_int_equal(wf_query_filter(&q, "name", WF_MOD_BETWEEN, "a"), WF_ERR_INVALID);
