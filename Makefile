@@ -59,8 +59,11 @@ cli-test: deps $(B)/wf-san
 server-test: deps
 	$(PYTHON) tests/server/test_wfserver.py
 
-# The header stays a good citizen: C99, C11 and C++11 clean, wf_ symbols only.
+# The header stays a good citizen: C99, C11 and C++11 clean, wf_ symbols only,
+# with gcc and with clang (installed here when missing, so a fresh machine
+# checks both).
 check: deps | $(B)
+	@sh mk/deps.sh cmd:clang=clang cmd:clang++=clang
 	@sh mk/check.sh
 
 test: deps
