@@ -960,22 +960,30 @@ typedef struct wf__url {
     const char *path; /* points into the parsed string: "" or "/..." */
 } wf__url;
 
-/* Parses "http[s]://host[:port][/path]".  No userinfo: credentials in URLs
-   end up in logs. */
+/* The '@' that ends "user:password@" in the authority starting at a (the
+   last one before the path: passwords may hold '@'), or NULL. */
+static const char *wf__userinfo_at(const char *a) {
+    const char *at = NULL;
+    size_t alen = strcspn(a, "/?#"), i;
+    for (i = 0; i < alen; i++) if (a[i] == '@') at = a + i;
+    return at;
+}
+
 /* The URL for an error text: at most 200 bytes, with any userinfo
    ("user:password@") before the host replaced by "***@". */
 static const char *wf__url_shown(const char *s, char *out, size_t cap) {
-    const char *a = strstr(s, "://"), *at = NULL;
-    size_t alen, i, pre;
+    const char *a = strstr(s, "://"), *at;
+    size_t pre;
     a = a ? a + 3 : s;
-    alen = strcspn(a, "/?#");
-    for (i = 0; i < alen; i++) if (a[i] == '@') at = a + i;
+    at = wf__userinfo_at(a);
     if (!at) { snprintf(out, cap, "%.200s", s); return out; }
     pre = (size_t)(a - s);
     snprintf(out, cap, "%.*s***%.180s", (int)(pre < 20 ? pre : 20), s, at);
     return out;
 }
 
+/* Parses "http[s]://host[:port][/path]".  No userinfo: credentials in URLs
+   end up in logs. */
 static wf_result wf__url_parse(const char *s, wf__url *u, wf_error *e) {
     const char *p, *h, *hend;
     size_t hl;
@@ -1528,9 +1536,6 @@ static size_t wf__utf8_len(const unsigned char *s, size_t n) {
     return 0;
 }
 
-/* Decodes a string body (between quotes).  out may be NULL to validate or
-   measure only.  Returns the decoded length, or -1 for an invalid escape,
-   a lone surrogate, a raw control character or invalid UTF-8. */
 /* True when the 8 bytes at p are all printable ASCII other than '\\' and
    '"': the bytes a string scan skips.  Workfront escapes every non-ASCII
    character, so nearly all of an answer's bytes go through here, a word at
@@ -1543,6 +1548,9 @@ static bool wf__plain8(const char *p) {
     return (((x - ones * 0x20) | ((x ^ (ones * '\\')) - ones) | ((x ^ (ones * '"')) - ones) | x) & highs) == 0;
 }
 
+/* Decodes a string body (between quotes).  out may be NULL to validate or
+   measure only.  Returns the decoded length, or -1 for an invalid escape,
+   a lone surrogate, a raw control character or invalid UTF-8. */
 static long wf__unescape(const char *s, size_t n, char *out, size_t cap) {
     size_t i = 0, o = 0;
 #define WF__PUT(ch) do { if (out && o < cap) out[o] = (char)(ch); o++; } while (0)
@@ -2171,6 +2179,12 @@ WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf
 
 /* >> query builder ========================================================= */
 
+/* What a call makes of a builder (query, updates, batch) that refused its
+   input: out of memory stays out of memory, anything else is invalid. */
+static wf_result wf__refused(wf_result builder_result) {
+    return builder_result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID;
+}
+
 static wf_result wf__query_fail(wf_query *q, wf_result r, const char *why) {
     if (q->result == WF_OK) {
         q->result = r;
@@ -2754,8 +2768,8 @@ static bool wf__no_proxy(const char *list, const char *host) {
 }
 
 static wf_result wf__proxy_setup(wf_client *c, const wf_client_desc *d) {
-    const char *p = d->proxy;
-    char *copy, *at, *slashes;
+    const char *p = d->proxy, *at;
+    char *copy, *slashes;
     wf_result r;
     if (!p || !*p) {
         const char *np;
@@ -2778,12 +2792,7 @@ static wf_result wf__proxy_setup(wf_client *c, const wf_client_desc *d) {
     if (!copy) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
     /* user:password@ belongs to the proxy, not to a logged URL */
     slashes = strstr(copy, "://") + 3;
-    {
-        /* only an '@' before the path separates userinfo (the last one: passwords may hold '@') */
-        size_t alen = strcspn(slashes, "/?#"), i;
-        at = NULL;
-        for (i = 0; i < alen; i++) if (slashes[i] == '@') at = slashes + i;
-    }
+    at = wf__userinfo_at(slashes);
     if (at) {
 #ifdef WF_NO_TLS
         wf__free_secret(&c->a, copy);
@@ -3694,7 +3703,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
         if (method[i] < 'A' || method[i] > 'Z') return wf__fail(&c->err, WF_ERR_INVALID, "HTTP method must be upper-case letters");
     if (!rq->path) return wf__fail(&c->err, WF_ERR_INVALID, "no path");
     if (rq->query && rq->query->result)
-        return wf__fail(&c->err, rq->query->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+        return wf__fail(&c->err, wf__refused(rq->query->result),
                         "invalid query, nothing sent: %s", rq->query->error);
     c->deadline = wf__now_ms() + (uint64_t)c->timeout_ms;
     if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
@@ -3956,7 +3965,7 @@ WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *t
     if (size < 1 || size > 2000) return wf__fail(&c->err, WF_ERR_RANGE, "page size must be 1..2000 (Workfront's $$LIMIT maximum)");
     qs = wf_query_str(d->query);
     if (d->query && d->query->result)
-        return wf__fail(&c->err, d->query->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+        return wf__fail(&c->err, wf__refused(d->query->result),
                         "invalid query, nothing sent: %s", d->query->error);
     if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT="))
         return wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
@@ -4215,7 +4224,7 @@ static wf_result wf__write_call(wf_client *c, const char *method, const char *pa
     form.allocator = c->a;
     if (params && params->result) {
         wf__err_clear(&c->err);
-        return wf__fail(&c->err, params->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+        return wf__fail(&c->err, wf__refused(params->result),
                         "invalid parameters, nothing sent: %s", params->error);
     }
     if (params && params->len) wf_query_add_raw(&form, wf_query_str(params));
@@ -4226,7 +4235,7 @@ static wf_result wf__write_call(wf_client *c, const char *method, const char *pa
         if (!json) {
             wf_query_free(&form);
             wf__err_clear(&c->err);
-            return wf__fail(&c->err, updates->result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID,
+            return wf__fail(&c->err, wf__refused(updates->result),
                             "invalid updates, nothing sent: %s", updates->error);
         }
         wf_query_addn(&form, "updates", 7, json, n);
@@ -4444,7 +4453,7 @@ WF_API wf_result wf_batch_run(wf_client *c, wf_batch *b, bool atomic, wf_json *d
     if (!b) return wf__fail(&c->err, WF_ERR_INVALID, "empty batch");
     /* a failed wf_batch_add first: it is why the batch may be empty */
     if (b->form.result)
-        return wf__fail(&c->err, b->form.result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID, "invalid batch, nothing sent: %s", b->form.error);
+        return wf__fail(&c->err, wf__refused(b->form.result), "invalid batch, nothing sent: %s", b->form.error);
     if (b->count == 0) return wf__fail(&c->err, WF_ERR_INVALID, "empty batch");
     memset(&params, 0, sizeof params);
     params.allocator = c->a;
@@ -5042,14 +5051,11 @@ static wf_result wf__jwt_sign(const wf_allocator *a, const char *key_pem, size_t
 #endif
         /* claims: the strings are written through the JSON escaper */
         if (!wf__buf_adds(a, &claims, "{\"iss\":")) goto nomem;
-        if ((r = wf_json_write_string(iss, strlen(iss), wf__sink_buf, &sink)) != WF_OK ||
-            (r = wf__buf_adds(a, &claims, ",\"sub\":") ? WF_OK : WF_ERR_IO) != WF_OK ||
-            (r = wf_json_write_string(sub, strlen(sub), wf__sink_buf, &sink)) != WF_OK) {
-            /* the sink fails only when the claims buffer cannot grow */
-            if (r != WF_ERR_INVALID) goto nomem;
-            r = wf__fail(err, WF_ERR_INVALID, "iss/sub must be UTF-8");
-            goto done;
-        }
+        r = wf_json_write_string(iss, strlen(iss), wf__sink_buf, &sink);
+        if (r == WF_OK) r = wf__buf_adds(a, &claims, ",\"sub\":") ? WF_OK : WF_ERR_NOMEM;
+        if (r == WF_OK) r = wf_json_write_string(sub, strlen(sub), wf__sink_buf, &sink);
+        if (r == WF_ERR_INVALID) { r = wf__fail(err, WF_ERR_INVALID, "iss/sub must be UTF-8"); goto done; }
+        if (r) goto nomem; /* the sink fails only when the claims buffer cannot grow */
         snprintf(num, sizeof num, "%lld", iat);
         if (!wf__buf_adds(a, &claims, ",\"iat\":") || !wf__buf_adds(a, &claims, num)) goto nomem;
         snprintf(num, sizeof num, "%lld", exp);
