@@ -20,25 +20,9 @@ say() { echo "musl-mbedtls: $*" >&2; }
 die() { say "$*"; exit 1; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-need=""
-command -v "$MUSL_CC" >/dev/null 2>&1 || need="$need musl-tools"
-[ -f /usr/include/jsmn.h ] || need="$need libjsmn-dev"
-command -v dpkg-source >/dev/null 2>&1 || need="$need dpkg-dev"
-command -v make >/dev/null 2>&1 || need="$need make"
-if [ -n "$need" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "installing:$need"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null || die "apt-get update failed"
-        # shellcheck disable=SC2086
-        log=${TMPDIR:-/tmp}/musl-mbedtls.$$.log
-        apt-get install -y -qq --no-install-recommends $need >/dev/null 2>"$log" ||
-            { cat "$log" >&2; rm -f "$log"; die "apt-get install$need failed"; }
-        rm -f "$log"
-    else
-        die "missing:$need -- install with:  sudo apt-get install$need"
-    fi
-fi
+# as root the missing packages are installed (need.sh), otherwise named
+NEED_TAG=musl-mbedtls sh "$HERE/need.sh" "cmd:$MUSL_CC=musl-tools" file:/usr/include/jsmn.h=libjsmn-dev \
+    cmd:dpkg-source=dpkg-dev cmd:make=make >&2 || die "the packages above are needed for the musl build"
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
