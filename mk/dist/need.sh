@@ -6,6 +6,7 @@
 #   cmd:NAME=pkg      a command on PATH
 #   file:PATH=pkg     a file (shell glob allowed)
 #   hdr:NAME=pkg      a header under /usr/include or /usr/local/include
+#   pkg               a Debian package, installed or not (dpkg -s)
 # NEED_TAG names the caller in the messages (default: dist).
 set -u
 tag=${NEED_TAG:-dist}
@@ -18,7 +19,8 @@ for arg in "$@"; do
         cmd:*)  command -v "$what" >/dev/null 2>&1 && continue ;;
         hdr:*)  { [ -f "/usr/include/$what" ] || [ -f "/usr/local/include/$what" ]; } && continue ;;
         file:*) for f in $what; do [ -e "$f" ] && continue 2; done ;;
-        *) echo "need.sh: bad check '$arg'" >&2; exit 2 ;;
+        *:*) echo "need.sh: bad check '$arg'" >&2; exit 2 ;;
+        *)      dpkg -s "$arg" >/dev/null 2>&1 && continue ;;
     esac
     case " $need " in *" $pkg "*) ;; *) need="$need $pkg" ;; esac
 done
