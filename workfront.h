@@ -1004,7 +1004,7 @@ static const char *const wf__result_text[] = {
 };
 
 WF_API const char *wf_result_str(wf_result r) {
-    if ((int)r < 0 || r >= WF_RESULT_COUNT) return "unknown result";
+    if ((unsigned)r >= (unsigned)WF_RESULT_COUNT) return "unknown result"; /* enums may be one unsigned byte (ARM EABI) */
     return wf__result_text[r];
 }
 
@@ -2432,7 +2432,7 @@ static const char *const wf__mod_names[] = {
 };
 
 WF_API const char *wf_mod_name(wf_mod m) {
-    return (int)m >= 0 && m < WF_MOD_COUNT ? wf__mod_names[m] : NULL;
+    return (unsigned)m < (unsigned)WF_MOD_COUNT ? wf__mod_names[m] : NULL;
 }
 
 WF_API bool wf_mod_parse(const char *name, wf_mod *out) {
@@ -2542,7 +2542,7 @@ WF_API wf_result wf_query_sort(wf_query *q, const char *field, wf_sort dir) {
     if (!q) return WF_ERR_INVALID;
     if (q->result) return q->result;
     if (wf__field_ok(q, field)) return q->result;
-    if ((int)dir < 0 || dir > WF_SORT_CIDESC) return wf__query_fail(q, WF_ERR_INVALID, "unknown sort direction");
+    if ((unsigned)dir > (unsigned)WF_SORT_CIDESC) return wf__query_fail(q, WF_ERR_INVALID, "unknown sort direction");
     /* the first key is field_Sort, later ones field_2_Sort, field_3_Sort ... */
     if (q->nsort == 0) wf__snprintf(suffix, sizeof suffix, "_Sort");
     else wf__snprintf(suffix, sizeof suffix, "_%d_Sort", q->nsort + 1);
@@ -2879,7 +2879,7 @@ static long long wf__time_s(void) {
 
 #if defined(WF__WIN32)
 /* Winsock and Win32 errors have no strerror(): FormatMessage, as UTF-8. */
-static const char *wf__win32_text(unsigned long code, char *buf, size_t cap) {
+WF__MAYBE_UNUSED static const char *wf__win32_text(unsigned long code, char *buf, size_t cap) {
     wchar_t w[256];
     DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, (DWORD)code, 0, w,
                              (DWORD)(sizeof w / sizeof w[0]), NULL);
@@ -3268,7 +3268,9 @@ WF__MAYBE_UNUSED static wf_result wf__file_create_temp(const wf_allocator *a, wf
     for (attempt = 0; attempt < 100; attempt++) {
         /* the name only has to be new; O_EXCL makes sure it is */
         uint64_t r = wf__now_ms() * 6364136223846793005ull + (uint64_t)(uintptr_t)f->tmp + (uint64_t)attempt * 1442695040888963407ull;
+#  if defined(WF__POSIX) || defined(WF__WIN32)
         int fd;
+#  endif
         wf__snprintf(f->tmp, n + 16, "%s.tmp-%08x", path, (unsigned)(r >> 32));
         errno = 0;
 #  if defined(WF__POSIX)
@@ -3278,7 +3280,6 @@ WF__MAYBE_UNUSED static wf_result wf__file_create_temp(const wf_allocator *a, wf
         fd = _open(f->tmp, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT, _S_IREAD | _S_IWRITE);
         if (fd >= 0 && !(f->f = _fdopen(fd, "wb"))) { int k = errno; _close(fd); remove(f->tmp); errno = k; }
 #  else
-        fd = -1;
         errno = ENOSYS; /* no portable way to create a private file */
 #  endif
         if (f->f) { f->name = f->tmp; return WF_OK; }
@@ -5449,7 +5450,7 @@ WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *user, co
     if (key && cap) key[0] = 0;
     if (!c) return WF_ERR_INVALID;
     wf__err_clear(&c->err);
-    if ((int)op < 0 || op > WF_API_KEY_CLEAR) return wf__fail(&c->err, WF_ERR_INVALID, "unknown API key action");
+    if ((unsigned)op > (unsigned)WF_API_KEY_CLEAR) return wf__fail(&c->err, WF_ERR_INVALID, "unknown API key action");
     if (!user || !*user || !pw) return wf__fail(&c->err, WF_ERR_INVALID, "API key actions need a username and a password");
     memset(&q, 0, sizeof q);
     q.allocator = c->a;
