@@ -3210,12 +3210,33 @@ WF__MAYBE_UNUSED static wf_result wf__file_remove(const char *path, wf_error *e)
 typedef char wf__define_FILE_OFFSET_BITS_64_before_any_system_header[sizeof(off_t) >= 8 ? 1 : -1];
 #    define WF__SEEK(f, off, wh) fseeko((FILE *)(f), (off_t)(off), wh)
 #    define WF__TELL(f) ((int64_t)ftello((FILE *)(f)))
+#    define WF__FOPEN(path, mode) fopen(path, mode)
+#    define WF__REMOVE(path) remove(path)
 #  elif defined(WF__WIN32)
 #    define WF__SEEK(f, off, wh) _fseeki64((FILE *)(f), (__int64)(off), wh)
 #    define WF__TELL(f) ((int64_t)_ftelli64((FILE *)(f)))
+/* File names are UTF-8 (as wf's arguments are): Windows takes them through
+   its wide-character API, where the narrow one would use the ANSI code page. */
+static bool wf__win32_wpath(const char *path, wchar_t *w, int cap) {
+    if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, cap) > 0) return true;
+    errno = GetLastError() == ERROR_INSUFFICIENT_BUFFER ? ENAMETOOLONG : EINVAL;
+    return false;
+}
+static FILE *wf__win32_fopen(const char *path, const wchar_t *mode) {
+    wchar_t w[1024];
+    return wf__win32_wpath(path, w, 1024) ? _wfopen(w, mode) : NULL;
+}
+static int wf__win32_remove(const char *path) {
+    wchar_t w[1024];
+    return wf__win32_wpath(path, w, 1024) ? _wremove(w) : -1;
+}
+#    define WF__FOPEN(path, mode) wf__win32_fopen(path, L##mode)
+#    define WF__REMOVE(path) wf__win32_remove(path)
 #  else
 #    define WF__SEEK(f, off, wh) fseek((FILE *)(f), (long)(off), wh)
 #    define WF__TELL(f) ((int64_t)ftell((FILE *)(f)))
+#    define WF__FOPEN(path, mode) fopen(path, mode)
+#    define WF__REMOVE(path) remove(path)
 #  endif
 
 /* "cannot <verb> <what> <path>: <reason>", with errno kept in the record. */
@@ -3230,7 +3251,7 @@ static wf_result wf__file_open_read(wf__file *f, const char *path, const char *w
     errno = 0;
     if (!path || !*path) return wf__fail(e, WF_ERR_INVALID, "no file name given for %s", *what ? what : "a file");
     f->name = path;
-    f->f = fopen(path, "rb");
+    f->f = WF__FOPEN(path, "rb");
     if (!f->f) return wf__file_fail(e, errno, "read", what, path);
     return WF_OK;
 }
@@ -3285,10 +3306,13 @@ WF__MAYBE_UNUSED static wf_result wf__file_create_temp(const wf_allocator *a, wf
         errno = 0;
 #  if defined(WF__POSIX)
         fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd >= 0 && !(f->f = fdopen(fd, "wb"))) { int k = errno; close(fd); remove(f->tmp); errno = k; }
+        if (fd >= 0 && !(f->f = fdopen(fd, "wb"))) { int k = errno; close(fd); WF__REMOVE(f->tmp); errno = k; }
 #  elif defined(WF__WIN32)
-        fd = _open(f->tmp, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT, _S_IREAD | _S_IWRITE);
-        if (fd >= 0 && !(f->f = _fdopen(fd, "wb"))) { int k = errno; _close(fd); remove(f->tmp); errno = k; }
+        {
+            wchar_t w[1024];
+            fd = wf__win32_wpath(f->tmp, w, 1024) ? _wopen(w, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT, _S_IREAD | _S_IWRITE) : -1;
+        }
+        if (fd >= 0 && !(f->f = _fdopen(fd, "wb"))) { int k = errno; _close(fd); WF__REMOVE(f->tmp); errno = k; }
 #  else
         errno = ENOSYS; /* no portable way to create a private file */
 #  endif
@@ -3322,7 +3346,10 @@ WF__MAYBE_UNUSED static wf_result wf__file_commit(const wf_allocator *a, wf__fil
     f->f = NULL;
     if (r == WF_OK) {
 #  if defined(WF__WIN32)
-        if (!MoveFileExA(f->tmp, f->target, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        wchar_t wt[1024], wf[1024];
+        if (!wf__win32_wpath(f->tmp, wt, 1024) || !wf__win32_wpath(f->target, wf, 1024)) {
+            r = wf__file_fail(e, errno, "replace", "", f->target);
+        } else if (!MoveFileExW(wt, wf, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
             char why[160];
             e->sys_errno = (int)GetLastError();
             r = wf__fail(e, WF_ERR_FILE, "cannot replace %.300s: %s", f->target, wf__win32_text(GetLastError(), why, sizeof why));
@@ -3331,7 +3358,7 @@ WF__MAYBE_UNUSED static wf_result wf__file_commit(const wf_allocator *a, wf__fil
         if (rename(f->tmp, f->target) != 0) r = wf__file_fail(e, errno, "replace", "", f->target);
 #  endif
     }
-    if (r != WF_OK) remove(f->tmp);
+    if (r != WF_OK) WF__REMOVE(f->tmp);
     wf__free(a, f->tmp);
     wf__free(a, f->target);
     memset(f, 0, sizeof *f);
@@ -3341,7 +3368,7 @@ WF__MAYBE_UNUSED static wf_result wf__file_commit(const wf_allocator *a, wf__fil
 /* Closes a file; a temporary one that was not committed is removed. */
 static void wf__file_close(const wf_allocator *a, wf__file *f) {
     if (f->f) fclose((FILE *)f->f);
-    if (f->tmp) remove(f->tmp);
+    if (f->tmp) WF__REMOVE(f->tmp);
     wf__free(a, f->tmp);
     wf__free(a, f->target);
     memset(f, 0, sizeof *f);
@@ -3349,7 +3376,7 @@ static void wf__file_close(const wf_allocator *a, wf__file *f) {
 
 WF__MAYBE_UNUSED static wf_result wf__file_remove(const char *path, wf_error *e) {
     errno = 0;
-    if (remove(path) != 0 && errno != ENOENT) return wf__file_fail(e, errno, "remove", "", path);
+    if (WF__REMOVE(path) != 0 && errno != ENOENT) return wf__file_fail(e, errno, "remove", "", path);
     return WF_OK;
 }
 #endif /* WF_NO_FILES */
