@@ -23,11 +23,12 @@
 
        cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
 
-   A trimmed mbedTLS build needs: a TLS 1.2 client (1.3 with 3.x), X.509
+   A trimmed mbedTLS build needs: a TLS 1.2 client (and 1.3 with 3.x:
+   mbedTLS 2.28 cannot reach a server that requires TLS 1.3), X.509
    parsing and verification, ctr_drbg + entropy, base64, and
    MBEDTLS_ERROR_C (or MBEDTLS_ERROR_STRERROR_DUMMY) for mbedtls_strerror;
    pk parsing, RSA signing and SHA-256 for server-to-server JWTs.
-   mk/mbedtls-musl-config.h is such a configuration.
+   mk/mbedtls36-config.h is such a configuration for mbedTLS 3.6.
 
    EXAMPLE
    =======
@@ -180,6 +181,10 @@ typedef enum wf_result {
 WF_API const char *wf_result_str(wf_result r);
 WF_API const char *wf_version(void);      /* "0.1.0" */
 WF_API const char *wf_tls_version(void);  /* "Mbed TLS 2.28.3" or "none" */
+/* The TLS versions this build can speak: "TLS 1.3, TLS 1.2" (mbedTLS 3.x
+   built with TLS 1.3), "TLS 1.2" (mbedTLS 2.28 has no TLS 1.3 client), or
+   "none" (WF_NO_TLS). */
+WF_API const char *wf_tls_protocols(void);
 
 /* ---------------------------------------------------------------- allocator */
 typedef struct wf_allocator {
@@ -849,6 +854,18 @@ WF_API const char *wf_tls_version(void) {
     return "none";
 #else
     return "Mbed TLS " MBEDTLS_VERSION_STRING;
+#endif
+}
+
+WF_API const char *wf_tls_protocols(void) {
+#if defined(WF_NO_TLS)
+    return "none";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
+    return "TLS 1.3, TLS 1.2";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    return "TLS 1.3";
+#else
+    return "TLS 1.2"; /* the client refuses anything older */
 #endif
 }
 
@@ -2699,6 +2716,30 @@ static wf_result wf__tls_fail(wf_client *c, int rc, const char *what) {
     }
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
         return wf__fail(&c->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, c->url.host);
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+        /* Without a TLS 1.3 client, a server that requires 1.3 answers the
+           ClientHello with a protocol_version alert, which mbedTLS reports
+           only as "a fatal alert": say what it means and what fixes it.
+           mbedTLS has no getter for the alert; its description is the
+           second byte of the alert record still in in_msg (2.28: a public
+           field, 3.x: MBEDTLS_PRIVATE). */
+#  if MBEDTLS_VERSION_MAJOR >= 3
+#    define WF__SSL_FIELD(f) MBEDTLS_PRIVATE(f)
+#  else
+#    define WF__SSL_FIELD(f) f
+#  endif
+        const mbedtls_ssl_context *s = &t->ssl;
+        if (s->WF__SSL_FIELD(in_msg) && s->WF__SSL_FIELD(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+            s->WF__SSL_FIELD(in_msglen) >= 2 &&
+            s->WF__SSL_FIELD(in_msg)[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
+            return wf__fail(&c->err, WF_ERR_TLS, "%s: %.200s requires a TLS version this build lacks: it speaks TLS 1.2 only "
+                            "(Mbed TLS %s has no TLS 1.3 client); build against mbedTLS 3.6 with TLS 1.3 "
+                            "(MBEDTLS_SSL_PROTO_TLS1_3) (protocol_version alert, -0x%04x)",
+                            what, c->url.host, MBEDTLS_VERSION_STRING, (unsigned)-rc);
+#  undef WF__SSL_FIELD
+    }
+#endif
     return wf__fail(&c->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, c->err.tls_text, (unsigned)-rc);
 }
 

@@ -1,7 +1,8 @@
 /* mk/mbedtls36-config.h - the trimmed mbedTLS 3.6 LTS configuration of the
    static and cross builds (make static, make static-musl; the mingw and
-   Cortex-M builds use it too).  mk/dist/mbedtls36-build.sh compiles Debian
-   trixie's mbedtls 3.6 source with it for any compiler, and installs it as
+   Cortex-M builds use it too).  mk/dist/mbedtls36-build.sh compiles the
+   newest mbedtls 3.6 source package of Debian (sid's 3.6.7 when written)
+   with it for any compiler, and installs it as
    include/mbedtls/mbedtls_config.h next to the headers, so the library and
    the programs built against that include directory see the same
    configuration.
@@ -71,6 +72,10 @@
 #define MBEDTLS_AES_ROM_TABLES
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY          /* mbedtls_platform_set_calloc_free (examples/embedded.c) */
+/* As Debian builds its 3.6.7 packages (debian/rules: "Disable buggy
+   'efficient unaligned access'"): byte-wise loads instead of unaligned
+   word access through packed structs. */
+#define MBEDTLS_ALIGNMENT_DISABLE_EFFICENT_UNALIGNED_ACCESS
 
 /* ---- randomness */
 #define MBEDTLS_ENTROPY_C
