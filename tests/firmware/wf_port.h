@@ -15,6 +15,8 @@
 #ifndef WF_NO_TLS
 /* mbedTLS here has no platform entropy: this is the strong source */
 #  define WF_ENTROPY_SOURCE fw_entropy
+#  include <stddef.h>
+int fw_entropy(void *data, unsigned char *out, size_t len, size_t *olen); /* firmware.c */
 #endif
 
 #endif
