@@ -36,7 +36,7 @@ CROSS_ROOT_i686      := /usr/i686-linux-gnu
 CROSS_ROOT_aarch64   := /usr/aarch64-linux-gnu
 CROSS_ROOT_s390x     := /usr/s390x-linux-gnu
 
-.PHONY: cross cross-deps cross-linux cross-windows cross-firmware \
+.PHONY: cross cross-deps cross-linux cross-windows cross-firmware cross-check-windows cross-check-cortex-m4 \
         $(CROSS_LINUX:%=cross-linux-%) $(CROSS_LINUX:%=cross-check-%)
 
 # make ci runs it (the top Makefile's CI_SUITES); make test does not: it
@@ -82,6 +82,56 @@ $(CROSS_LINUX:%=cross-linux-%): cross-linux-%: cross-deps cross-check-% $(CROSS)
 	@WF=$(CROSS)/$*/wf sh tests/cli/test_wf.sh >$(CROSS)/$*/cli.log 2>&1; rc=$$?; \
 	  grep -v '^ok ' $(CROSS)/$*/cli.log; exit $$rc
 
+# ---------------------------------------------------- Windows x86-64 (wine)
+WIN         := $(CROSS)/windows
+WIN_CC      := x86_64-w64-mingw32-gcc
+WIN_MBEDTLS := $(WIN)/mbedtls
+WIN_CMOCKA  := $(WIN)/cmocka
+WINEPFX     := $(abspath $(CROSS))/wine
+# the C99 printf of mingw-w64 (%zu, %lld), as the format checks assume
+WIN_CF      := -std=c99 -D__USE_MINGW_ANSI_STDIO=1 $(WARN) -I$(WIN_MBEDTLS)/include -I$(CROSS)/include -I.
+WIN_LIBS    := -L$(WIN_MBEDTLS)/lib $(TLSLIBS) -lws2_32 -lcrypt32 -lbcrypt -static
+WINE        := env WINEPREFIX=$(WINEPFX) WINEDEBUG=-all WINEDLLOVERRIDES=mscoree,mshtml= wine
+
+$(WIN_MBEDTLS)/lib/libmbedtls.a: mk/cross/mbedtls.sh
+	@sh mk/cross/mbedtls.sh mingw64 $(WIN_MBEDTLS)
+
+$(WIN_CMOCKA)/lib/libcmocka.a: mk/cross/cmocka.sh
+	@CC=$(WIN_CC) nice sh mk/cross/cmocka.sh $(WIN_CMOCKA)
+
+$(WIN)/test_unit.exe: tests/test_unit.c tests/harness.h workfront.h $(WIN_MBEDTLS)/lib/libmbedtls.a \
+                      $(WIN_CMOCKA)/lib/libcmocka.a $(CROSS)/include/jsmn.h
+	$(WIN_CC) $(WIN_CF) -O1 -g -I$(WIN_CMOCKA)/include tests/test_unit.c -o $@ -L$(WIN_CMOCKA)/lib -lcmocka $(WIN_LIBS)
+
+$(WIN)/wf.exe: examples/wf.c workfront.h $(WIN_MBEDTLS)/lib/libmbedtls.a $(CROSS)/include/jsmn.h
+	$(WIN_CC) $(WIN_CF) -O2 -g examples/wf.c -o $@ $(WIN_LIBS)
+
+$(WIN)/wf: $(WIN)/wf.exe mk/cross.mk
+	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' "$(WINE)" "$(abspath $<)" >$@
+	@chmod +x $@
+
+# a wine prefix of our own (wineboot makes it once, about 40 s)
+$(WINEPFX)/system.reg:
+	@mkdir -p $(WINEPFX)
+	@echo "  wineboot (new wine prefix in $(WINEPFX))"
+	@env WINEPREFIX=$(WINEPFX) WINEDEBUG=-all WINEDLLOVERRIDES=mscoree,mshtml= wineboot --init >$(WINEPFX).log 2>&1 || \
+	  { cat $(WINEPFX).log; exit 1; }
+
+cross-check-windows: $(WIN_MBEDTLS)/lib/libmbedtls.a $(CROSS)/include/jsmn.h
+	@B=$(WIN) CHECK_CC=$(WIN_CC) CHECK_CXX=x86_64-w64-mingw32-g++ CHECK_NM=x86_64-w64-mingw32-nm \
+	  CHECK_INC="-I$(WIN_MBEDTLS)/include -I$(CROSS)/include" sh mk/check.sh
+
+# The wine server of our prefix runs for the whole test (one start instead of
+# 313) and is stopped afterwards (wineserver -k: this prefix's only).
+cross-windows: cross-deps cross-check-windows $(WIN)/test_unit.exe $(WIN)/wf $(WINEPFX)/system.reg
+	@env WINEPREFIX=$(WINEPFX) wineserver -p
+	@echo "== cross windows: unit tests under wine"
+	@fail=0; $(WINE) $(WIN)/test_unit.exe || fail=1; \
+	echo "== cross windows: CLI tests (HTTP and HTTPS) with wf.exe under wine"; \
+	WF=$(WIN)/wf sh tests/cli/test_wf.sh >$(WIN)/cli.log 2>&1 || fail=1; \
+	grep -v '^ok ' $(WIN)/cli.log; \
+	env WINEPREFIX=$(WINEPFX) wineserver -k; exit $$fail
+
 # -------------------------------------------------------- Cortex-M4 firmware
 FW      := $(CROSS)/firmware
 FW_ARCH := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
@@ -125,7 +175,7 @@ $(FW_MBEDTLS)/lib/libmbedtls.a: mk/cross/mbedtls-cortex-m4.h
 
 $(FW)/tls/%.o: tests/firmware/%.c $(FW_SRC) $(FW)/recording.h $(FW)/ca_pem.h $(CROSS)/include/jsmn.h $(FW_MBEDTLS)/lib/libmbedtls.a
 	@mkdir -p $(@D)
-	arm-none-eabi-gcc $(FW_CF) -DFW_TLS -I$(FW_MBEDTLS)/include --specs=nano.specs -c $< -o $@
+	arm-none-eabi-gcc $(FW_CF) -DFW_TLS -I$(FW_MBEDTLS)/include $$(cat $(FW_MBEDTLS)/cflags) --specs=nano.specs -c $< -o $@
 
 $(FW)/fw-tls.elf: $(FW)/tls/firmware.o $(FW)/tls/wf_impl.o $(FW)/tls/startup.o tests/firmware/mps2-an386.ld
 	arm-none-eabi-gcc $(FW_LD) -Wl,-Map=$(FW)/fw-tls.map $(filter %.o,$^) -o $@ \
@@ -135,7 +185,8 @@ cross-check-cortex-m4: $(CROSS)/include/jsmn.h $(FW_MBEDTLS)/lib/libmbedtls.a
 	@B=$(FW)/check-notls CHECK_CC=arm-none-eabi-gcc CHECK_CXX=arm-none-eabi-g++ CHECK_NM=arm-none-eabi-nm \
 	  CHECK_FLAGS="$(FW_ARCH) -Itests/firmware -include wf_port.h -DWF_NO_TLS" CHECK_INC="-I$(CROSS)/include" sh mk/check.sh
 	@B=$(FW)/check-tls CHECK_CC=arm-none-eabi-gcc CHECK_CXX=arm-none-eabi-g++ CHECK_NM=arm-none-eabi-nm \
-	  CHECK_FLAGS="$(FW_ARCH) -Itests/firmware -include wf_port.h" CHECK_INC="-I$(FW_MBEDTLS)/include -I$(CROSS)/include" sh mk/check.sh
+	  CHECK_FLAGS="$(FW_ARCH) -Itests/firmware -include wf_port.h $$(cat $(FW_MBEDTLS)/cflags)" \
+	  CHECK_INC="-I$(FW_MBEDTLS)/include -I$(CROSS)/include" sh mk/check.sh
 
 cross-firmware: cross-deps cross-check-cortex-m4 $(FW)/fw-notls.elf $(FW)/fw-tls.elf
 	@sh mk/cross/firmware.sh $(FW)

@@ -55,7 +55,7 @@ cmake -S "$SRC" -B "$OUT/cmake" -DCMAKE_SYSTEM_NAME="$SYSTEM" -DCMAKE_C_COMPILER
 cmake --build "$OUT/cmake" -j "${JOBS:-2}" >>"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; die "build failed"; }
 mkdir -p "$OUT/include" "$OUT/lib"
 cp "$SRC/include/cmocka.h" "$OUT/include/"
-lib=$(find "$OUT/cmake" -name 'libcmocka*.a' | head -n 1)
+lib=$(find "$OUT/cmake" -name libcmocka-static.a | head -n 1)
 [ -n "$lib" ] || die "no static cmocka library after the build (log: $OUT/build.log)"
 cp "$lib" "$OUT/lib/libcmocka.a"
 echo "$stamp" >"$OUT/.stamp"
