@@ -74,5 +74,9 @@ fi
 if [ -z "$heap_stream" ] || [ "$heap_stream" -gt "$HEAP_MAX" ]; then
     echo "cross cortex-m4: BUDGET heap of the 100-task search ${heap_stream:-unknown} bytes > $HEAP_MAX"; fail=1
 fi
+np=$(cat "$FW"/fw-notls.log "$FW"/fw-tls.log | grep -c '^firmware: ok ')
+nf=$(cat "$FW"/fw-notls.log "$FW"/fw-tls.log | grep -c '^firmware: FAIL')
+[ $fail = 0 ] || [ "$nf" != 0 ] || nf=1
+echo "firmware: $np passed, $nf failed"
 [ $fail = 0 ] && echo "cross cortex-m4: passed, within budget (library text <= $LIB_TEXT_MAX, search heap <= $HEAP_MAX bytes)"
 exit $fail
