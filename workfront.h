@@ -1725,7 +1725,10 @@ static size_t wf__fmt_double(char *out, size_t cap, double v) {
     if (cap < 2 || v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308) return 0;
     memset(tmp, 0, sizeof tmp);
     n = WF_FORMAT_DOUBLE(tmp, sizeof tmp, v);
-    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || tmp[n] != 0) return 0;
+    /* n is only compared, never used as an index: newlib-nano without
+       float support returns a meaningless count, and gcc -Os may load
+       tmp[n] before the range checks that would guard it */
+    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || strlen(tmp) != (size_t)n) return 0;
     for (i = 0; i < n; i++) {
         if (tmp[i] == ',') tmp[i] = '.'; /* a locale's decimal comma */
         if (!((tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == '-' || tmp[i] == '+' || tmp[i] == '.' || tmp[i] == 'e' || tmp[i] == 'E'))
