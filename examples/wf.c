@@ -1007,7 +1007,7 @@ static int output_failed(cli *x, wf_result r)
 
 static int write_json_line(cli *x, wf_json v, int indent)
 {
-    wf_result r = wf_json_write(v, indent, stdout_sink, NULL);
+    wf_result r = wf_json_write_raw(v, indent, stdout_sink, NULL);
     if (r != WF_OK || fputc('\n', stdout) == EOF)
         return output_failed(x, r == WF_OK ? WF_ERR_IO : r);
     return RC_OK;
@@ -1119,7 +1119,7 @@ static bool stream_item(stream *s, wf_json v)
         if ((s->n && fputc(',', stdout) == EOF) || (x->pretty && fputs("\n  ", stdout) == EOF))
             r = WF_ERR_IO;
         if (r == WF_OK)
-            r = wf_json_write(v, x->pretty ? 2 : 0, x->pretty ? indent_sink : stdout_sink, NULL);
+            r = wf_json_write_raw(v, x->pretty ? 2 : 0, x->pretty ? indent_sink : stdout_sink, NULL);
         if (r != WF_OK)
             s->rc = output_failed(x, r);
     }
@@ -2353,6 +2353,9 @@ static int run(int argc, char **argv)
 
     memset(&x, 0, sizeof x);
     x.pretty = isatty(fileno(stdout)) != 0;
+    /* exports write megabytes: fewer, larger writes (a terminal keeps its line buffering) */
+    if (!x.pretty)
+        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     x.progress_tty = isatty(fileno(stderr)) != 0;
     rc = parse_cli(&x, argc, argv);
     if (rc != RC_OK)
