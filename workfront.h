@@ -3446,7 +3446,7 @@ static wf_result wf__sx_step(wf_client *c) {
         if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
         if (m == 0) return WF_OK;
         if (!x->tok) {
-            x->cap = 4096;
+            x->cap = 1024; /* grows to what one read holds */
             if (!(x->tok = (jsmntok_t *)wf__alloc(&x->a, (size_t)x->cap * sizeof *x->tok)))
                 return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
@@ -3620,7 +3620,8 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     for (;;) {
         size_t used = 0;
         int rc;
-        size_t direct = wf__http_direct_room(p, 4 * WF__RBUF);
+        /* streamed: a read's worth of tokens at a time keeps memory at one object */
+        size_t direct = wf__http_direct_room(p, p->no_reserve ? WF__RBUF : 4 * WF__RBUF);
         long n = direct ? wf__conn_read(c, (unsigned char *)p->body.p + p->body.len, direct) : wf__conn_read(c, c->rbuf, WF__RBUF);
         if (n < 0) {
             wf_result r = (wf_result)-n;
