@@ -31,7 +31,7 @@ wf: deps $(B)/wf
 demo: deps $(B)/wf
 	@sh mk/demo.sh
 
-$(B)/test_unit: tests/test_unit.c workfront.h | $(B)
+$(B)/test_unit: tests/test_unit.c tests/harness.h workfront.h | $(B)
 	$(CC) $(TESTCF) tests/test_unit.c -o $@ -lcmocka $(TLSLIBS)
 
 $(B)/test_integration: tests/test_integration.c tests/harness.h workfront.h | $(B)

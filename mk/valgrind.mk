@@ -73,7 +73,7 @@ valgrind-quick: valgrind-build
 
 # ------------------------------------------------------- allocation failure
 
-$(B)/test_alloc_fail: tests/test_alloc_fail.c workfront.h | $(B)
+$(B)/test_alloc_fail: tests/test_alloc_fail.c tests/harness.h workfront.h | $(B)
 	$(CC) $(TESTCF) tests/test_alloc_fail.c -o $@ -lcmocka $(TLSLIBS)
 
 alloc-fail: deps $(B)/test_alloc_fail

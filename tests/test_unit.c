@@ -3,6 +3,7 @@
    builders), plus the whole client over an in-memory transport. */
 #define WORKFRONT_IMPLEMENTATION
 #include "workfront.h"
+#include "harness.h" /* WFH_RUN */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1195,7 +1196,7 @@ static void test_fuzz_regressions(void **st) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_http_whole),
         cmocka_unit_test(test_fuzz_regressions),
@@ -1231,5 +1232,5 @@ int main(void) {
         cmocka_unit_test(test_invalid_query_sends_nothing),
         cmocka_unit_test(test_trace_is_redacted),
     };
-    return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
+    return WFH_RUN("unit", tests, NULL, NULL, argc, argv);
 }
