@@ -413,6 +413,27 @@ WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user);
 /* Writes s (UTF-8, validated) as a JSON string literal with quotes. */
 WF_API wf_result wf_json_write_string(const char *s, size_t len, wf_sink sink, void *user);
 
+/* -------------------------------------------------------------------- dates
+   Workfront writes dates as "2017-03-08T17:00:00:000+0400": milliseconds
+   after a colon and an offset without one (the API basics page).  The API
+   also returns ISO 8601 forms, which are read too: "2017-03-08T17:00:00.000+04:00",
+   "...Z", fewer or more fraction digits, no seconds, "+04", a space for
+   the "T", a bare date "2017-03-08".  A text without an offset is UTC. */
+typedef struct wf_time {
+    int64_t ms;        /* UTC milliseconds since 1970-01-01T00:00:00Z */
+    int offset_min;    /* the offset written, minutes east of UTC: "+0400" is 240 */
+} wf_time;
+/* Parses len bytes of s (no NUL needed); WF_ERR_INVALID when it is not a
+   date of the forms above (or not a real calendar date). */
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out);
+/* A JSON string holding such a date; WF_ERR_TYPE when v is not a string. */
+WF_API wf_result wf_json_time(wf_json v, wf_time *out);
+/* Writes t in Workfront's form, in the local time of t.offset_min
+   (-1439..1439): "2017-03-08T17:00:00:000+0400" and a NUL, 29 bytes.
+   Returns the length, or 0 when cap is too small or t is out of range
+   (years 0000-9999). */
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap);
+
 /* -------------------------------------------------------------------- query
    Percent-encoded key=value pairs.  Zero-initialise and use; or give it a
    fixed buffer with wf_query_init_buf (no allocation at all).  The first
@@ -578,6 +599,9 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *key, const char *
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *key, long long v);
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *key, bool v);
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *key);
+/* A date as Workfront writes it (wf_time_format), as a value or key + value */
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t);
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *key, wf_time t);
 /* The finished JSON text (closes an implicit top-level object); NULL when
    containers are still open or a call failed. */
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len);
@@ -683,7 +707,7 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
    base         util & buffers . errors . redaction . url & percent-encoding
    codecs       http/1.1: response parser . json: tokens, validation, views .
                 json: writer . envelope & errors . query builder .
-                json: updates writer
+                dates . json: updates writer
    platform     platform: clock, sleep, sockets (the only OS-facing code)
    transport    client . transport: tls . proxy . connection
    client       client: lifecycle . streaming . http/1.1: requests
@@ -2418,6 +2442,129 @@ WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) 
     return wf_query_add(q, key, func);
 }
 
+/* >> dates ================================================================= */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+   Hinnant's civil calendar algorithms; no timegm() in C99 or POSIX). */
+static int64_t wf__days_from_civil(int64_t y, int m, int d) {
+    int64_t era, yoe, doy;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void wf__civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+    int64_t era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* n decimal digits at s[*i] (all must be there) */
+static bool wf__digits(const char *s, size_t len, size_t *i, int n, int *out) {
+    int v = 0, k;
+    for (k = 0; k < n; k++) {
+        if (*i >= len || s[*i] < '0' || s[*i] > '9') return false;
+        v = v * 10 + (s[(*i)++] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out) {
+    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    size_t i = 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, off = 0, oh, om = 0, dim;
+    bool leap;
+    if (!out) return WF_ERR_INVALID;
+    out->ms = 0;
+    out->offset_min = 0;
+    if (!s) return WF_ERR_INVALID;
+    if (!wf__digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &mo) ||
+        i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &d))
+        return WF_ERR_INVALID;
+    if (i < len) {
+        if (s[i] != 'T' && s[i] != ' ') return WF_ERR_INVALID;
+        i++;
+        if (!wf__digits(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || !wf__digits(s, len, &i, 2, &mi))
+            return WF_ERR_INVALID;
+        if (i < len && s[i] == ':') {
+            i++;
+            if (!wf__digits(s, len, &i, 2, &sec)) return WF_ERR_INVALID;
+            /* Workfront's ":000", ISO's ".000" (or ",000"): 1 to 9 digits, milliseconds kept */
+            if (i < len && (s[i] == ':' || s[i] == '.' || s[i] == ',')) {
+                int k = 0;
+                i++;
+                for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, k++) {
+                    if (k < 3) ms = ms * 10 + (s[i] - '0');
+                    if (k >= 9) return WF_ERR_INVALID;
+                }
+                if (k == 0) return WF_ERR_INVALID;
+                for (; k < 3; k++) ms *= 10;
+            }
+        }
+        if (i < len) {
+            char sign = s[i++];
+            if (sign == 'Z' || sign == 'z') {
+                if (i != len) return WF_ERR_INVALID;
+            } else if (sign == '+' || sign == '-') {
+                if (!wf__digits(s, len, &i, 2, &oh)) return WF_ERR_INVALID;
+                if (i < len && s[i] == ':') i++;
+                if (i < len && !wf__digits(s, len, &i, 2, &om)) return WF_ERR_INVALID;
+                if (i != len || oh > 23 || om > 59) return WF_ERR_INVALID;
+                off = (oh * 60 + om) * (sign == '-' ? -1 : 1);
+            } else {
+                return WF_ERR_INVALID;
+            }
+        }
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12) return WF_ERR_INVALID;
+    dim = mdays[mo - 1] + (mo == 2 && leap);
+    if (d < 1 || d > dim || h > 23 || mi > 59 || sec > 59) return WF_ERR_INVALID;
+    out->ms = ((wf__days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) - (int64_t)off * 60) * 1000 + ms;
+    out->offset_min = off;
+    return WF_OK;
+}
+
+WF_API wf_result wf_json_time(wf_json v, wf_time *out) {
+    char buf[64];
+    size_t n = 0;
+    wf_result r;
+    if (out) { out->ms = 0; out->offset_min = 0; }
+    if (!out) return WF_ERR_INVALID;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_ERR_TYPE;
+    r = wf_json_str(v, buf, sizeof buf, &n);
+    if (r != WF_OK) return WF_ERR_INVALID; /* longer than any date */
+    return wf_time_parse(buf, n, out);
+}
+
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap) {
+    int64_t local, days, secs, y;
+    int m, d, off = t.offset_min, a;
+    if (buf && cap) buf[0] = 0;
+    if (!buf || cap < 29 || off < -1439 || off > 1439) return 0;
+    /* year 0000 to 9999 in local time, checked before any arithmetic can overflow */
+    if (t.ms < -62167219200000LL - 86400000LL || t.ms > 253402300799999LL + 86400000LL) return 0;
+    local = t.ms + (int64_t)off * 60000;
+    days = local >= 0 ? local / 86400000 : -((-local + 86399999) / 86400000);
+    secs = local - days * 86400000; /* milliseconds into the day, 0..86399999 */
+    wf__civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) return 0;
+    a = off < 0 ? -off : off;
+    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d:%03d%c%02d%02d", (int)y, m, d, (int)(secs / 3600000),
+             (int)(secs / 60000 % 60), (int)(secs / 1000 % 60), (int)(secs % 1000), off < 0 ? '-' : '+', a / 60, a % 60);
+    return 28;
+}
+
 /* >> json: updates writer ================================================== */
 
 static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
@@ -2600,6 +2747,18 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *k, const char *v)
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *k, long long v) { return wf_updates_key(u, k) ? u->result : wf_updates_int(u, v); }
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *k, bool v) { return wf_updates_key(u, k) ? u->result : wf_updates_bool(u, v); }
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_updates_key(u, k) ? u->result : wf_updates_null(u); }
+
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t) {
+    char buf[32];
+    if (!u) return WF_ERR_INVALID;
+    if (!wf_time_format(t, buf, sizeof buf))
+        return wf__upd_fail(u, WF_ERR_RANGE, "date out of range (years 0000-9999, offset within +-23:59)");
+    return wf_updates_string(u, buf);
+}
+
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *k, wf_time t) {
+    return wf_updates_key(u, k) ? u->result : wf_updates_time(u, t);
+}
 
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
     if (len) *len = 0;

@@ -41,15 +41,7 @@
 #define AUTH_CODE         "test-auth-code"
 #define NTASKS            2500
 
-static wfh_server g_srv;
-static wf_client *g_ctl;
 static char g_dir[256];
-
-static long long jint(wf_json v) {
-    long long n = -1;
-    if (wf_json_int(v, &n) != WF_OK) n = -1;
-    return n;
-}
 
 static void ctl(const char *what) {
     if (wfh_ctl(g_ctl, what, NULL) != WF_OK) { print_error("control %s failed\n", what); fail(); }
@@ -74,12 +66,8 @@ static void ims_desc(int which, wf_client_desc *d) {
     d->ims_url = g_srv.url[which];
 }
 
-static wf_client *make(const wf_client_desc *d) {
-    wf_client *c = NULL;
-    wf_error e;
-    if (wf_client_create(d, &c, &e) != WF_OK) { print_error("create: %s\n", e.text); fail(); }
-    return c;
-}
+/* clients are tracked: an assertion that ends a test early leaks nothing */
+static wf_client *make(const wf_client_desc *d) { return client_desc(d); }
 
 static void path_in_dir(char *out, size_t cap, const char *name) { snprintf(out, cap, "%s/%s", g_dir, name); }
 
@@ -153,7 +141,7 @@ static void test_ims_token_once(void **state) {
             }
         }
         assert_true(org && auth);
-        wf_client_destroy(c);
+        drop_client(c);
     }
 }
 
@@ -187,7 +175,7 @@ static void test_ims_refused(void **state) {
         assert_null(strstr(e->text, cases[i].secret));
         /* nothing reached Workfront */
         assert_int_equal(stat_of("ims_token_uses"), 0);
-        wf_client_destroy(c);
+        drop_client(c);
     }
     /* incomplete credentials are refused at once */
     {
@@ -232,7 +220,7 @@ static void test_ims_expired_mid_walk(void **state) {
         assert_int_equal(total, NTASKS);
         /* every token served 2 pages, then was refused once and replaced */
         assert_true(stat_of("ims_tokens_issued") >= 3);
-        wf_client_destroy(c);
+        drop_client(c);
     }
 }
 
@@ -259,7 +247,7 @@ static void test_ims_renewed_ahead(void **state) {
     assert_int_equal(stat_of("ims_tokens_issued"), 2);
     assert_int_equal(wfh_get_stats(g_ctl, &st), WF_OK);
     assert_int_equal(st.requests - before, 2); /* the token request and the count, no 401 */
-    wf_client_destroy(c);
+    drop_client(c);
 }
 
 /* The wrong organisation: Workfront refuses the token; the client renews
@@ -278,7 +266,7 @@ static void test_ims_wrong_org(void **state) {
     CONTAINS(wf_client_error(c)->text, "not valid for organization");
     assert_int_equal(wfh_get_stats(g_ctl, &st), WF_OK);
     assert_int_equal(st.requests, 4); /* token, count, token, count */
-    wf_client_destroy(c);
+    drop_client(c);
 }
 
 /* The cache: written 0600 and atomically, read by the next run. */
@@ -302,7 +290,7 @@ static void test_token_cache(void **state) {
     OK(wf_count(c, "task", NULL, &n), c);
     exp1 = wf_token_expiry(c, &cached);
     assert_false(cached);
-    wf_client_destroy(c);
+    drop_client(c);
     assert_int_equal(stat(cache, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
     assert_int_equal(files_in_dir(), 1); /* no temporary file left behind */
@@ -318,14 +306,14 @@ static void test_token_cache(void **state) {
     assert_int_equal(exp1, exp2);
     OK(wf_count(c, "task", NULL, &n), c);
     assert_int_equal(stat_of("ims_tokens_issued"), 1);
-    wf_client_destroy(c);
+    drop_client(c);
 
     /* a cached token the server no longer takes: renewed once, cache rewritten */
     ctl("expire");
     c = make(&d);
     OK(wf_count(c, "task", NULL, &n), c);
     assert_int_equal(stat_of("ims_tokens_issued"), 2);
-    wf_client_destroy(c);
+    drop_client(c);
     assert_int_equal(files_in_dir(), 1);
 
     /* other credentials (scopes) do not take this token, and replace it */
@@ -334,7 +322,7 @@ static void test_token_cache(void **state) {
     assert_int_equal(wf_token_expiry(c, NULL), -1);
     OK(wf_count(c, "task", NULL, &n), c);
     assert_int_equal(stat_of("ims_tokens_issued"), 3);
-    wf_client_destroy(c);
+    drop_client(c);
     d.ims_scopes = IMS_SCOPES;
 
     /* readable by others: refused, not used, not rewritten */
@@ -353,7 +341,7 @@ static void test_token_cache(void **state) {
     c = make(&d);
     assert_int_equal(wf_token_expiry(c, NULL), -1);
     OK(wf_count(c, "task", NULL, &n), c);
-    wf_client_destroy(c);
+    drop_client(c);
     text = wfh_read_file(cache, &len);
     assert_non_null(text);
     {
@@ -369,7 +357,7 @@ static void test_token_cache(void **state) {
     free(text);
     c = make(&d);
     assert_int_equal(wf_token_expiry(c, NULL), -1);
-    wf_client_destroy(c);
+    drop_client(c);
 
     /* a cache without a way to obtain tokens is a mistake */
     {
@@ -403,7 +391,7 @@ static void test_token_cache_oauth2(void **state) {
     d.token_cache = cache;
     c = make(&d);
     OK(wf_oauth2_code(c, AUTH_CODE, NULL), c);
-    wf_client_destroy(c);
+    drop_client(c);
     assert_int_equal(wfh_ctl(g_ctl, "stats", &st), WF_OK);
     issued = jint(wf_json_get(st, "tokens_issued"));
     assert_int_equal(issued, 1);
@@ -414,7 +402,7 @@ static void test_token_cache_oauth2(void **state) {
     JSTR(wf_json_get(data, "name"), "Admin User");
     assert_int_equal(wfh_ctl(g_ctl, "stats", &st), WF_OK);
     assert_int_equal(jint(wf_json_get(st, "tokens_issued")), 1);
-    wf_client_destroy(c);
+    drop_client(c);
 }
 
 /* Neither the secret nor any access token reaches the logger. */
@@ -448,7 +436,7 @@ static void test_ims_never_logged(void **state) {
     c = make(&d);
     OK(wf_count(c, "task", NULL, &n), c);
     OK(wf_count(c, "task", NULL, &n), c);
-    wf_client_destroy(c);
+    drop_client(c);
     assert_true(stat_of("ims_tokens_issued") >= 2);
     CONTAINS(lb.text, "POST /ims/token/v3");
     CONTAINS(lb.text, "client_secret=<redacted>");
@@ -472,20 +460,18 @@ static int group_setup(void **state) {
     (void)state;
     snprintf(g_dir, sizeof g_dir, "%s/wfims.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(g_dir)) return -1;
-    if (wfh_server_start_args(&g_srv, args) != 0) return -1;
-    return wfh_control_client(&g_srv, &g_ctl) == WF_OK ? 0 : -1;
+    return wfh_group_start(args);
 }
 
 static int group_teardown(void **state) {
     (void)state;
-    wf_client_destroy(g_ctl);
-    wfh_server_stop(&g_srv);
+    wfh_group_stop();
     empty_dir();
     rmdir(g_dir);
     return 0;
 }
 
-#define T(name) cmocka_unit_test(test_##name)
+#define T(name) cmocka_unit_test_setup_teardown(test_##name, wfh_fixture_setup_reset, wfh_fixture_teardown)
 int main(int argc, char **argv) {
     static const struct CMUnitTest all[] = {
         T(ims_token_once),
@@ -497,14 +483,5 @@ int main(int argc, char **argv) {
         T(token_cache_oauth2),
         T(ims_never_logged),
     };
-    struct CMUnitTest sel[sizeof all / sizeof all[0]];
-    size_t i, n = 0;
-    int j;
-    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-        bool want = argc < 2;
-        for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
-        if (want) sel[n++] = all[i];
-    }
-    if (n == 0) { fprintf(stderr, "no test matches\n"); return 2; }
-    return _cmocka_run_group_tests("ims", sel, n, group_setup, group_teardown);
+    return WFH_RUN("ims", all, group_setup, group_teardown, argc, argv);
 }
