@@ -1,8 +1,9 @@
-# mk/ims.mk - OAuth Server-to-Server (Adobe IMS), the token cache and
+# mk/ims.mk - OAuth Server-to-Server (Adobe IMS) with the token cache, and
 # Workfront dates.  Included by the top Makefile (-include mk/*.mk).
 #
-#   make ims-test               build and run both suites
-#   ./build/test_ims cache      only the tests whose names contain "cache"
+#   make ims                  IMS and token cache against the test server
+#   make time                 dates: parse, format, round-trip property
+#   ./build/test_ims cache    only the tests whose names contain "cache"
 
 $(B)/test_ims: tests/test_ims.c tests/harness.h workfront.h | $(B)
 	$(CC) $(TESTCF) -Itests tests/test_ims.c -o $@ -lcmocka $(TLSLIBS)
@@ -10,9 +11,9 @@ $(B)/test_ims: tests/test_ims.c tests/harness.h workfront.h | $(B)
 $(B)/test_time: tests/test_time.c workfront.h | $(B)
 	$(CC) $(TESTCF) tests/test_time.c -o $@ -lcmocka $(TLSLIBS)
 
-.PHONY: ims-test
-ims-test: deps $(B)/test_ims $(B)/test_time
-	./$(B)/test_time
-	./$(B)/test_ims
+.PHONY: ims time
+ims time: %: deps $(B)/test_%
+	./$(B)/test_$*
 
-TEST_SUITES += ims-test
+TEST_SUITES += ims time
+TEST_BUILD  += $(B)/test_ims $(B)/test_time

@@ -262,8 +262,8 @@ static wf_result sc_create(fa *f, mem *m, out *o, char *err_text, size_t cap) {
         snprintf(err_text, cap, "%s", e.text);
         return r;
     }
-    out_add(o, "%s proxy %s:%d auth %s ua %s", wf_client_api_base(c), c->proxy.host, c->proxy.port,
-            c->proxy_auth ? c->proxy_auth : "-", c->user_agent);
+    out_add(o, "%s proxy %s:%d auth %s ua %s", wf_client_api_base(c), c->conn.proxy.host, c->conn.proxy.port,
+            c->conn.proxy_auth ? c->conn.proxy_auth : "-", c->user_agent);
     wf_client_destroy(c);
     return r;
 }

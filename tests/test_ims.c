@@ -13,7 +13,7 @@
    damaged; no secret or token reaches the logger.
 
    One server (2,500 tasks) serves the whole file; each test resets it.
-     make ims-test   (or: make build/test_ims && ./build/test_ims [NAME...]) */
+     make ims   (or: make build/test_ims && ./build/test_ims [NAME...]) */
 #define _POSIX_C_SOURCE 200809L
 #define WORKFRONT_IMPLEMENTATION
 #include "workfront.h"

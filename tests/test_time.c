@@ -6,7 +6,7 @@
    past the end is caught by the sanitizer), and the property: write ->
    read gives back the same instant and offset over a sweep of instants
    (years 0000-9999) and offsets.
-     make ims-test   (or: make build/test_time && ./build/test_time) */
+     make time   (or: make build/test_time && ./build/test_time) */
 #define _POSIX_C_SOURCE 200809L
 #define WORKFRONT_IMPLEMENTATION
 #include "workfront.h"

@@ -1171,12 +1171,12 @@ static void test_fuzz_regressions(void **st) {
         desc.no_env_proxy = true;
         desc.proxy = "ohttp/:/user:secret@proxy.example:3128";
         assert_int_equal(wf_client_create(&desc, &c, &e), WF_OK);
-        assert_null(c->proxy_auth);
+        assert_null(c->conn.proxy_auth);
         wf_client_destroy(c);
         desc.proxy = "http://user:p@ss@proxy.example:3128/";
         assert_int_equal(wf_client_create(&desc, &c, &e), WF_OK);
-        assert_non_null(c->proxy_auth);
-        assert_string_equal(c->proxy.host, "proxy.example");
+        assert_non_null(c->conn.proxy_auth);
+        assert_string_equal(c->conn.proxy.host, "proxy.example");
         wf_client_destroy(c);
     }
     /* fuzz_client/login-sessionid-crlf: a sessionID that would inject a header */
