@@ -1,5 +1,6 @@
 /* workfront.h - a single-header C client for the Adobe Workfront REST API.
-   https://github.com/ (this repository)                     MIT licence, see end of file.
+   Home: the workfront.h repository (README.md, docs/, examples/, tests/);
+   there is no separate website.  MIT licence, see end of file.
 
    WHAT IT IS
    ==========
@@ -18,7 +19,8 @@
        #include "workfront.h"
 
    Elsewhere include it without the define.  The implementation needs
-   jsmn.h on the include path (Debian: libjsmn-dev) and mbedTLS 2.28 or 3.x
+   jsmn.h beside workfront.h or on the include path (Debian: libjsmn-dev, or
+   github.com/zserge/jsmn; WF_JSMN_H names another file) and mbedTLS 2.28 or 3.x
    (Debian: libmbedtls-dev); link with
 
        cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
@@ -78,6 +80,8 @@
                            /etc/ssl/ca-bundle.pem (openSUSE), /etc/ssl/cert.pem
                            (macOS, FreeBSD, OpenBSD), /usr/local/etc/ssl/cert.pem
                            and /usr/local/share/certs/ca-root-nss.crt (FreeBSD))
+   WF_JSMN_H               the jsmn header to include (default "jsmn.h": beside
+                           workfront.h first, then the include path)
 
    PORTING
    =======
@@ -793,7 +797,13 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #ifndef JSMN_PARENT_LINKS
 #  define JSMN_PARENT_LINKS
 #endif
-#include <jsmn.h>
+/* "jsmn.h" so that a copy beside workfront.h is found without -I; WF_JSMN_H
+   points elsewhere, e.g. -DWF_JSMN_H='"third_party/jsmn/jsmn.h"'. */
+#ifdef WF_JSMN_H
+#  include WF_JSMN_H
+#else
+#  include "jsmn.h"
+#endif
 
 #ifndef WF_NO_TLS
 #  include <mbedtls/version.h>

@@ -5,8 +5,10 @@
 #   make static-musl   build/static/wf-musl  fully static, stripped: musl-gcc + a trimmed mbedTLS
 #                                            built from Debian's mbedtls source package (build/musl)
 #   make install       PREFIX (default /usr/local), DESTDIR: include/workfront.h,
-#                      lib/pkgconfig/workfront.pc, bin/wf (WF_BIN=path installs another build)
-#   make uninstall     removes exactly those three files
+#                      lib/pkgconfig/workfront.pc, bin/wf: a release build (build/release/wf:
+#                      -O2, no debug information, stripped; WF_BIN=path installs another build)
+#   make uninstall     removes exactly those three files and names them; when none of them
+#                      is under DESTDIR/PREFIX it says so and fails (exit 1)
 #   make examples-build  build/examples/*: every example, -std=c99 with all warnings as errors
 #   make examples      the examples suite of `make test`: examples-build, then each example
 #                      against the test server (tests/dist/test_dist.sh examples)
@@ -19,7 +21,7 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
-WF_BIN  ?= $(B)/wf
+WF_BIN  ?= $(B)/release/wf
 MUSL_CC ?= musl-gcc
 
 # no unwind tables: C needs none, and .eh_frame was 32 KB of the musl binary
@@ -75,6 +77,11 @@ static-musl:
 	@sh mk/dist/sizes.sh $(B)/static
 
 # --------------------------------------------------------------- install
+# make install's wf: -O2 without -g, stripped at link time (-s)
+$(B)/release/wf: examples/wf.c workfront.h
+	@mkdir -p $(B)/release
+	$(CC) -std=c99 -O2 $(WARN) -I. examples/wf.c -o $@ -s $(TLSLIBS)
+
 # Debian ships no .pc for mbedTLS, so workfront.pc carries its link flags.
 install:
 	@sh mk/dist/need.sh $(DIST_NEED)
