@@ -288,24 +288,59 @@ typedef struct wf_transport {
 /* ------------------------------------------------------------------- client */
 typedef struct wf_client wf_client;
 
-/* python-workfront's templates; "ondemand" and "sandbox" name them in desc.url_template */
-#define WF_TEMPLATE_ONDEMAND "{protocol}://{domain}.attask-ondemand.com/attask/api/{api_version}"
-#define WF_TEMPLATE_SANDBOX  "{protocol}://{domain}.attasksandbox.com/attask/api/{api_version}"
+/* Host templates; desc.url_template takes these presets by name.
+   "adobe": the host Adobe's page "Domain format for Adobe Workfront API calls"
+            (experienceleague.adobe.com, .../locate-domain-for-api) documents
+            today, <domain>.my.workfront.adobe.com (orgs on the Adobe Unified
+            Shell, experience.adobe.com); the default for desc.domain.
+   "my":    <domain>.my.workfront.com, the page's earlier second row (orgs not
+            on the Unified Shell).
+   "ondemand", "sandbox": python-workfront's templates; its sandbox moved to
+            <domain>.preview.workfront.com ("Changed Workfront Sandbox URL so
+            it now works again").
+   In a template, api_version "unsupported" turns ".../api/{api_version}"
+   into ".../api-unsupported" (see desc.api_version). */
+#define WF_TEMPLATE_ADOBE    "{protocol}://{domain}.my.workfront.adobe.com/attask/api/{api_version}"
 #define WF_TEMPLATE_MY       "{protocol}://{domain}.my.workfront.com/attask/api/{api_version}"
+#define WF_TEMPLATE_ONDEMAND "{protocol}://{domain}.attask-ondemand.com/attask/api/{api_version}"
+#define WF_TEMPLATE_SANDBOX  "{protocol}://{domain}.preview.workfront.com/attask/api/{api_version}"
 
 typedef struct wf_client_desc {
     /* Where: one of url, domain (+ optional url_template). */
-    const char *url;          /* "https://acme.my.workfront.com", "http://127.0.0.1:8080",
-                                 or a full API base ".../attask/api/v22.0" */
-    const char *domain;       /* "acme" -> https://acme.my.workfront.com */
-    const char *url_template; /* with {protocol} {domain} {api_version}; or "ondemand"/"sandbox" */
+    const char *url;          /* "https://acme.my.workfront.adobe.com", "http://127.0.0.1:8080",
+                                 or a full API base ".../attask/api/v22.0" (taken as is) */
+    const char *domain;       /* "acme" -> https://acme.my.workfront.adobe.com; a name with a
+                                 dot is a whole host name */
+    const char *url_template; /* with {protocol} {domain} {api_version}; or a preset name:
+                                 "adobe" (default), "my", "ondemand", "sandbox" */
     const char *protocol;     /* for templates; default "https" */
-    const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION */
+    const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION.
+                                 "unsupported" is Workfront's unversioned API at
+                                 /attask/api-unsupported, with url and with templates alike
+                                 (as Adobe's docs and the official JS client have it); to reach
+                                 /attask/api/unsupported give it as a full url or in a template */
     /* Authentication: at most one of api_key / session_id is needed. */
     const char *api_key;      /* sent as the apiKey header */
     const char *session_id;   /* sent as the SessionID header (also an OAuth2 access token) */
     const char *bearer;       /* Adobe IMS access token: Authorization: Bearer ... */
     const char *ims_org;      /* Adobe IMS organisation: x-gw-ims-org-id */
+    /* OAuth Server-to-Server (an Adobe Developer Console credential): the
+       client POSTs grant_type=client_credentials to {ims_url}/ims/token/v3
+       before its first call, sends the token as Authorization: Bearer (with
+       x-gw-ims-org-id when ims_org is set), fetches a new one ahead of
+       expires_in (within 5 minutes of it, or half its lifetime when that is
+       shorter) and once when a call is answered 401. */
+    const char *ims_client_id;
+    const char *ims_client_secret;
+    const char *ims_scopes;   /* comma list from the credential's page, e.g.
+                                 "openid,AdobeID,additional_info.projectedProductContext" */
+    const char *ims_url;      /* default "https://ims-na1.adobelogin.com" (scheme, host, port) */
+    /* Keeps the access token the client obtains (IMS, OAuth2 code or
+       refresh, JWT exchange) in this file between runs while it is valid.
+       Created mode 0600 and replaced atomically; a file that group or others
+       may read or write, or that another user owns, is refused
+       (WF_ERR_FILE).  A token cached for other credentials is ignored. */
+    const char *token_cache;
     /* Renewal: when a call fails for authentication and one of these is
        held, the client renews once and repeats the call (a rejected call was
        not executed, so this is safe for writes). */
@@ -361,6 +396,14 @@ WF_API const char *wf_user_id(const wf_client *c);    /* after wf_login, else NU
    JWT and Adobe IMS.  Tokens land in the client; the access token is sent
    in the SessionID header.  Secrets are wiped when replaced or destroyed. */
 WF_API wf_result wf_set_bearer(wf_client *c, const char *token, const char *ims_org);
+/* Fetches an OAuth Server-to-Server token now (desc.ims_*); the client
+   also does this by itself when it needs one. */
+WF_API wf_result wf_ims_token(wf_client *c);
+/* When the access token the client holds expires (Unix time, seconds):
+   0 when its answer gave no expires_in, -1 when the client obtained none
+   (or it came from desc).  *from_cache (optional): it was read from
+   desc.token_cache rather than fetched in this process. */
+WF_API long long wf_token_expiry(const wf_client *c, bool *from_cache);
 WF_API wf_result wf_oauth2_code(wf_client *c, const char *code, const char *redirect_uri);
 WF_API wf_result wf_oauth2_refresh(wf_client *c);
 WF_API wf_result wf_jwt_exchange(wf_client *c);
@@ -428,6 +471,27 @@ WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user);
 WF_API wf_result wf_json_write_raw(wf_json v, int indent, wf_sink sink, void *user);
 /* Writes s (UTF-8, validated) as a JSON string literal with quotes. */
 WF_API wf_result wf_json_write_string(const char *s, size_t len, wf_sink sink, void *user);
+
+/* -------------------------------------------------------------------- dates
+   Workfront writes dates as "2017-03-08T17:00:00:000+0400": milliseconds
+   after a colon and an offset without one (the API basics page).  The API
+   also returns ISO 8601 forms, which are read too: "2017-03-08T17:00:00.000+04:00",
+   "...Z", fewer or more fraction digits, no seconds, "+04", a space for
+   the "T", a bare date "2017-03-08".  A text without an offset is UTC. */
+typedef struct wf_time {
+    int64_t ms;        /* UTC milliseconds since 1970-01-01T00:00:00Z */
+    int offset_min;    /* the offset written, minutes east of UTC: "+0400" is 240 */
+} wf_time;
+/* Parses len bytes of s (no NUL needed); WF_ERR_INVALID when it is not a
+   date of the forms above (or not a real calendar date). */
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out);
+/* A JSON string holding such a date; WF_ERR_TYPE when v is not a string. */
+WF_API wf_result wf_json_time(wf_json v, wf_time *out);
+/* Writes t in Workfront's form, in the local time of t.offset_min
+   (-1439..1439): "2017-03-08T17:00:00:000+0400" and a NUL, 29 bytes.
+   Returns the length, or 0 when cap is too small or t is out of range
+   (years 0000-9999). */
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap);
 
 /* -------------------------------------------------------------------- query
    Percent-encoded key=value pairs.  Zero-initialise and use; or give it a
@@ -612,6 +676,9 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *key, const char *
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *key, long long v);
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *key, bool v);
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *key);
+/* A date as Workfront writes it (wf_time_format), as a value or key + value */
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t);
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *key, wf_time t);
 /* The finished JSON text (closes an implicit top-level object); NULL when
    containers are still open or a call failed. */
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len);
@@ -717,12 +784,12 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
    base         util & buffers . errors . redaction . url & percent-encoding
    codecs       http/1.1: response parser . json: tokens, validation, views .
                 json: writer . envelope & errors . query builder .
-                json: updates writer
+                dates . json: updates writer
    platform     platform: clock, sleep, sockets, files, entropy, CA store
                 (the only code that touches the OS; hooks under PORTING)
    transport    transport: connection state . transport: tls .
                 transport: proxy . transport: connection
-   client       client . client: lifecycle . streaming . http/1.1: requests
+   client       client . client: token cache . client: lifecycle . streaming . http/1.1: requests
    API          api calls . pager . writes . upload . object model . auth
 */
 
@@ -1295,11 +1362,20 @@ static wf_result wf__base_url(const wf_client_desc *d, const wf_allocator *a, ch
         for (s = d->domain; *s; s++)
             if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
                 return wf__fail(e, WF_ERR_URL, "invalid Workfront domain \"%.100s\" (letters, digits, '-' and '.')", d->domain);
-        if (!tpl || !*tpl) tpl = strchr(d->domain, '.') ? "{protocol}://{domain}/attask/api/{api_version}" : WF_TEMPLATE_MY;
+        if (!tpl || !*tpl) tpl = strchr(d->domain, '.') ? "{protocol}://{domain}/attask/api/{api_version}" : WF_TEMPLATE_ADOBE;
+        else if (strcmp(tpl, "adobe") == 0) tpl = WF_TEMPLATE_ADOBE;
+        else if (strcmp(tpl, "my") == 0) tpl = WF_TEMPLATE_MY;
         else if (strcmp(tpl, "ondemand") == 0) tpl = WF_TEMPLATE_ONDEMAND;
         else if (strcmp(tpl, "sandbox") == 0) tpl = WF_TEMPLATE_SANDBOX;
-        else if (strcmp(tpl, "my") == 0) tpl = WF_TEMPLATE_MY;
+        else if (!strstr(tpl, "://"))
+            return wf__fail(e, WF_ERR_URL, "unknown URL template \"%.60s\" (presets: adobe, my, ondemand, sandbox)", tpl);
         for (s = tpl; *s; ) {
+            /* one rule with url and templates: "unsupported" is /attask/api-unsupported */
+            if (strcmp(ver, "unsupported") == 0 && strncmp(s, "/api/{api_version}", 18) == 0) {
+                if (!wf__buf_adds(a, &b, "/api-unsupported")) goto nomem;
+                s += 18;
+                continue;
+            }
             if (strncmp(s, "{protocol}", 10) == 0) {
                 const char *proto = d->protocol && *d->protocol ? d->protocol : "https";
                 if (strcmp(proto, "http") != 0 && strcmp(proto, "https") != 0)
@@ -2807,6 +2883,129 @@ WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) 
     return wf_query_add(q, key, func);
 }
 
+/* >> dates ================================================================= */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+   Hinnant's civil calendar algorithms; no timegm() in C99 or POSIX). */
+static int64_t wf__days_from_civil(int64_t y, int m, int d) {
+    int64_t era, yoe, doy;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void wf__civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+    int64_t era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* n decimal digits at s[*i] (all must be there) */
+static bool wf__digits(const char *s, size_t len, size_t *i, int n, int *out) {
+    int v = 0, k;
+    for (k = 0; k < n; k++) {
+        if (*i >= len || s[*i] < '0' || s[*i] > '9') return false;
+        v = v * 10 + (s[(*i)++] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out) {
+    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    size_t i = 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, off = 0, oh, om = 0, dim;
+    bool leap;
+    if (!out) return WF_ERR_INVALID;
+    out->ms = 0;
+    out->offset_min = 0;
+    if (!s) return WF_ERR_INVALID;
+    if (!wf__digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &mo) ||
+        i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &d))
+        return WF_ERR_INVALID;
+    if (i < len) {
+        if (s[i] != 'T' && s[i] != ' ') return WF_ERR_INVALID;
+        i++;
+        if (!wf__digits(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || !wf__digits(s, len, &i, 2, &mi))
+            return WF_ERR_INVALID;
+        if (i < len && s[i] == ':') {
+            i++;
+            if (!wf__digits(s, len, &i, 2, &sec)) return WF_ERR_INVALID;
+            /* Workfront's ":000", ISO's ".000" (or ",000"): 1 to 9 digits, milliseconds kept */
+            if (i < len && (s[i] == ':' || s[i] == '.' || s[i] == ',')) {
+                int k = 0;
+                i++;
+                for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, k++) {
+                    if (k < 3) ms = ms * 10 + (s[i] - '0');
+                    if (k >= 9) return WF_ERR_INVALID;
+                }
+                if (k == 0) return WF_ERR_INVALID;
+                for (; k < 3; k++) ms *= 10;
+            }
+        }
+        if (i < len) {
+            char sign = s[i++];
+            if (sign == 'Z' || sign == 'z') {
+                if (i != len) return WF_ERR_INVALID;
+            } else if (sign == '+' || sign == '-') {
+                if (!wf__digits(s, len, &i, 2, &oh)) return WF_ERR_INVALID;
+                if (i < len && s[i] == ':') i++;
+                if (i < len && !wf__digits(s, len, &i, 2, &om)) return WF_ERR_INVALID;
+                if (i != len || oh > 23 || om > 59) return WF_ERR_INVALID;
+                off = (oh * 60 + om) * (sign == '-' ? -1 : 1);
+            } else {
+                return WF_ERR_INVALID;
+            }
+        }
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12) return WF_ERR_INVALID;
+    dim = mdays[mo - 1] + (mo == 2 && leap);
+    if (d < 1 || d > dim || h > 23 || mi > 59 || sec > 59) return WF_ERR_INVALID;
+    out->ms = ((wf__days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) - (int64_t)off * 60) * 1000 + ms;
+    out->offset_min = off;
+    return WF_OK;
+}
+
+WF_API wf_result wf_json_time(wf_json v, wf_time *out) {
+    char buf[64];
+    size_t n = 0;
+    wf_result r;
+    if (out) { out->ms = 0; out->offset_min = 0; }
+    if (!out) return WF_ERR_INVALID;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_ERR_TYPE;
+    r = wf_json_str(v, buf, sizeof buf, &n);
+    if (r != WF_OK) return WF_ERR_INVALID; /* longer than any date */
+    return wf_time_parse(buf, n, out);
+}
+
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap) {
+    int64_t local, days, secs, y;
+    int m, d, off = t.offset_min, a;
+    if (buf && cap) buf[0] = 0;
+    if (!buf || cap < 29 || off < -1439 || off > 1439) return 0;
+    /* year 0000 to 9999 in local time, checked before any arithmetic can overflow */
+    if (t.ms < -62167219200000LL - 86400000LL || t.ms > 253402300799999LL + 86400000LL) return 0;
+    local = t.ms + (int64_t)off * 60000;
+    days = local >= 0 ? local / 86400000 : -((-local + 86399999) / 86400000);
+    secs = local - days * 86400000; /* milliseconds into the day, 0..86399999 */
+    wf__civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) return 0;
+    a = off < 0 ? -off : off;
+    wf__snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d:%03d%c%02d%02d", (int)y, m, d, (int)(secs / 3600000),
+             (int)(secs / 60000 % 60), (int)(secs / 1000 % 60), (int)(secs % 1000), off < 0 ? '-' : '+', a / 60, a % 60);
+    return 28;
+}
+
 /* >> json: updates writer ================================================== */
 
 static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
@@ -2985,6 +3184,18 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *k, const char *v)
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *k, long long v) { return wf_updates_key(u, k) ? u->result : wf_updates_int(u, v); }
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *k, bool v) { return wf_updates_key(u, k) ? u->result : wf_updates_bool(u, v); }
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_updates_key(u, k) ? u->result : wf_updates_null(u); }
+
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t) {
+    char buf[32];
+    if (!u) return WF_ERR_INVALID;
+    if (!wf_time_format(t, buf, sizeof buf))
+        return wf__upd_fail(u, WF_ERR_RANGE, "date out of range (years 0000-9999, offset within +-23:59)");
+    return wf_updates_string(u, buf);
+}
+
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *k, wf_time t) {
+    return wf_updates_key(u, k) ? u->result : wf_updates_time(u, t);
+}
 
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
     if (len) *len = 0;
@@ -3595,6 +3806,55 @@ done:
     return r;
 }
 
+/* A secret's file (the token cache), read whole only when nobody else can
+   read or change it: a regular file of this user, no group or other
+   permission bits (POSIX; on Windows the file's ACL is left to the user).
+   A missing file is not an error: *out stays NULL. */
+static wf_result wf__file_read_private(const wf_allocator *a, const char *path, size_t max, const char *what, char **out,
+                                       size_t *len, wf_error *e) {
+    *out = NULL;
+    *len = 0;
+#if defined(WF__POSIX) && !defined(WF_NO_FILES)
+    {
+        struct stat st;
+        errno = 0;
+        if (stat(path, &st) != 0) {
+            if (errno == ENOENT) return WF_OK;
+            return wf__file_fail(e, errno, "read", what, path);
+        }
+        if (!S_ISREG(st.st_mode)) return wf__fail(e, WF_ERR_FILE, "%s %.300s is not a regular file", what, path);
+        if (st.st_uid != geteuid())
+            return wf__fail(e, WF_ERR_FILE, "refusing %s %.300s: it belongs to another user", what, path);
+        if ((st.st_mode & 077) != 0)
+            return wf__fail(e, WF_ERR_FILE, "refusing %s %.300s: group or others may access it (mode 0%d%d%d); chmod 600 it",
+                            what, path, (int)(st.st_mode >> 6) & 7, (int)(st.st_mode >> 3) & 7, (int)st.st_mode & 7);
+    }
+#elif !defined(WF_NO_FILES)
+    {
+        wf__file f;
+        if (wf__file_open_read(&f, path, what, e) != WF_OK) {
+            if (e->sys_errno == ENOENT) { wf__err_clear(e); return WF_OK; }
+            return e->result;
+        }
+        wf__file_close(a, &f);
+    }
+#endif
+    /* (the checks above look at the path, the read below opens it again: a
+       file swapped in between must still be ours to read, and the cache
+       directory is the user's own) */
+    return wf__file_read_all(a, path, max, what, out, len, e);
+}
+
+/* Replaces path with len bytes of data, mode 0600, atomically. */
+static wf_result wf__file_write_private(const wf_allocator *a, const char *path, const char *data, size_t len, const char *what,
+                                        wf_error *e) {
+    wf__file f;
+    wf_result r = wf__file_create_temp(a, &f, path, what, e);
+    if (r) return r;
+    if ((r = wf__file_write(&f, data, len, e)) != WF_OK) { wf__file_close(a, &f); return r; }
+    return wf__file_commit(a, &f, e);
+}
+
 /* -- entropy ---------------------------------------------------------------- */
 
 /* TLS needs a strong entropy source.  mbedTLS brings the platform's
@@ -4187,6 +4447,13 @@ struct wf_client {
     char *bearer, *ims_org, *username, *password, *client_id, *client_secret;
     char *refresh_token, *jwt_pem, *customer_id, *jwt_sub;
     int jwt_ttl_s;
+    /* OAuth Server-to-Server: its own client talks to IMS (another host) */
+    struct wf_client *ims;
+    char *ims_client_id, *ims_client_secret, *ims_scopes;
+    long long token_expires;   /* Unix time; 0 unknown; -1 no token obtained */
+    long long token_lifetime;  /* expires_in of that token, seconds */
+    bool token_from_cache;
+    char *token_cache;         /* path, or NULL */
     wf_result (*renew)(void *user, wf_client *c);
     void *renew_user;
     bool renewing;             /* inside a renewal: never renew again */
@@ -4214,9 +4481,171 @@ static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) {
     c->log.fn(c->log.user_data, lvl, line);
 }
 
+/* >> client: token cache =================================================== */
+
+/* Whom a cached token belongs to: the token endpoint's host and every
+   credential that shaped it, so a cache file shared by mistake between
+   two configurations is ignored instead of sending one's token to the
+   other.  Empty when the client obtains no tokens. */
+static bool wf__cache_id(const wf_client *c, wf__buf *b) {
+    const wf_allocator *a = &c->a;
+    const char *parts[5];
+    int i, n = 0;
+    if (c->ims) {
+        if (!wf__buf_adds(a, b, "ims ") || !wf__buf_adds(a, b, c->ims->url.tls ? "https://" : "http://") ||
+            !wf__buf_adds(a, b, c->ims->host_header))
+            return false;
+        parts[n++] = c->ims_client_id;
+        parts[n++] = c->ims_scopes;
+        parts[n++] = c->ims_org;
+    } else if (c->client_id) {
+        if (!wf__buf_adds(a, b, "workfront ") || !wf__buf_adds(a, b, c->url.tls ? "https://" : "http://") ||
+            !wf__buf_adds(a, b, c->host_header))
+            return false;
+        parts[n++] = c->client_id;
+        parts[n++] = c->customer_id;
+        parts[n++] = c->jwt_sub;
+    }
+    for (i = 0; i < n; i++)
+        if (!wf__buf_add(a, b, " ", 1) || !wf__buf_adds(a, b, parts[i] ? parts[i] : "-")) return false;
+    return true;
+}
+
+/* Renew when the token is within 5 minutes of expiring, or past half its
+   lifetime when that is shorter (tokens that live minutes, not hours). */
+static bool wf__token_due(const wf_client *c) {
+    long long margin = c->token_lifetime >= 600 || c->token_lifetime <= 0 ? 300 : c->token_lifetime / 2;
+    long long now = wf__time_s();
+    if (c->token_expires <= 0 || now == 0) return false; /* none, no expiry given, or no clock: only a 401 says */
+    return now >= c->token_expires - margin;
+}
+
+typedef struct wf__bufsink { const wf_allocator *a; wf__buf *b; } wf__bufsink;
+static bool wf__bufsink_fn(void *user, const char *d, size_t n) {
+    wf__bufsink *s = (wf__bufsink *)user;
+    return wf__buf_add(s->a, s->b, d, n);
+}
+
+/* {"for":..,"kind":"bearer"|"session","access_token":..,"expires_at":..,"expires_in":..} */
+static wf_result wf__cache_save(wf_client *c) {
+    const wf_allocator *a = &c->a;
+    wf__buf id, out;
+    wf__bufsink sk;
+    wf_result r = WF_OK;
+    const char *tok = c->ims ? c->bearer : c->session_id;
+    char num[64];
+    if (!c->token_cache || !tok) return WF_OK;
+    memset(&id, 0, sizeof id);
+    memset(&out, 0, sizeof out);
+    sk.a = a;
+    sk.b = &out;
+    if (!wf__cache_id(c, &id) || !id.len) { r = id.len ? WF_ERR_NOMEM : WF_OK; goto done; }
+    if (!wf__buf_adds(a, &out, "{\"for\":") || wf_json_write_string(id.p, id.len, wf__bufsink_fn, &sk) != WF_OK ||
+        !wf__buf_adds(a, &out, c->ims ? ",\"kind\":\"bearer\",\"access_token\":" : ",\"kind\":\"session\",\"access_token\":") ||
+        wf_json_write_string(tok, strlen(tok), wf__bufsink_fn, &sk) != WF_OK) { r = WF_ERR_NOMEM; goto done; }
+    wf__snprintf(num, sizeof num, ",\"expires_at\":%lld,\"expires_in\":%lld}\n", c->token_expires > 0 ? c->token_expires : 0,
+             c->token_lifetime);
+    if (!wf__buf_adds(a, &out, num)) { r = WF_ERR_NOMEM; goto done; }
+    r = wf__file_write_private(a, c->token_cache, out.p, out.len, "token cache", &c->err);
+    if (r == WF_OK) wf__log(c, WF_LOG_INFO, "* access token kept in %s", c->token_cache);
+done:
+    if (r == WF_ERR_NOMEM) wf__fail(&c->err, r, "out of memory writing the token cache");
+    else if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__snprintf(msg, sizeof msg, "token cache: %s", c->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+    }
+    if (out.p) memset(out.p, 0, out.cap); /* it held the token */
+    wf__buf_free(a, &out);
+    wf__buf_free(a, &id);
+    return r;
+}
+
+/* A session ID or token from an answer, copied into a fresh allocation
+   (*out); *out is NULL when it is missing or holds a control byte (it is
+   sent back as a header value: a CR/LF in it would inject headers).
+   WF_ERR_NOMEM (recorded) when the copy cannot be allocated. */
+static wf_result wf__json_dup(wf_client *c, wf_json v, char **out) {
+    size_t n, i;
+    char *s;
+    *out = NULL;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_OK;
+    wf_json_str(v, NULL, 0, &n);
+    s = (char *)wf__alloc(&c->a, n + 1);
+    if (!s) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    wf_json_str(v, s, n + 1, NULL);
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return WF_OK; }
+    *out = s;
+    return WF_OK;
+}
+
+/* Takes a still-valid token for these credentials from the cache file. */
+static wf_result wf__cache_load(wf_client *c) {
+    const wf_allocator *a = &c->a;
+    wf__buf id;
+    char *text = NULL, *tok = NULL;
+    size_t len = 0;
+    wf_doc doc;
+    wf_json root;
+    long long at = 0, in = 0;
+    wf_result r;
+    memset(&id, 0, sizeof id);
+    memset(&doc, 0, sizeof doc);
+    doc.a = *a;
+    if (!wf__cache_id(c, &id)) { wf__buf_free(a, &id); return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); }
+    if (!id.len)
+        return wf__fail(&c->err, WF_ERR_INVALID, "token_cache needs credentials that obtain a token "
+                        "(ims_client_id, or client_id with a refresh token, JWT key or authorization code)");
+    r = wf__file_read_private(a, c->token_cache, 65536, "token cache", &text, &len, &c->err);
+    if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__snprintf(msg, sizeof msg, "token cache: %s", c->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        goto done;
+    }
+    if (!text) goto done; /* no file yet */
+    /* a damaged or foreign file is not an error: it is replaced by the next token */
+    if (wf__doc_load(&doc, text, len, &c->err) != WF_OK) {
+        wf__err_clear(&c->err);
+        wf__log(c, WF_LOG_INFO, "* token cache %s is not valid JSON; ignoring it", c->token_cache);
+        goto done;
+    }
+    root = wf_doc_root(&doc);
+    if (!wf_json_eq(wf_json_get(root, "for"), id.p) ||
+        !wf_json_eq(wf_json_get(root, "kind"), c->ims ? "bearer" : "session") ||
+        wf_json_int(wf_json_get(root, "expires_at"), &at) != WF_OK || wf_json_int(wf_json_get(root, "expires_in"), &in) != WF_OK ||
+        wf_json_type_of(wf_json_get(root, "access_token")) != WF_JSON_STRING) {
+        wf__log(c, WF_LOG_INFO, "* token cache %s holds no token for these credentials; ignoring it", c->token_cache);
+        goto done;
+    }
+    if ((r = wf__json_dup(c, wf_json_get(root, "access_token"), &tok)) != WF_OK) goto done;
+    if (!tok) goto done;
+    c->token_expires = at;
+    c->token_lifetime = in;
+    if (at > 0 && wf__token_due(c)) {
+        c->token_expires = -1;
+        c->token_lifetime = 0;
+        wf__log(c, WF_LOG_INFO, "* the token in %s has expired or is about to", c->token_cache);
+        goto done;
+    }
+    if (c->ims) { wf__free_secret(a, c->bearer); c->bearer = tok; }
+    else { wf__free_secret(a, c->session_id); c->session_id = tok; }
+    tok = NULL;
+    c->token_from_cache = true;
+    wf__log(c, WF_LOG_INFO, "* access token from %s", c->token_cache);
+done:
+    wf__free_secret(a, tok);
+    if (text) { memset(text, 0, len); wf__free(a, text); }
+    wf__doc_release(&doc);
+    wf__buf_free(a, &id);
+    return r;
+}
+
 /* >> client: lifecycle ===================================================== */
 
 static wf_result wf__set_secret(wf_client *c, char **slot, const char *v);
+static wf_result wf__ims_setup(wf_client *c, const wf_client_desc *d);
 
 /* Keeps the JWT key PEM (wiped at destroy); parsed when signing. */
 static wf_result wf__load_jwt_key(wf_client *c, const wf_client_desc *d) {
@@ -4301,6 +4730,12 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->renew_user = d->renew_user;
     c->conn.user_agent = c->user_agent;
     if ((r = wf__conn_init(&c->conn, d)) != WF_OK) goto fail;
+    c->token_expires = -1;
+    if ((r = wf__ims_setup(c, d)) != WF_OK) goto fail;
+    if (d->token_cache && *d->token_cache) {
+        if (!(c->token_cache = wf__strdup(a, d->token_cache))) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto fail; }
+        if ((r = wf__cache_load(c)) != WF_OK) goto fail;
+    }
     *out = c;
     return WF_OK;
 fail:
@@ -4326,6 +4761,11 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__free_secret(&a, c->jwt_pem);
     wf__free_secret(&a, c->customer_id);
     wf__free_secret(&a, c->jwt_sub);
+    wf__free_secret(&a, c->ims_client_id);
+    wf__free_secret(&a, c->ims_client_secret);
+    wf__free_secret(&a, c->ims_scopes);
+    wf__free(&a, c->token_cache);
+    wf_client_destroy(c->ims);
     wf__free(&a, c->user_id);
     wf__free(&a, c->user_agent);
     wf__free(&a, c->api_base);
@@ -4338,6 +4778,45 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__buf_free(&a, &c->http.body);
     wf__doc_release(&c->doc);
     wf__free(&a, c);
+}
+
+/* OAuth Server-to-Server: IMS is another host, so it gets a client of its
+   own (same allocator, transport, TLS trust, proxy, timeouts and logger;
+   no credentials) that carries only the token requests. */
+static wf_result wf__ims_setup(wf_client *c, const wf_client_desc *d) {
+    wf_client_desc sub;
+    wf_error e;
+    wf_result r;
+    bool any = (d->ims_client_id && *d->ims_client_id) || (d->ims_client_secret && *d->ims_client_secret) ||
+               (d->ims_scopes && *d->ims_scopes);
+    if (!any) return WF_OK;
+    if (!d->ims_client_id || !*d->ims_client_id || !d->ims_client_secret || !*d->ims_client_secret ||
+        !d->ims_scopes || !*d->ims_scopes)
+        return wf__fail(&c->err, WF_ERR_INVALID, "OAuth Server-to-Server needs ims_client_id, ims_client_secret and ims_scopes");
+    if ((r = wf__set_secret(c, &c->ims_client_id, d->ims_client_id)) != WF_OK ||
+        (r = wf__set_secret(c, &c->ims_client_secret, d->ims_client_secret)) != WF_OK ||
+        (r = wf__set_secret(c, &c->ims_scopes, d->ims_scopes)) != WF_OK)
+        return r;
+    sub = *d;
+    sub.url = d->ims_url && *d->ims_url ? d->ims_url : "https://ims-na1.adobelogin.com";
+    sub.domain = sub.url_template = sub.protocol = sub.api_version = NULL;
+    sub.api_key = sub.session_id = sub.bearer = sub.ims_org = NULL;
+    sub.username = sub.password = sub.client_id = sub.client_secret = sub.refresh_token = NULL;
+    sub.jwt_key_file = sub.jwt_key_pem = sub.customer_id = sub.jwt_user_id = NULL;
+    sub.renew = NULL;
+    sub.ims_client_id = sub.ims_client_secret = sub.ims_scopes = sub.ims_url = NULL;
+    sub.token_cache = NULL;
+    memset(&e, 0, sizeof e);
+    r = wf_client_create(&sub, &c->ims, &e);
+    if (r) {
+        c->err = e;
+        {
+            char msg[sizeof c->err.text + 64];
+            wf__snprintf(msg, sizeof msg, "IMS URL: %s", e.text);
+            wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        }
+    }
+    return r;
 }
 
 WF_API const wf_error *wf_client_error(const wf_client *c) { return c ? &c->err : NULL; }
@@ -4892,6 +5371,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
 
 static bool wf__can_renew(const wf_client *c);
 static wf_result wf__renew(wf_client *c);
+static wf_result wf__token_before(wf_client *c);
 
 /* Retry-After: delta-seconds or an HTTP-date (RFC 9110 10.2.3); -1 if absent. */
 static long long wf__retry_after_ms(const char *v) {
@@ -4972,6 +5452,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     if (rq->query && rq->query->result)
         return wf__fail(&c->err, wf__refused(rq->query->result),
                         "invalid query, nothing sent: %s", rq->query->error);
+    if (!(rq->flags & WF__NO_RENEW) && (r = wf__token_before(c)) != WF_OK) return r;
     c->conn.deadline = wf__now_ms() + (uint64_t)c->conn.timeout_ms;
     if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
     head = strcmp(method, "HEAD") == 0;
@@ -6045,25 +6526,6 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 
 /* >> auth ================================================================== */
 
-/* A session ID or token from an answer, copied into a fresh allocation
-   (*out); *out is NULL when it is missing or holds a control byte (it is
-   sent back as a header value: a CR/LF in it would inject headers).
-   WF_ERR_NOMEM (recorded) when the copy cannot be allocated. */
-static wf_result wf__json_dup(wf_client *c, wf_json v, char **out) {
-    size_t n, i;
-    char *s;
-    *out = NULL;
-    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_OK;
-    wf_json_str(v, NULL, 0, &n);
-    s = (char *)wf__alloc(&c->a, n + 1);
-    if (!s) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
-    wf_json_str(v, s, n + 1, NULL);
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return WF_OK; }
-    *out = s;
-    return WF_OK;
-}
-
 /* Wipes the body that carried a session ID or token. */
 static void wf__wipe_response(wf_client *c) {
     if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len);
@@ -6143,7 +6605,14 @@ static wf_result wf__take_tokens(wf_client *c, wf_json data) {
     wf__free_secret(&c->a, c->session_id);
     c->session_id = at;
     if (rt) { wf__free_secret(&c->a, c->refresh_token); c->refresh_token = rt; }
-    return WF_OK;
+    {
+        long long in = 0;
+        if (wf_json_int(wf_json_get(data, "expires_in"), &in) != WF_OK || in < 0) in = 0;
+        c->token_lifetime = in;
+        c->token_expires = in > 0 && wf__time_s() ? wf__time_s() + in : 0;
+        c->token_from_cache = false;
+    }
+    return wf__cache_save(c);
 }
 
 #define WF__TOKEN_PATH "integrations/oauth2/api/v1/token"
@@ -6339,8 +6808,71 @@ WF_API wf_result wf_jwt_exchange(wf_client *c) {
     return r;
 }
 
+#define WF__IMS_TOKEN_PATH "ims/token/v3"
+
+WF_API wf_result wf_ims_token(wf_client *c) {
+    wf_query form;
+    wf_json data;
+    wf_result r;
+    char *at = NULL;
+    long long in = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!c->ims) return wf__fail(&c->err, WF_ERR_INVALID, "no OAuth Server-to-Server credential (ims_client_id, ims_client_secret, ims_scopes)");
+    /* a caller's transport may be one connection for both clients */
+    wf__conn_close(&c->conn);
+    memset(&form, 0, sizeof form);
+    form.allocator = c->a;
+    /* Adobe's "OAuth Server-to-Server credential API Reference": form body
+       (not the query string, which servers log) with these four fields */
+    wf_query_add(&form, "grant_type", "client_credentials");
+    wf_query_add(&form, "client_id", c->ims_client_id);
+    wf_query_add(&form, "client_secret", c->ims_client_secret);
+    wf_query_add(&form, "scope", c->ims_scopes);
+    c->ims->log = c->log;
+    r = wf__auth_post(c->ims, WF__IMS_TOKEN_PATH, WF__ABSOLUTE | WF__NO_ENVELOPE, &form, &data);
+    wf_query_free(&form);
+    if (r == WF_OK) r = wf__json_dup(c->ims, wf_json_get(data, "access_token"), &at);
+    if (r == WF_OK && !at) r = wf__fail(&c->ims->err, WF_ERR_RESPONSE, "IMS answer has no usable access_token");
+    if (r == WF_OK && wf_json_ok(wf_json_get(data, "token_type")) && !wf_json_eq(wf_json_get(data, "token_type"), "bearer") &&
+        !wf_json_eq(wf_json_get(data, "token_type"), "Bearer"))
+        r = wf__fail(&c->ims->err, WF_ERR_RESPONSE, "IMS answered a token that is not a bearer token");
+    if (r == WF_OK && (wf_json_int(wf_json_get(data, "expires_in"), &in) != WF_OK || in < 0)) in = 0;
+    wf__wipe_response(c->ims);
+    if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__free_secret(&c->a, at);
+        c->err = c->ims->err;
+        wf__snprintf(msg, sizeof msg, "IMS token: %s", c->ims->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        c->err.result = r;
+        return r;
+    }
+    wf__free_secret(&c->a, c->bearer);
+    c->bearer = at;
+    c->token_lifetime = in;
+    c->token_expires = in > 0 && wf__time_s() ? wf__time_s() + in : 0;
+    c->token_from_cache = false;
+    wf__log(c, WF_LOG_INFO, "* IMS access token obtained (expires in %lld s)", in);
+    return wf__cache_save(c);
+}
+
+WF_API long long wf_token_expiry(const wf_client *c, bool *from_cache) {
+    if (from_cache) *from_cache = c && c->token_from_cache;
+    return c ? c->token_expires : -1;
+}
+
+/* Before a call: an IMS token is fetched when there is none yet and
+   renewed ahead of its expiry, so a long --all never meets the 401. */
+static wf_result wf__token_before(wf_client *c) {
+    if (!c->ims || c->renewing) return WF_OK;
+    if (c->bearer && !wf__token_due(c)) return WF_OK;
+    if (c->bearer) wf__log(c, WF_LOG_INFO, "* IMS access token expires soon; renewing it");
+    return wf_ims_token(c);
+}
+
 static bool wf__can_renew(const wf_client *c) {
-    return c->renew || (c->refresh_token && c->client_id) || c->jwt_pem || (c->username && c->password);
+    return c->renew || c->ims || (c->refresh_token && c->client_id) || c->jwt_pem || (c->username && c->password);
 }
 
 static wf_result wf__renew(wf_client *c) {
@@ -6349,6 +6881,7 @@ static wf_result wf__renew(wf_client *c) {
         if (r) wf__fail(&c->err, r, "the renew callback failed");
         return r;
     }
+    if (c->ims) return wf_ims_token(c);
     if (c->refresh_token && c->client_id) return wf_oauth2_refresh(c);
     if (c->jwt_pem) return wf_jwt_exchange(c);
     return wf_login(c, c->username, c->password);

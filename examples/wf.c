@@ -101,6 +101,7 @@ typedef struct cli_opts {
     /* connection and authentication (global) */
     const char *url, *domain, *url_template, *api_version;
     const char *api_key, *session_id, *token, *bearer, *ims_org;
+    const char *ims_client_id, *ims_client_secret, *ims_scopes, *ims_url, *token_cache;
     const char *user, *password;
     const char *jwt_key, *customer_id, *user_id;
     const char *refresh_token, *client_id, *client_secret;
@@ -163,13 +164,13 @@ typedef struct cli_option {
 #define OFS(m) offsetof(cli_opts, m)
 static const cli_option options[] = {
     { "url", 0, OPT_VALUE, OFS(url), "WF_URL", "URL", SEC_WHERE, 0, GROUP_WHERE, 1,
-      "base URL up to /attask, e.g. https://acme.my.workfront.com" },
+      "base URL up to /attask, e.g. https://acme.my.workfront.adobe.com" },
     { "domain", 0, OPT_VALUE, OFS(domain), "WF_DOMAIN", "NAME", SEC_WHERE, 0, GROUP_WHERE, 1,
-      "shorthand for https://NAME.my.workfront.com" },
+      "https://NAME.my.workfront.adobe.com (Adobe's current host form; see below)" },
     { "url-template", 0, OPT_VALUE, OFS(url_template), "WF_URL_TEMPLATE", "T", SEC_WHERE, 0, GROUP_NONE, 1,
-      "URL template with {protocol} {domain} {api_version}; ondemand, sandbox" },
+      "host for --domain: adobe, my, ondemand, sandbox, or {protocol}://{domain}.../{api_version}" },
     { "api-version", 0, OPT_VALUE, OFS(api_version), "WF_API_VERSION", "V", SEC_WHERE, 0, GROUP_NONE, 1,
-      "e.g. 22.0, v15.0, unsupported" },
+      "e.g. 22.0, v15.0, unsupported (/attask/api-unsupported)" },
     { "api-key", 0, OPT_VALUE, OFS(api_key), "WF_API_KEY", "KEY", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "API key, sent as the apiKey header" },
     { "session-id", 0, OPT_VALUE, OFS(session_id), "WF_SESSION_ID", "ID", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
@@ -179,7 +180,17 @@ static const cli_option options[] = {
     { "bearer", 0, OPT_VALUE, OFS(bearer), "WF_BEARER", "TOKEN", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "Adobe IMS access token (Authorization: Bearer)" },
     { "ims-org", 0, OPT_VALUE, OFS(ims_org), "WF_IMS_ORG", "ORG", SEC_AUTH, 0, GROUP_NONE, 1,
-      "Adobe IMS organisation (x-gw-ims-org-id), with --bearer" },
+      "Adobe IMS organisation (x-gw-ims-org-id), with --bearer or --ims-client-id" },
+    { "ims-client-id", 0, OPT_VALUE, OFS(ims_client_id), "WF_IMS_CLIENT_ID", "ID", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
+      "OAuth Server-to-Server credential (Adobe Developer Console): client ID" },
+    { "ims-client-secret", 0, OPT_VALUE, OFS(ims_client_secret), "WF_IMS_CLIENT_SECRET", "S", SEC_AUTH, 0, GROUP_NONE, 1,
+      "... its client secret (prefer the variable: argv is visible to ps)" },
+    { "ims-scopes", 0, OPT_VALUE, OFS(ims_scopes), "WF_IMS_SCOPES", "LIST", SEC_AUTH, 0, GROUP_NONE, 1,
+      "... its scopes, comma-separated, as the credential's page lists them" },
+    { "ims-url", 0, OPT_VALUE, OFS(ims_url), "WF_IMS_URL", "URL", SEC_AUTH, 0, GROUP_NONE, 1,
+      "IMS token service (default https://ims-na1.adobelogin.com)" },
+    { "token-cache", 0, OPT_VALUE, OFS(token_cache), "WF_TOKEN_CACHE", "FILE", SEC_AUTH, 0, GROUP_NONE, 1,
+      "keep the access token (IMS, OAuth2, JWT) between runs; mode 0600" },
     { "user", 0, OPT_VALUE, OFS(user), "WF_USERNAME", "NAME", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "log in first (POST /login), log out when done" },
     { "password", 0, OPT_VALUE, OFS(password), "WF_PASSWORD", "PW", SEC_AUTH, 0, GROUP_NONE, 1,
@@ -721,13 +732,28 @@ static int parse_argv(cli *x, int argc, char **argv)
 /* An option read from the environment only makes sense with its partner:
    an exported WF_PASSWORD whose WF_USERNAME was hidden by --api-key would
    otherwise turn into "--password needs --user". */
-typedef struct companion { size_t option, partner; } companion;
+#define NO_PARTNER ((size_t)-1)
+typedef struct companion { size_t option, partner[3]; } companion; /* any one partner will do */
 static const companion companions[] = {
-    { offsetof(cli_opts, password), offsetof(cli_opts, user) },
-    { offsetof(cli_opts, ims_org), offsetof(cli_opts, bearer) },
-    { offsetof(cli_opts, customer_id), offsetof(cli_opts, jwt_key) },
-    { offsetof(cli_opts, user_id), offsetof(cli_opts, jwt_key) },
+    { offsetof(cli_opts, password), { offsetof(cli_opts, user), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, ims_org), { offsetof(cli_opts, bearer), offsetof(cli_opts, ims_client_id), NO_PARTNER } },
+    { offsetof(cli_opts, ims_client_secret), { offsetof(cli_opts, ims_client_id), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, ims_scopes), { offsetof(cli_opts, ims_client_id), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, ims_url), { offsetof(cli_opts, ims_client_id), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, token_cache),
+      { offsetof(cli_opts, ims_client_id), offsetof(cli_opts, jwt_key), offsetof(cli_opts, refresh_token) } },
+    { offsetof(cli_opts, customer_id), { offsetof(cli_opts, jwt_key), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, user_id), { offsetof(cli_opts, jwt_key), NO_PARTNER, NO_PARTNER } },
 };
+
+static bool has_partner(const cli *x, const companion *k)
+{
+    int p;
+    for (p = 0; p < 3; p++)
+        if (k->partner[p] != NO_PARTNER && *(const char *const *)(const void *)((const char *)&x->o + k->partner[p]))
+            return true;
+    return false;
+}
 
 static void drop_orphans(cli *x)
 {
@@ -735,8 +761,7 @@ static void drop_orphans(cli *x)
     for (i = 0; i < sizeof companions / sizeof companions[0]; i++) {
         for (j = 0; j < N_OPTIONS; j++) {
             const cli_option *d = &options[j];
-            const char **partner = (const char **)(void *)((char *)&x->o + companions[i].partner);
-            if (d->offset == companions[i].option && !x->given[j] && !*partner)
+            if (d->offset == companions[i].option && !x->given[j] && !has_partner(x, &companions[i]))
                 *opt_str(&x->o, d) = NULL;
         }
     }
@@ -848,8 +873,18 @@ static int check_values(cli *x)
                                    : "needs --user (or WF_USERNAME)");
     if (o->token && o->session_id)
         return usage_error("--token, --session-id", "give one of them, not both");
-    if (o->ims_org && !o->bearer)
-        return usage_error("--ims-org", "needs --bearer (or WF_BEARER)");
+    if (o->ims_org && !o->bearer && !o->ims_client_id)
+        return usage_error("--ims-org", "needs --bearer or --ims-client-id (or WF_BEARER / WF_IMS_CLIENT_ID)");
+    if ((o->ims_client_secret || o->ims_scopes || o->ims_url) && !o->ims_client_id)
+        return usage_error(o->ims_client_secret ? "--ims-client-secret" : o->ims_scopes ? "--ims-scopes" : "--ims-url",
+                           "needs --ims-client-id (or WF_IMS_CLIENT_ID)");
+    if (o->ims_client_id && !(o->ims_client_secret && o->ims_scopes))
+        return usage_error("--ims-client-id", "needs --ims-client-secret and --ims-scopes "
+                           "(or WF_IMS_CLIENT_SECRET and WF_IMS_SCOPES), as the credential's page in the "
+                           "Adobe Developer Console shows them");
+    if (o->token_cache && !o->ims_client_id && !o->jwt_key && !o->refresh_token)
+        return usage_error("--token-cache", "keeps a token that wf obtains: use it with --ims-client-id, "
+                           "--jwt-key or --refresh-token");
     if (o->jwt_key && !(o->customer_id && o->user_id && o->client_id && o->client_secret))
         return usage_error("--jwt-key", "needs --customer-id, --user-id, --client-id and --client-secret "
                            "(or WF_CUSTOMER_ID, WF_USER_ID, WF_CLIENT_ID, WF_CLIENT_SECRET)");
@@ -969,8 +1004,13 @@ static void next_step_hint(const cli *x, wf_result r, int rc, const wf_error *e)
     if (rc == RC_AUTH)
         h = x->cmd && x->cmd->auth == AUTH_OWN
             ? "check --user and --password (or WF_USERNAME and WF_PASSWORD)"
+            : x->o.ims_client_id
+            ? "check --ims-client-id, --ims-client-secret, --ims-scopes and --ims-org against the "
+              "credential's page in the Adobe Developer Console"
             : "check the credentials (--api-key, --session-id, --token, --user/--password, ...);"
               " a session or token may have expired: log in again";
+    else if ((r == WF_ERR_DNS || r == WF_ERR_CONNECT) && e && strncmp(e->text, "IMS token", 9) == 0)
+        h = "check --ims-url (or WF_IMS_URL; default https://ims-na1.adobelogin.com) and that it is reachable";
     else if (r == WF_ERR_DNS || r == WF_ERR_CONNECT)
         h = "check --url or --domain (or WF_URL / WF_DOMAIN) and that the server is reachable";
     else if (r == WF_ERR_TIMEOUT)
@@ -1541,6 +1581,11 @@ static void build_desc(const cli *x, wf_client_desc *desc)
     desc->session_id = o->token ? o->token : o->session_id;
     desc->bearer = o->bearer;
     desc->ims_org = o->ims_org;
+    desc->ims_client_id = o->ims_client_id;
+    desc->ims_client_secret = o->ims_client_secret;
+    desc->ims_scopes = o->ims_scopes;
+    desc->ims_url = o->ims_url;
+    desc->token_cache = o->token_cache;
     /* Given to the client too, so it can renew an expired session itself;
        not for a command that sends them itself (api-key): nothing to renew. */
     if (x->cmd->auth == AUTH_CLIENT) {
@@ -1596,6 +1641,10 @@ static int open_client(cli *x)
         if (r != WF_OK)
             return report(x, "login", r, wf_client_error(x->client));
         x->logged_in = true;
+    } else if (x->o.ims_client_id || wf_token_expiry(x->client, NULL) >= 0) {
+        /* IMS: fetched before the first call and renewed by the library;
+           a token from --token-cache is used until it expires or a 401 */
+        return RC_OK;
     } else if (x->o.jwt_key) {
         r = wf_jwt_exchange(x->client);
         if (r != WF_OK)
@@ -2595,7 +2644,27 @@ static void print_global_help(FILE *f)
     }
     fprintf(f,
         "\n"
+        "Hosts: --domain NAME builds https://NAME.my.workfront.adobe.com, the host\n"
+        "Adobe's page \"Domain format for Adobe Workfront API calls\" gives today for\n"
+        "API calls (orgs on the Adobe Unified Shell, experience.adobe.com). A NAME with\n"
+        "a dot is the whole host. --url-template picks another form for NAME:\n"
+        "  adobe     NAME.my.workfront.adobe.com   (the default)\n"
+        "  my        NAME.my.workfront.com         (the page's earlier row: orgs not on\n"
+        "                                          the Unified Shell)\n"
+        "  ondemand  NAME.attask-ondemand.com      (python-workfront's ondemand template)\n"
+        "  sandbox   NAME.preview.workfront.com    (python-workfront's sandbox template)\n"
+        "or a template of your own: '{protocol}://{domain}.example.com/attask/api/{api_version}'.\n"
+        "\n"
         "The default API version is %s; --api-version or WF_API_VERSION changes it.\n"
+        "'unsupported' means Workfront's unversioned API at /attask/api-unsupported,\n"
+        "with --url and with templates alike; for /attask/api/unsupported give the\n"
+        "full base, e.g. --url https://HOST/attask/api/unsupported.\n"
+        "\n"
+        "OAuth Server-to-Server (Adobe Developer Console): --ims-client-id,\n"
+        "--ims-client-secret, --ims-scopes and --ims-org (or their WF_ variables); wf\n"
+        "fetches the token from --ims-url's /ims/token/v3 and renews it by itself.\n"
+        "--token-cache FILE keeps it between runs (mode 0600; a file others could\n"
+        "read is refused).\n"
         "\n"
         "Output: the response's data as JSON on stdout, pretty on a terminal and one\n"
         "line otherwise; --ndjson prints an array one element a line, --raw the\n"
