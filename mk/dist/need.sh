@@ -6,7 +6,8 @@
 #   cmd:NAME=pkg      a command on PATH
 #   file:PATH=pkg     a file (shell glob allowed)
 #   hdr:NAME=pkg      a header under /usr/include or /usr/local/include
-#   pkg               a Debian package, installed or not (dpkg -s)
+#   pkg[:arch]        a Debian package, installed or not (dpkg -s); with
+#                     :arch another architecture's (multiarch, make cross)
 # NEED_TAG names the caller in the messages (default: dist).
 set -u
 tag=${NEED_TAG:-dist}
@@ -19,8 +20,8 @@ for arg in "$@"; do
         cmd:*)  command -v "$what" >/dev/null 2>&1 && continue ;;
         hdr:*)  { [ -f "/usr/include/$what" ] || [ -f "/usr/local/include/$what" ]; } && continue ;;
         file:*) for f in $what; do [ -e "$f" ] && continue 2; done ;;
-        *:*) echo "need.sh: bad check '$arg'" >&2; exit 2 ;;
-        *)      dpkg -s "$arg" >/dev/null 2>&1 && continue ;;
+        *)      case $arg in *=*) echo "need.sh: bad check '$arg'" >&2; exit 2 ;; esac
+                dpkg -s "$arg" >/dev/null 2>&1 && continue ;;
     esac
     case " $need " in *" $pkg "*) ;; *) need="$need $pkg" ;; esac
 done
