@@ -4199,8 +4199,13 @@ static wf_result wf__tls_fail(wf__conn *k, int rc, const char *what) {
             s->WF__SSL_FIELD(in_msglen) >= 2 &&
             s->WF__SSL_FIELD(in_msg)[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
             return wf__fail(k->err, WF_ERR_TLS, "%s: %.200s requires a TLS version this build lacks: it speaks TLS 1.2 only "
+#  if MBEDTLS_VERSION_MAJOR >= 3
+                            "(Mbed TLS %s built without MBEDTLS_SSL_PROTO_TLS1_3); rebuild mbedTLS with TLS 1.3 "
+#  else
                             "(Mbed TLS %s has no TLS 1.3 client); build against mbedTLS 3.6 with TLS 1.3 "
-                            "(MBEDTLS_SSL_PROTO_TLS1_3) (protocol_version alert, -0x%04x)",
+                            "(MBEDTLS_SSL_PROTO_TLS1_3) "
+#  endif
+                            "(protocol_version alert, -0x%04x)",
                             what, k->origin->host, MBEDTLS_VERSION_STRING, (unsigned)-rc);
 #  undef WF__SSL_FIELD
     }

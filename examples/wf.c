@@ -2597,7 +2597,8 @@ static int cmd_version(cli *x)
     if (strstr(wf_tls_protocols(), "1.3") || strcmp(wf_tls_protocols(), "none") == 0)
         printf("tls protocols: %s\n", wf_tls_protocols());
     else
-        printf("tls protocols: %s (no TLS 1.3: it needs mbedTLS 3.x, as in make static-musl)\n", wf_tls_protocols());
+        printf("tls protocols: %s (no TLS 1.3: it needs mbedTLS 3.x built with TLS 1.3, as make static-musl builds it)\n",
+               wf_tls_protocols());
     printf("default api version: %s\n", default_api_version());
     return fflush(stdout) == 0 ? RC_OK : output_failed(x, WF_ERR_IO);
 }
