@@ -40,7 +40,7 @@
 
        int main(void) {
            wf_client_desc desc = {0};           // zero = documented default
-           desc.domain = "acme";                // https://acme.my.workfront.com
+           desc.domain = "acme";                // https://acme.my.workfront.adobe.com
            desc.api_key = getenv("WF_API_KEY");
            wf_client *c = NULL;
            if (wf_client_create(&desc, &c, NULL) != WF_OK) return 1;
