@@ -25,11 +25,12 @@
 
        cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
 
-   A trimmed mbedTLS build needs: a TLS 1.2 client (1.3 with 3.x), X.509
+   A trimmed mbedTLS build needs: a TLS 1.2 client (and 1.3 with 3.x:
+   mbedTLS 2.28 cannot reach a server that requires TLS 1.3), X.509
    parsing and verification, ctr_drbg + entropy, base64, and
    MBEDTLS_ERROR_C (or MBEDTLS_ERROR_STRERROR_DUMMY) for mbedtls_strerror;
    pk parsing, RSA signing and SHA-256 for server-to-server JWTs.
-   mk/mbedtls-musl-config.h is such a configuration.
+   mk/mbedtls36-config.h is such a configuration for mbedTLS 3.6.
 
    EXAMPLE
    =======
@@ -233,6 +234,10 @@ typedef enum wf_result {
 WF_API const char *wf_result_str(wf_result r);
 WF_API const char *wf_version(void);      /* "0.1.0" */
 WF_API const char *wf_tls_version(void);  /* "Mbed TLS 2.28.3" or "none" */
+/* The TLS versions this build can speak: "TLS 1.3, TLS 1.2" (mbedTLS 3.x
+   built with TLS 1.3), "TLS 1.2" (mbedTLS 2.28 has no TLS 1.3 client), or
+   "none" (WF_NO_TLS). */
+WF_API const char *wf_tls_protocols(void);
 
 /* ---------------------------------------------------------------- allocator */
 typedef struct wf_allocator {
@@ -463,6 +468,12 @@ WF_API const char *wf_json_raw(wf_json v, size_t *len);  /* exact source text (s
    characters escaped).  indent 0 = compact.  The sink returns false to abort. */
 typedef bool (*wf_sink)(void *user, const char *data, size_t len);
 WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user);
+/* Writes v as it came: strings and numbers exactly as the source spelled
+   them (its escapes kept; the document was validated when it was loaded),
+   whitespace between tokens dropped, or laid out anew with indent > 0.  A
+   value whose source text holds no such whitespace (Workfront's answers)
+   goes to the sink in one piece when indent is 0. */
+WF_API wf_result wf_json_write_raw(wf_json v, int indent, wf_sink sink, void *user);
 /* Writes s (UTF-8, validated) as a JSON string literal with quotes. */
 WF_API wf_result wf_json_write_string(const char *s, size_t len, wf_sink sink, void *user);
 
@@ -597,6 +608,12 @@ WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_
 WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data);
 WF_API wf_result wf_metadata(wf_client *c, const char *obj /* NULL: global */, wf_json *data);
 
+/* The key of an incremental walk.  All zero: from the beginning. */
+typedef struct wf_watermark {
+    char date[48];             /* the field's value as the server wrote it, e.g. 2026-05-18T17:00:00:000-0600 */
+    char id[48];               /* the ID of the last object handed over at that date */
+} wf_watermark;
+
 /* Walks a whole search, page by page ($$FIRST/$$LIMIT, ID order unless the
    query sorts).  With on_object alone, objects are streamed and memory stays
    at one object; with on_page, at one page.  A callback returning false
@@ -608,7 +625,19 @@ typedef struct wf_pager_desc {
     bool (*on_object)(void *user, wf_json object);     /* per object, or NULL */
     bool (*on_page)(void *user, wf_json page, long long first); /* per page, or NULL */
     void *user;
+    /* Incremental walks: with since set, only objects created or changed
+       after the watermark *since come, in (lastUpdateDate, ID) order, and
+       *since moves past each object on_object accepts (on_object only; the
+       query may not sort, its fields must include the watermark field).
+       Pages are asked for by that key, not by $$FIRST: objects changed
+       during the walk are neither skipped nor repeated (they come again
+       later, changed), and equal timestamps across a page boundary are
+       told apart by ID.  Keep *since only once what was handed over is
+       safe: the next walk starts after it. */
+    wf_watermark *since;
+    const char *since_field;                           /* default "lastUpdateDate" */
 } wf_pager_desc;
+
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *desc, long long *total);
 
 /* ------------------------------------------------------------------ writes
@@ -1095,6 +1124,18 @@ WF_API const char *wf_tls_version(void) {
 #endif
 }
 
+WF_API const char *wf_tls_protocols(void) {
+#if defined(WF_NO_TLS)
+    return "none";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
+    return "TLS 1.3, TLS 1.2";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    return "TLS 1.3";
+#else
+    return "TLS 1.2"; /* the client refuses anything older */
+#endif
+}
+
 static void wf__err_clear(wf_error *e) {
     memset(e, 0, sizeof *e);
 }
@@ -1553,6 +1594,31 @@ static int wf__http_body_bytes(wf__http *p, const char *d, size_t n) {
     return WF__HTTP_MORE;
 }
 
+/* Body bytes can be received straight into the body buffer, without the
+   copy through the client's read buffer: how many may come now (at most
+   cap), or 0 when the parser must see them (head, chunk sizes) or the
+   buffer cannot grow (the parser then reports it). */
+static size_t wf__http_direct_room(wf__http *p, size_t cap) {
+    size_t want;
+    if (p->state == WF__HS_BODY_LEN || p->state == WF__HS_CHUNK_DATA) want = p->remaining < cap ? (size_t)p->remaining : cap;
+    else if (p->state == WF__HS_BODY_CLOSE) want = cap;
+    else return 0;
+    if (want == 0 || want > p->max_body - p->body.len || !wf__buf_reserve(p->a, &p->body, want)) return 0;
+    return want;
+}
+
+/* n bytes arrived at the end of the body buffer (after wf__http_direct_room). */
+static int wf__http_direct_done(wf__http *p, size_t n) {
+    p->body.len += n;
+    p->body.p[p->body.len] = 0;
+    if (p->state == WF__HS_BODY_CLOSE) return WF__HTTP_MORE;
+    p->remaining -= n;
+    if (p->remaining > 0) return WF__HTTP_MORE;
+    if (p->state == WF__HS_BODY_LEN) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
+    p->state = WF__HS_CHUNK_END;
+    return WF__HTTP_MORE;
+}
+
 /* Handles one complete line (without its CR LF) in the line-oriented states. */
 static int wf__http_line(wf__http *p, const char *s, size_t n) {
     switch (p->state) {
@@ -1646,6 +1712,12 @@ struct wf_doc {
     int *next;        /* next[i]: index just past token i's subtree (O(1) sibling steps) */
     int ntok, cap;
     int next_cap;     /* next[] outlives a load: streaming loads one object after another */
+    bool compact;     /* no whitespace between the root's tokens: its text can be copied whole */
+    bool borrowed;    /* tok is a streamed element's, lent for one callback: never freed here */
+    int pbase;        /* parent links count from this index (a lent element's place in its array) */
+    jsmntok_t *owned_tok; /* while lent: the document's own array, and its capacity */
+    int owned_cap;
+    size_t lo;        /* the root's text starts at or after text + lo */
     wf_allocator a;
     bool own;         /* allocated by wf_doc_parse (else embedded in a client) */
 };
@@ -1763,26 +1835,27 @@ static long wf__unescape(const char *s, size_t n, char *out, size_t cap) {
 }
 
 static bool wf__number_ok(const char *s, size_t n) {
-    size_t i = 0;
-    if (i < n && s[i] == '-') i++;
-    if (i >= n) return false;
-    if (s[i] == '0') i++;
-    else if (s[i] >= '1' && s[i] <= '9') { while (i < n && s[i] >= '0' && s[i] <= '9') i++; }
+    const char *p = s, *e = s + n, *d;
+#define WF__DIGIT(ch) ((unsigned)((ch) - '0') < 10u)
+    if (p < e && *p == '-') p++;
+    if (p >= e) return false;
+    if (*p == '0') p++;
+    else if (WF__DIGIT(*p)) { do p++; while (p < e && WF__DIGIT(*p)); }
     else return false;
-    if (i < n && s[i] == '.') {
-        size_t d = ++i;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-        if (i == d) return false;
+    if (p < e && *p == '.') {
+        d = ++p;
+        while (p < e && WF__DIGIT(*p)) p++;
+        if (p == d) return false;
     }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        size_t d;
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-        d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-        if (i == d) return false;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        d = p;
+        while (p < e && WF__DIGIT(*p)) p++;
+        if (p == d) return false;
     }
-    return i == n;
+#undef WF__DIGIT
+    return p == e;
 }
 
 /* A double as the shortest JSON number that reads back the same, through
@@ -1801,7 +1874,10 @@ static size_t wf__fmt_double(char *out, size_t cap, double v) {
     if (cap < 2 || v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308) return 0;
     memset(tmp, 0, sizeof tmp);
     n = WF_FORMAT_DOUBLE(tmp, sizeof tmp, v);
-    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || tmp[n] != 0) return 0;
+    /* n is only compared, never used as an index: newlib-nano without
+       float support returns a meaningless count, and gcc -Os may load
+       tmp[n] before the range checks that would guard it */
+    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || strlen(tmp) != (size_t)n) return 0;
     for (i = 0; i < n; i++) {
         if (tmp[i] == ',') tmp[i] = '.'; /* a locale's decimal comma */
         if (!((tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == '-' || tmp[i] == '+' || tmp[i] == '.' || tmp[i] == 'e' || tmp[i] == 'E'))
@@ -1838,63 +1914,170 @@ static bool wf__gap_ok(const char *t, size_t from, size_t to, char sep) {
     return seen;
 }
 
-static wf_result wf__doc_validate(wf_doc *d, wf_error *e) {
-    const char *t = d->text;
-    int i;
-    /* next[]: one reverse pass, since a subtree is contiguous after its root */
-    for (i = d->ntok - 1; i >= 0; i--) {
-        int p = d->tok[i].parent;
-        if (d->next[i] < i + 1) d->next[i] = i + 1;
-        if (p >= 0 && d->next[p] < d->next[i]) d->next[p] = d->next[i];
+/* wf__plain8 for the first k (< 8) bytes at p only; the bytes after them
+   must be readable.  The mask is built in memory order, so this holds on
+   any byte order (a borrow only ever raises flags, never hides one). */
+static bool wf__plain8_first(const char *p, size_t k) {
+    static const unsigned char ff[16] = { 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 };
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x, m;
+    memcpy(&x, p, 8);
+    memcpy(&m, ff + 8 - k, 8);
+    return ((((x - ones * 0x20) | ((x ^ (ones * '\\')) - ones) | ((x ^ (ones * '"')) - ones) | x) & highs) & m) == 0;
+}
+
+/* A string body is valid when it is plain printable ASCII (checked a word
+   at a time; limit is the end of the readable text); anything else goes
+   through the full decoder. */
+static bool wf__str_ok(const char *s, size_t n, const char *limit) {
+    size_t i = 0;
+    while (i + 8 <= n && wf__plain8(s + i)) i += 8;
+    if (i + 8 > n && (size_t)(limit - (s + i)) >= 8 && wf__plain8_first(s + i, n - i)) return true;
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch >= 0x80 || ch == '\\' || ch == '"') return wf__unescape(s + i, n - i, NULL, 0) >= 0;
     }
-    if (d->next[0] != d->ntok) return wf__fail(e, WF_ERR_JSON, "more than one JSON value in the body");
-    if (!wf__gap_ok(t, 0, wf__tok_begin(&d->tok[0]), 0) || !wf__gap_ok(t, wf__tok_end(&d->tok[0]), d->len, 0))
+    return true;
+}
+
+/* True when text[0..n) holds no control character, no byte above 0x7F and
+   no \\u escape: then every string in it is valid as jsmn tokenised it
+   (jsmn checks the other escapes), so the strings need no check one by one.
+   Workfront's answers are such text but for their \\u escapes of
+   non-ASCII characters. */
+static bool wf__text_plain(const char *t, size_t n) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    while (i < n) {
+        if (i + 32 <= n) {
+            uint64_t a, b, c, d;
+            memcpy(&a, t + i, 8); memcpy(&b, t + i + 8, 8); memcpy(&c, t + i + 16, 8); memcpy(&d, t + i + 24, 8);
+            if (((((a - ones * 0x20) | ((a ^ (ones * '\\')) - ones) | a) | ((b - ones * 0x20) | ((b ^ (ones * '\\')) - ones) | b) |
+                  ((c - ones * 0x20) | ((c ^ (ones * '\\')) - ones) | c) | ((d - ones * 0x20) | ((d ^ (ones * '\\')) - ones) | d)) & highs) == 0) {
+                i += 32;
+                continue;
+            }
+        }
+        if (i + 8 <= n) {
+            uint64_t a;
+            memcpy(&a, t + i, 8);
+            if ((((a - ones * 0x20) | ((a ^ (ones * '\\')) - ones) | a) & highs) == 0) { i += 8; continue; }
+        }
+        {
+            /* a flagged word (or the tail): byte by byte up to the word's end */
+            size_t end = i + 8 < n ? i + 8 : n;
+            for (; i < end; i++) {
+                unsigned char ch = (unsigned char)t[i];
+                if (ch < 0x20 || ch >= 0x80) return false;
+                if (ch == '\\') {
+                    if (i + 1 >= n || t[i + 1] == 'u') return false;
+                    i++; /* the escaped character is no escape itself */
+                }
+            }
+        }
+    }
+    return true;
+}
+
+/* wf__gap_ok, first trying the gap a compact text has: the separator alone. */
+static bool wf__gap_fast(const char *t, bool *compact, size_t from, size_t to, char sep) {
+    if (to - from == (sep != 0) && (sep == 0 || t[from] == sep)) return true;
+    *compact = false;
+    return wf__gap_ok(t, from, to, sep);
+}
+
+static bool wf__literal_ok(const char *s, size_t n) {
+    switch (s[0]) {
+    case 'n': return n == 4 && memcmp(s, "null", 4) == 0;
+    case 't': return n == 4 && memcmp(s, "true", 4) == 0;
+    case 'f': return n == 5 && memcmp(s, "false", 5) == 0;
+    default: return wf__number_ok(s, n);
+    }
+}
+
+static wf_result wf__doc_validate(wf_doc *d, wf_error *e) {
+    /* locals, not d's fields: the compiler need not reload them after each store */
+    const char *t = d->text;
+    const jsmntok_t *tk = d->tok;
+    int *nx = d->next;
+    int i, ntok = d->ntok;
+    bool plain = wf__text_plain(t + d->lo, d->len - d->lo), compact = true;
+    {
+        /* next[]: one reverse pass, since a subtree is contiguous after its
+           root.  Every token must lie inside the root's text: jsmn links a
+           token after a stray ':' to the one before it even past a closed
+           value. */
+        int base = d->pbase, end = (int)d->len;
+        for (i = ntok - 1; i > 0; i--) {
+            int ni = nx[i] > i + 1 ? nx[i] : i + 1, p = tk[i].parent - base;
+            if (tk[i].end < 0 || tk[i].end > end) return wf__fail(e, WF_ERR_JSON, "invalid JSON near offset %d", tk[i].start);
+            nx[i] = ni;
+            if (p >= 0 && nx[p] < ni) nx[p] = ni;
+        }
+        if (nx[0] < 1) nx[0] = 1;
+    }
+    if (nx[0] != ntok) return wf__fail(e, WF_ERR_JSON, "more than one JSON value in the body");
+    if (!wf__gap_ok(t, d->lo, wf__tok_begin(&tk[0]), 0) || !wf__gap_ok(t, wf__tok_end(&tk[0]), d->len, 0))
         return wf__fail(e, WF_ERR_JSON, "unexpected text around the JSON value");
-    for (i = 0; i < d->ntok; i++) {
-        const jsmntok_t *k = &d->tok[i];
-        const char *s = t + k->start;
-        size_t n = (size_t)(k->end - k->start);
-        if (k->type == JSMN_PRIMITIVE) {
-            bool ok = (n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
-                      (n == 4 && memcmp(s, "null", 4) == 0) || wf__number_ok(s, n);
-            if (!ok) return wf__fail(e, WF_ERR_JSON, "invalid literal at offset %d", k->start);
-        } else if (k->type == JSMN_STRING) {
-            if (wf__unescape(s, n, NULL, 0) < 0)
+    for (i = 0; i < ntok; i++) {
+        const jsmntok_t *k = &tk[i];
+        if (k->type == JSMN_STRING) {
+            if (!plain && !wf__str_ok(t + k->start, (size_t)(k->end - k->start), t + d->len))
                 return wf__fail(e, WF_ERR_JSON, "invalid string at offset %d (bad escape, lone surrogate, control character or invalid UTF-8)", k->start);
+        } else if (k->type == JSMN_PRIMITIVE) {
+            if (!wf__literal_ok(t + k->start, (size_t)(k->end - k->start)))
+                return wf__fail(e, WF_ERR_JSON, "invalid literal at offset %d", k->start);
         } else {
             bool obj = k->type == JSMN_OBJECT;
             size_t pos = (size_t)k->start + 1;
             int c = i + 1, count = 0;
             while (count < k->size) {
-                const jsmntok_t *ct = &d->tok[c];
-                if (!wf__gap_ok(t, pos, wf__tok_begin(ct), count ? ',' : 0))
+                const jsmntok_t *ct = &tk[c];
+                if (!wf__gap_fast(t, &compact, pos, wf__tok_begin(ct), count ? ',' : 0))
                     return wf__fail(e, WF_ERR_JSON, "misplaced separator near offset %zu", pos);
                 if (obj) {
-                    const jsmntok_t *vt = &d->tok[c + 1];
-                    if (ct->type != JSMN_STRING || ct->size != 1 || c + 1 >= d->ntok)
+                    const jsmntok_t *vt = ct + 1;
+                    if (ct->type != JSMN_STRING || ct->size != 1 || c + 1 >= ntok)
                         return wf__fail(e, WF_ERR_JSON, "object member without a value at offset %d", ct->start);
-                    if (!wf__gap_ok(t, wf__tok_end(ct), wf__tok_begin(vt), ':'))
+                    if (!wf__gap_fast(t, &compact, (size_t)ct->end + 1, wf__tok_begin(vt), ':'))
                         return wf__fail(e, WF_ERR_JSON, "expected ':' at offset %zu", wf__tok_end(ct));
                     pos = wf__tok_end(vt);
                 } else {
                     pos = wf__tok_end(ct);
                 }
-                c = d->next[c];
+                c = nx[c];
                 count++;
             }
-            if (!wf__gap_ok(t, pos, (size_t)k->end - 1, 0))
+            if (!wf__gap_fast(t, &compact, pos, (size_t)k->end - 1, 0))
                 return wf__fail(e, WF_ERR_JSON, "unexpected text before offset %d", k->end - 1);
         }
     }
+    d->compact = compact;
     return WF_OK;
+}
+
+/* Takes lent tokens back: the document owns its own array again. */
+static void wf__doc_unlend(wf_doc *d) {
+    if (!d->borrowed) return;
+    d->tok = d->owned_tok;
+    d->cap = d->owned_cap;
+    d->owned_tok = NULL;
+    d->owned_cap = 0;
+    d->borrowed = false;
+    d->ntok = 0;
+    d->pbase = 0;
+    d->lo = 0;
 }
 
 /* Tokenises text into d (reusing its arrays) and validates it. */
 static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error *e) {
     jsmn_parser jp;
     int r;
+    wf__doc_unlend(d); /* a request made inside a streamed callback */
     d->text = text;
     d->len = len;
+    d->lo = 0;
+    d->pbase = 0;
     d->ntok = 0;
     if (len > 0x7fffffff) return wf__fail(e, WF_ERR_TOO_LARGE, "JSON text above 2 GB");
     jsmn_init(&jp);
@@ -1967,7 +2150,41 @@ tokens_done:
     }
 }
 
+/* Lends d one value tokenised elsewhere (a streamed element), for one
+   callback: t[0..n) are its tokens, offsets into b, parent links counted
+   in the array they live in (t[0] is at index base there).  Validates it
+   like wf__doc_load.  The caller takes the tokens back (wf__doc_unlend). */
+static wf_result wf__doc_lend(wf_doc *d, const char *b, jsmntok_t *t, int n, int base, wf_error *e) {
+    size_t off = wf__tok_begin(&t[0]), end = wf__tok_end(&t[0]);
+    d->ntok = 0;
+    if (d->next_cap < n) {
+        wf__free(&d->a, d->next);
+        d->next_cap = 0;
+        if (!(d->next = (int *)wf__alloc(&d->a, (size_t)n * sizeof *d->next))) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
+        d->next_cap = n;
+    }
+    if (t[0].type != JSMN_OBJECT && t[0].type != JSMN_ARRAY && (t[0].size != 0 || n != 1))
+        return wf__fail(e, WF_ERR_JSON, "invalid JSON near offset %d", t[0].start);
+    d->owned_tok = d->borrowed ? d->owned_tok : d->tok;
+    d->owned_cap = d->borrowed ? d->owned_cap : d->cap;
+    d->borrowed = true;
+    d->tok = t;
+    d->cap = n;
+    d->pbase = base;
+    d->text = b;
+    d->lo = off;
+    d->len = end;
+    d->ntok = n;
+    memset(d->next, 0, (size_t)n * sizeof *d->next);
+    {
+        wf_result vr = wf__doc_validate(d, e);
+        if (vr) d->ntok = 0;
+        return vr;
+    }
+}
+
 static void wf__doc_release(wf_doc *d) {
+    wf__doc_unlend(d);
     wf__free(&d->a, d->tok);
     wf__free(&d->a, d->next);
     d->tok = NULL;
@@ -2249,7 +2466,7 @@ WF_API wf_result wf_json_write_string(const char *s, size_t n, wf_sink sink, voi
     return WF_OK;
 }
 
-static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void *user) {
+static wf_result wf__write(wf_json v, int indent, int depth, bool raw, wf_sink sink, void *user) {
     static const char spaces[] = "                                ";
     const jsmntok_t *t = wf__tok(v);
     wf_result r;
@@ -2258,7 +2475,9 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
     if (t->type == JSMN_PRIMITIVE) {
         return sink(user, v.doc->text + t->start, (size_t)(t->end - t->start)) ? WF_OK : WF_ERR_IO;
     }
-    if (t->type == JSMN_STRING) {
+    if (t->type == JSMN_STRING && raw) {
+        return sink(user, v.doc->text + wf__tok_begin(t), wf__tok_end(t) - wf__tok_begin(t)) ? WF_OK : WF_ERR_IO;
+    } else if (t->type == JSMN_STRING) {
         /* decode then re-encode: the output is plain UTF-8, whatever the input escaped */
         char small[256];
         char *tmp = small;
@@ -2288,10 +2507,10 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
                     sp -= k;
                 }
             }
-            if ((r = wf__write(c, indent, depth + 1, sink, user)) != WF_OK) return r;
+            if ((r = wf__write(c, indent, depth + 1, raw, sink, user)) != WF_OK) return r;
             if (obj) {
                 if (!sink(user, indent > 0 ? ": " : ":", indent > 0 ? 2u : 1u)) return WF_ERR_IO;
-                if ((r = wf__write(wf_json_value(c), indent, depth + 1, sink, user)) != WF_OK) return r;
+                if ((r = wf__write(wf_json_value(c), indent, depth + 1, raw, sink, user)) != WF_OK) return r;
             }
         }
         if (indent > 0 && i > 0) {
@@ -2309,7 +2528,17 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
 
 WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user) {
     if (!sink) return WF_ERR_INVALID;
-    return wf__write(v, indent, 0, sink, user);
+    return wf__write(v, indent, 0, false, sink, user);
+}
+
+WF_API wf_result wf_json_write_raw(wf_json v, int indent, wf_sink sink, void *user) {
+    if (!sink) return WF_ERR_INVALID;
+    if (indent <= 0 && wf_json_ok(v) && v.doc->compact) {
+        size_t n;
+        const char *text = wf_json_raw(v, &n);
+        return sink(user, text, n) ? WF_OK : WF_ERR_IO;
+    }
+    return wf__write(v, indent, 0, true, sink, user);
 }
 
 /* >> envelope & errors ===================================================== */
@@ -3952,6 +4181,30 @@ static wf_result wf__tls_fail(wf__conn *k, int rc, const char *what) {
     }
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
         return wf__fail(k->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, k->origin->host);
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+        /* Without a TLS 1.3 client, a server that requires 1.3 answers the
+           ClientHello with a protocol_version alert, which mbedTLS reports
+           only as "a fatal alert": say what it means and what fixes it.
+           mbedTLS has no getter for the alert; its description is the
+           second byte of the alert record still in in_msg (2.28: a public
+           field, 3.x: MBEDTLS_PRIVATE). */
+#  if MBEDTLS_VERSION_MAJOR >= 3
+#    define WF__SSL_FIELD(f) MBEDTLS_PRIVATE(f)
+#  else
+#    define WF__SSL_FIELD(f) f
+#  endif
+        const mbedtls_ssl_context *s = &t->ssl;
+        if (s->WF__SSL_FIELD(in_msg) && s->WF__SSL_FIELD(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+            s->WF__SSL_FIELD(in_msglen) >= 2 &&
+            s->WF__SSL_FIELD(in_msg)[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
+            return wf__fail(k->err, WF_ERR_TLS, "%s: %.200s requires a TLS version this build lacks: it speaks TLS 1.2 only "
+                            "(Mbed TLS %s has no TLS 1.3 client); build against mbedTLS 3.6 with TLS 1.3 "
+                            "(MBEDTLS_SSL_PROTO_TLS1_3) (protocol_version alert, -0x%04x)",
+                            what, k->origin->host, MBEDTLS_VERSION_STRING, (unsigned)-rc);
+#  undef WF__SSL_FIELD
+    }
+#endif
     return wf__fail(k->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, k->err->tls_text, (unsigned)-rc);
 }
 
@@ -4642,33 +4895,37 @@ WF_API int wf_last_status(const wf_client *c) { return c ? c->http.status : 0; }
 /* >> streaming: search results one object at a time ====================== */
 
 /* A search answer is {"data":[obj,obj,...]}.  When a caller wants objects
-   one by one, the body is cut into elements as the bytes arrive: each is
-   tokenised and handed over, then dropped, so memory stays at one object
-   whatever the page size.  Anything else (an error envelope, a non-2xx
-   status, an encoded body) falls back to the buffered path. */
-enum { WF__SX_PREFIX, WF__SX_BETWEEN, WF__SX_ELEMENT, WF__SX_AFTER, WF__SX_DONE, WF__SX_FALLBACK, WF__SX_STOPPED };
+   one by one, jsmn tokenises the body as the bytes arrive (it resumes where
+   it stopped; a token cut by the end of the bytes is tokenised again when
+   the rest comes).  Each element of the array, once closed, is validated
+   and handed over, then its bytes and tokens are dropped, so memory stays
+   at one object whatever the page size, and every byte is tokenised once.
+   Anything else (an error envelope, a non-2xx status, an encoded body)
+   falls back to the buffered path. */
+enum { WF__SX_PREFIX, WF__SX_ELEMENTS, WF__SX_AFTER, WF__SX_FALLBACK, WF__SX_STOPPED };
 
 typedef struct wf__sx {
     bool (*on_object)(void *user, wf_json object);
     void *user;
     int phase;
-    size_t pos, start;         /* scan position and element start, in the body buffer */
-    int depth;
-    bool in_str, esc, first, after_comma;
+    size_t done;               /* end of the last element handed over, in the body buffer */
+    bool first;                /* no element yet */
+    jsmn_parser jp;            /* tokens 0..2: the envelope object, "data", the array */
+    jsmntok_t *tok;
+    int cap;
+    wf_allocator a;
     long long count;           /* objects handed over */
 } wf__sx;
 
 static void wf__sx_begin(wf__sx *x) {
     x->phase = WF__SX_PREFIX;
-    x->pos = x->start = 0;
-    x->depth = 0;
-    x->in_str = x->esc = x->after_comma = false;
+    x->done = 0;
     x->first = true;
     x->count = 0;
 }
 
-/* Matches {"data":[ at the start: 1 yes (pos after '['), 0 need more, -1 no. */
-static int wf__sx_prefix(wf__sx *x, const char *b, size_t n) {
+/* Matches {"data":[ at the start: its length, 0 need more, -1 no. */
+static long wf__sx_prefix(const char *b, size_t n) {
     static const char *const want[] = { "{", "\"data\"", ":", "[" };
     size_t i = 0;
     int k;
@@ -4679,125 +4936,138 @@ static int wf__sx_prefix(wf__sx *x, const char *b, size_t n) {
         if (memcmp(b + i, want[k], wl) != 0) return -1;
         i += wl;
     }
-    x->pos = i;
-    return 1;
+    return (long)i;
 }
 
-/* Hands over one element; false stops the stream (error or caller). */
-static bool wf__sx_emit(wf_client *c, wf__sx *x, const char *text, size_t n) {
-    wf_result r = wf__doc_load(&c->doc, text, n, &c->err);
+/* Hands over the element whose tokens are x->tok[i..j); false stops the
+   stream (error or caller). */
+static bool wf__sx_emit(wf_client *c, wf__sx *x, int i, int j) {
+    wf_result r = wf__doc_lend(&c->doc, c->http.body.p, x->tok + i, j - i, i, &c->err);
+    bool go;
     if (r) {
+        wf__doc_unlend(&c->doc);
         char why[256];
         wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
         wf__fail(&c->err, r, "object %lld of the answer: %s", x->count, why);
         return false;
     }
     x->count++;
-    if (!x->on_object(x->user, wf_doc_root(&c->doc))) x->phase = WF__SX_STOPPED;
+    go = x->on_object(x->user, wf_doc_root(&c->doc));
+    wf__doc_unlend(&c->doc);
+    if (!go) x->phase = WF__SX_STOPPED;
     return true;
+}
+
+/* Drops the body's first keep bytes and the handed-over tokens 3..i: the
+   tokens of an element still open move down to 3 with their offsets and
+   links rebased. */
+static void wf__sx_drop(wf_client *c, wf__sx *x, size_t keep, int i) {
+    wf__http *p = &c->http;
+    int nt = x->jp.toknext, k, shift = i - 3;
+    for (k = 0; k < 3; k++)
+        if (x->tok[k].end >= 0) x->tok[k].end = x->tok[k].end >= (int)keep ? x->tok[k].end - (int)keep : 0;
+    for (k = i; k < nt; k++) {
+        jsmntok_t t = x->tok[k];
+        t.start -= (int)keep;
+        if (t.end >= 0) t.end -= (int)keep;
+        if (t.parent >= i) t.parent -= shift;
+        x->tok[k - shift] = t;
+    }
+    x->jp.toknext = (unsigned)(nt - shift);
+    if (x->jp.toksuper >= i) x->jp.toksuper -= shift;
+    x->jp.pos -= (unsigned)keep;
+    x->done -= keep;
+    if (keep) {
+        memmove(p->body.p, p->body.p + keep, p->body.len - keep);
+        p->body.len -= keep;
+        p->body.p[p->body.len] = 0;
+    }
 }
 
 /* Consumes what the body buffer holds; WF_OK to go on (also once stopped). */
 static wf_result wf__sx_step(wf_client *c) {
     wf__sx *x = c->sx;
     wf__http *p = &c->http;
-    char *b = p->body.p;
+    const char *b = p->body.p;
     size_t n = p->body.len, keep;
+    int r, i, nt;
     if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
     if (x->phase == WF__SX_PREFIX) {
-        int m;
+        long m;
         if (p->status < 200 || p->status > 299 || (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))) {
             x->phase = WF__SX_FALLBACK;
             return WF_OK;
         }
-        m = n ? wf__sx_prefix(x, b, n) : 0;
+        m = n ? wf__sx_prefix(b, n) : 0;
         if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
         if (m == 0) return WF_OK;
-        x->phase = WF__SX_BETWEEN;
-    }
-    while (x->pos < n && x->phase != WF__SX_STOPPED && x->phase != WF__SX_DONE) {
-        char ch = b[x->pos];
-        if (x->phase == WF__SX_BETWEEN) {
-            if (wf__json_ws(ch)) { x->pos++; continue; }
-            if (ch == ']') {
-                if (x->after_comma) return wf__fail(&c->err, WF_ERR_JSON, "trailing comma in the answer's array");
-                x->phase = WF__SX_AFTER;
-                x->pos++;
-                continue;
-            }
-            if (!x->first && !x->after_comma) {
-                if (ch != ',') return wf__fail(&c->err, WF_ERR_JSON, "expected ',' or ']' between objects of the answer");
-                x->after_comma = true;
-                x->pos++;
-                continue;
-            }
-            x->first = x->after_comma = false;
-            x->phase = WF__SX_ELEMENT;
-            x->start = x->pos;
-            x->depth = 0;
-            continue;
+        if (!x->tok) {
+            x->cap = 1024; /* grows to what one read holds */
+            if (!(x->tok = (jsmntok_t *)wf__alloc(&x->a, (size_t)x->cap * sizeof *x->tok)))
+                return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
-        if (x->phase == WF__SX_ELEMENT) {
-            /* the hot loop: state in locals, string bodies skipped a word at a time */
-            size_t i = x->pos, endpos = 0;
-            int depth = x->depth;
-            bool in_str = x->in_str, esc = x->esc, end = false;
-            while (i < n && !end) {
-                char e;
-                if (in_str) {
-                    if (esc) { esc = false; i++; continue; }
-                    while (i + 8 <= n && wf__plain8(b + i)) i += 8;
-                    while (i < n && b[i] != '"' && b[i] != '\\') i++;
-                    if (i == n) break;
-                    if (b[i++] == '\\') { esc = true; continue; }
-                    in_str = false;
-                    if (depth == 0) { end = true; endpos = i; }
-                    continue;
-                }
-                e = b[i];
-                if (e == '"') {
-                    in_str = true;
-                } else if (e == '{' || e == '[') {
-                    depth++;
-                } else if (e == '}' || e == ']') {
-                    if (depth == 0) { end = true; endpos = i; } /* a primitive ended by ']' */
-                    else if (--depth == 0) { end = true; endpos = i + 1; }
-                } else if (depth == 0 && (e == ',' || wf__json_ws(e))) {
-                    end = true; endpos = i; /* a primitive ended by ',' or a space */
-                }
-                i++;
-            }
-            x->pos = i;
-            x->depth = depth;
-            x->in_str = in_str;
-            x->esc = esc;
-            if (end) {
-                if (!wf__sx_emit(c, x, b + x->start, endpos - x->start)) {
-                    if (x->phase != WF__SX_STOPPED) return c->err.result;
-                }
-                if (x->phase != WF__SX_STOPPED) x->phase = WF__SX_BETWEEN;
-                x->pos = endpos;
-            }
-            continue;
+        jsmn_init(&x->jp);
+        if (jsmn_parse(&x->jp, b, (size_t)m, x->tok, (unsigned)x->cap) != JSMN_ERROR_PART || x->jp.toknext != 3)
+            return wf__fail(&c->err, WF_ERR_JSON, "unexpected start of the answer");
+        x->done = (size_t)m;
+        x->phase = WF__SX_ELEMENTS;
+    }
+    if (x->phase == WF__SX_ELEMENTS) {
+        for (;;) {
+            jsmntok_t *bigger;
+            size_t ncap;
+            r = jsmn_parse(&x->jp, b, n, x->tok, (unsigned)x->cap);
+            if (r != JSMN_ERROR_NOMEM) break;
+            ncap = (size_t)x->cap * 2; /* jsmn resumes where it stopped */
+            if (ncap > 0x7fffffff / sizeof *x->tok) return wf__fail(&c->err, WF_ERR_TOO_LARGE, "too many JSON tokens in one object");
+            if (!(bigger = (jsmntok_t *)wf__alloc(&x->a, ncap * sizeof *bigger))) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
+            memcpy(bigger, x->tok, (size_t)x->cap * sizeof *bigger);
+            wf__free(&x->a, x->tok);
+            x->tok = bigger;
+            x->cap = (int)ncap;
         }
-        /* WF__SX_AFTER: only "}" and whitespace may follow the array */
-        if (wf__json_ws(ch)) { x->pos++; continue; }
-        if (ch == '}' && x->depth == 0) { x->depth = 1; x->pos++; continue; }
-        return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+        if (r == JSMN_ERROR_INVAL)
+            return wf__fail(&c->err, WF_ERR_JSON, x->tok[0].end >= 0 ? "unexpected text after the answer" :
+                            "invalid JSON in object %lld of the answer", x->count);
+        if (x->jp.pos < n && memchr(b + x->jp.pos, 0, n - x->jp.pos))
+            return wf__fail(&c->err, WF_ERR_JSON, "NUL byte in object %lld of the answer", x->count);
+        nt = (int)x->jp.toknext;
+        for (i = 3; i < nt && x->phase != WF__SX_STOPPED; ) {
+            const jsmntok_t *t = &x->tok[i];
+            int j;
+            if (t->parent != 2) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+            if (t->end < 0) break; /* still open */
+            for (j = i + 1; j < nt && x->tok[j].parent >= i; j++) ;
+            if (!wf__gap_ok(b, x->done, wf__tok_begin(t), x->first ? 0 : ','))
+                return wf__fail(&c->err, WF_ERR_JSON, x->first ? "unexpected text before the answer's first object" :
+                                "expected ',' or ']' between objects of the answer");
+            if (!wf__sx_emit(c, x, i, j) && x->phase != WF__SX_STOPPED) return c->err.result;
+            x->first = false;
+            x->done = wf__tok_end(&x->tok[i]);
+            i = j;
+        }
+        if (x->phase == WF__SX_STOPPED) return WF_OK;
+        if (x->tok[0].end >= 0) {
+            /* the whole answer is in: ] and } with whitespace around them only */
+            if (!wf__gap_ok(b, x->done, (size_t)x->tok[2].end - 1, 0))
+                return wf__fail(&c->err, WF_ERR_JSON, x->first ? "unexpected text in the answer's array" : "trailing comma in the answer's array");
+            if (!wf__gap_ok(b, (size_t)x->tok[2].end, (size_t)x->tok[0].end - 1, 0))
+                return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+            x->done = (size_t)x->tok[0].end;
+            x->phase = WF__SX_AFTER;
+        }
+        /* keep the gap after the last element: the next one's comma is in it */
+        keep = x->done;
+        wf__sx_drop(c, x, keep, i);
     }
-    if (x->phase == WF__SX_AFTER && x->depth == 1) {
-        size_t i;
-        for (i = x->pos; i < n; i++) if (!wf__json_ws(b[i])) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer");
-        x->pos = n;
-    }
-    /* drop what was handed over: the buffer keeps one partial object at most */
-    keep = x->phase == WF__SX_ELEMENT ? x->start : x->pos;
-    if (keep > 0 && x->phase != WF__SX_STOPPED) {
-        memmove(b, b + keep, n - keep);
-        p->body.len = n - keep;
-        b[p->body.len] = 0;
-        x->pos -= keep;
-        x->start = x->start >= keep ? x->start - keep : 0;
+    if (x->phase == WF__SX_AFTER) {
+        size_t k;
+        b = p->body.p;
+        n = p->body.len;
+        for (k = x->done; k < n; k++) if (!wf__json_ws(b[k])) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer");
+        p->body.len = 0;
+        p->body.p[0] = 0;
+        x->done = 0;
     }
     return WF_OK;
 }
@@ -4805,8 +5075,7 @@ static wf_result wf__sx_step(wf_client *c) {
 /* At the end of the response: was the streamed answer whole? */
 static wf_result wf__sx_finish(wf_client *c) {
     wf__sx *x = c->sx;
-    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
-    if (x->phase == WF__SX_AFTER && x->depth == 1) return WF_OK;
+    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED || x->phase == WF__SX_AFTER) return WF_OK;
     wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, c->http.body.p ? c->http.body.p : "", c->http.body.len);
     return wf__fail(&c->err, WF_ERR_JSON, "HTTP %d: truncated JSON (the answer's array is not closed after %lld objects)",
                     c->http.status, x->count);
@@ -4907,7 +5176,10 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     for (;;) {
         size_t used = 0;
         int rc;
-        long n = wf__conn_read(&c->conn, c->rbuf, WF__RBUF);
+        /* streamed: a read's worth of tokens at a time keeps memory at one object */
+        size_t direct = wf__http_direct_room(p, p->no_reserve ? WF__RBUF : 4 * WF__RBUF);
+        long n = direct ? wf__conn_read(&c->conn, (unsigned char *)p->body.p + p->body.len, direct)
+                        : wf__conn_read(&c->conn, c->rbuf, WF__RBUF);
         if (n < 0) {
             wf_result r = (wf_result)-n;
             if (r == WF_ERR_TIMEOUT)
@@ -4924,7 +5196,12 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
             return WF_OK;
         }
         *got += (size_t)n;
-        rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
+        if (direct) {
+            used = (size_t)n;
+            rc = wf__http_direct_done(p, (size_t)n);
+        } else {
+            rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
+        }
         if (rc < 0) return wf__http_fail(c, rc);
         if (c->sx && p->state > WF__HS_HEADER) {
             wf_result sr = wf__sx_step(c);
@@ -5373,9 +5650,11 @@ static wf_result wf__get_each(wf_client *c, const char *path, const wf_query *q,
     memset(&x, 0, sizeof x);
     x.on_object = on_object;
     x.user = user;
+    x.a = c->a;
     c->sx = &x;
     r = wf_request(c, "GET", path, q, NULL, &data);
     c->sx = NULL;
+    wf__free(&x.a, x.tok);
     if (count) *count = x.count;
     if (r == WF_OK && x.phase == WF__SX_FALLBACK) {
         /* a 2xx answer that was not {"data":[...]}: hand over what it holds */
@@ -5464,6 +5743,133 @@ static bool wf__pager_object(void *user, wf_json o) {
     return !ps->stop;
 }
 
+/* The value of key in an encoded query string (first occurrence), or NULL. */
+static const char *wf__query_value(const char *qs, const char *key, size_t *len) {
+    size_t kl = strlen(key);
+    const char *s = qs;
+    while (s && *s) {
+        if (strncmp(s, key, kl) == 0 && s[kl] == '=') {
+            const char *v = s + kl + 1, *e = strchr(v, '&');
+            *len = e ? (size_t)(e - v) : strlen(v);
+            return v;
+        }
+        s = strchr(s, '&');
+        if (s) s++;
+    }
+    return NULL;
+}
+
+typedef struct wf__inc_state {
+    const wf_pager_desc *d;
+    wf_client *c;
+    wf_watermark *w;
+    const char *field;
+    bool eq_phase;             /* walking the IDs of one date */
+    bool stop;
+    wf_result r;
+} wf__inc_state;
+
+/* Hands one object of an incremental walk over and moves the watermark past it. */
+static bool wf__inc_object(void *user, wf_json o) {
+    wf__inc_state *st = (wf__inc_state *)user;
+    wf_watermark next;
+    if (wf_json_str(wf_json_get(o, st->field), next.date, sizeof next.date, NULL) != WF_OK || !next.date[0] ||
+        wf_json_str(wf_json_get(o, "ID"), next.id, sizeof next.id, NULL) != WF_OK || !next.id[0]) {
+        st->r = wf__fail(&st->c->err, WF_ERR_RESPONSE, "object %s without a %s and an ID to move the watermark",
+                         st->eq_phase ? "of the same date" : "of the answer", st->field);
+        return false;
+    }
+    /* within one date the IDs must rise: a server that ignored the key
+       would otherwise hand the same objects over forever */
+    if (st->eq_phase && strcmp(next.id, st->w->id) <= 0) {
+        st->r = wf__fail(&st->c->err, WF_ERR_RESPONSE, "the server ignored the watermark (ID %s came after %s)", next.id, st->w->id);
+        return false;
+    }
+    if (!st->d->on_object(st->d->user, o)) { st->stop = true; return false; }
+    *st->w = next;
+    return true;
+}
+
+/* wf_pager_run with a watermark: two kinds of page alternate.  "After"
+   pages ask for field > date, sorted by (field, ID); when one is full, the
+   objects that share its last date may go on past it, so "same date" pages
+   (field = date, ID > id, by ID) follow until one is short. */
+static wf_result wf__pager_incremental(wf_client *c, const wf_pager_desc *d, const char *path, const char *qs, int size, long long *seen) {
+    wf_query q;
+    wf__inc_state st;
+    wf_result r = WF_OK;
+    size_t fl = 0;
+    const char *fv = wf__query_value(qs, "fields", &fl);
+    char fsort[80], fmod[80];
+    memset(&st, 0, sizeof st);
+    st.d = d;
+    st.c = c;
+    st.w = d->since;
+    st.field = d->since_field && *d->since_field ? d->since_field : "lastUpdateDate";
+    if (!d->on_object || d->on_page) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk hands over objects: on_object only");
+    if (strstr(qs, "_Sort=")) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk sorts by the watermark itself; remove the query's sort");
+    if (strlen(st.field) > 60 || !wf__objcode_ok(st.field)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid watermark field");
+    if (fv) {
+        /* the objects must carry the watermark field */
+        bool found = false;
+        size_t i = 0, n = strlen(st.field);
+        while (i < fl && !found) {
+            size_t j = i;
+            while (j < fl && fv[j] != ',') j++;
+            found = (j - i == 1 && fv[i] == '*') || (j - i == n && memcmp(fv + i, st.field, n) == 0);
+            i = j + 1;
+        }
+        if (!found) return wf__fail(&c->err, WF_ERR_INVALID, "the fields of an incremental walk must include %s (or *)", st.field);
+    }
+    snprintf(fsort, sizeof fsort, "%s_1_Sort", st.field);
+    snprintf(fmod, sizeof fmod, "%s_Mod", st.field);
+    st.w->date[sizeof st.w->date - 1] = st.w->id[sizeof st.w->id - 1] = 0;
+    st.eq_phase = st.w->date[0] && st.w->id[0];
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    for (;;) {
+        long long got = 0;
+        wf_watermark before = *st.w;
+        wf_query_reset(&q);
+        if (*qs) wf_query_add_raw(&q, qs);
+        if (!fv) wf_query_add(&q, "fields", st.field);
+        if (st.eq_phase) {
+            wf_query_add(&q, st.field, st.w->date);
+            wf_query_add(&q, fmod, "eq");
+            wf_query_add(&q, "ID", st.w->id);
+            wf_query_add(&q, "ID_Mod", "gt");
+            wf_query_add(&q, "ID_Sort", "asc");
+        } else {
+            if (st.w->date[0]) {
+                wf_query_add(&q, st.field, st.w->date);
+                wf_query_add(&q, fmod, "gt");
+            }
+            wf_query_add(&q, fsort, "asc");
+            wf_query_add(&q, "ID_2_Sort", "asc");
+        }
+        wf_query_add_int(&q, "$$LIMIT", size);
+        if (q.result) { r = wf__fail(&c->err, q.result, "cannot build the page query: %s", q.error); break; }
+        r = wf__get_each(c, path, &q, wf__inc_object, &st, &got);
+        if (st.r) r = st.r;
+        if (r != WF_OK || st.stop) break;
+        *seen += got;
+        wf__log(c, WF_LOG_INFO, "* %s page after %s %s: %lld objects", st.eq_phase ? "same-date" : "incremental",
+                before.date[0] ? before.date : "the beginning", before.id, got);
+        if (got < size) {
+            if (!st.eq_phase) break;  /* a short "after" page: done */
+            st.eq_phase = false;      /* the date is done: on to later ones */
+            continue;
+        }
+        if (!strcmp(before.date, st.w->date) && !strcmp(before.id, st.w->id)) {
+            r = wf__fail(&c->err, WF_ERR_RESPONSE, "the server ignored the watermark (a full page did not move it)");
+            break;
+        }
+        st.eq_phase = true;
+    }
+    wf_query_free(&q);
+    return r;
+}
+
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *total) {
     wf_query q;
     const char *qs;
@@ -5484,6 +5890,11 @@ WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *t
                         "invalid query, nothing sent: %s", d->query->error);
     if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT="))
         return wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
+    if (d->since) {
+        r = wf__pager_incremental(c, d, path, qs, size, &seen);
+        if (total) *total = seen;
+        return r;
+    }
     /* a stable order is what makes offsets safe: ID unless the caller sorts */
     sorted = strstr(qs, "_Sort=") != NULL;
     memset(&q, 0, sizeof q);
