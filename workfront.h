@@ -484,6 +484,9 @@ typedef struct wf_request_desc {
     void *sink_user;
 } wf_request_desc;
 WF_API wf_result wf_request_ex(wf_client *c, const wf_request_desc *d, wf_json *data);
+/* Would wf_request_ex accept this url (host root, or same scheme, host and
+   port)?  Sends nothing; the error record says why not. */
+WF_API wf_result wf_check_url(wf_client *c, const char *url);
 /* A header of the last response (first of that name, case-insensitive): a
    pointer to its value, *len bytes, not NUL-terminated; NULL if absent. */
 WF_API const char *wf_last_header(const wf_client *c, const char *name, size_t *len);
@@ -647,6 +650,9 @@ typedef struct wf_subscription_desc {
 } wf_subscription_desc;
 /* id (optional) gets the new subscription's ID, from the 201's Location. */
 WF_API wf_result wf_subscription_create(wf_client *c, const wf_subscription_desc *s, char *id, size_t id_cap);
+/* Checks a subscription (JSON object, len 0: strlen) as create does, without
+   a client or a request: err->text says what is wrong. */
+WF_API wf_result wf_subscription_validate(const char *json, size_t len, wf_error *err);
 /* The same from a ready JSON object (len 0: strlen), validated the same way. */
 WF_API wf_result wf_subscription_create_json(wf_client *c, const char *json, size_t len, char *id, size_t id_cap);
 /* {"subscriptions":[...],"meta":{...}}; page and limit 0 = the server's defaults (1, 100; limit at most 1000). */
@@ -4086,6 +4092,14 @@ WF_API wf_result wf_request_ex(wf_client *c, const wf_request_desc *d, wf_json *
     return wf__request(c, &rq, data);
 }
 
+WF_API wf_result wf_check_url(wf_client *c, const char *url) {
+    const char *path;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!url) return wf__fail(&c->err, WF_ERR_INVALID, "no URL");
+    return wf__same_origin(c, url, &path);
+}
+
 WF_API const char *wf_last_header(const wf_client *c, const char *name, size_t *len) {
     if (len) *len = 0;
     if (!c || !name) return NULL;
@@ -5013,57 +5027,76 @@ static bool wf__subs_str(wf_json o, const char *key, char *buf, size_t cap) {
 }
 
 /* Everything the documentation lets a client check before sending. */
-static wf_result wf__subs_validate(wf_client *c, wf_json root) {
+static wf_result wf__subs_validate(wf_error *e, wf_json root) {
     static const char *const events[] = { "CREATE", "UPDATE", "DELETE", "SHARE" };
     char buf[2048];
     wf_json f, fc, b64;
     size_t i, groups = 0;
     bool known = false;
-    if (wf_json_type_of(root) != WF_JSON_OBJECT) return wf__fail(&c->err, WF_ERR_INVALID, "a subscription is a JSON object");
+    if (wf_json_type_of(root) != WF_JSON_OBJECT) return wf__fail(e, WF_ERR_INVALID, "a subscription is a JSON object");
     if (!wf__subs_str(root, "objCode", buf, sizeof buf) || !wf__objcode_ok(buf))
-        return wf__fail(&c->err, WF_ERR_INVALID, "objCode is required (an object code such as TASK, PROJ, OPTASK)");
+        return wf__fail(e, WF_ERR_INVALID, "objCode is required (an object code such as TASK, PROJ, OPTASK)");
     if (!wf__subs_str(root, "eventType", buf, sizeof buf))
-        return wf__fail(&c->err, WF_ERR_INVALID, "eventType is required (CREATE, UPDATE, DELETE or SHARE)");
+        return wf__fail(e, WF_ERR_INVALID, "eventType is required (CREATE, UPDATE, DELETE or SHARE)");
     for (i = 0; i < sizeof events / sizeof events[0]; i++) if (strcmp(buf, events[i]) == 0) known = true;
-    if (!known) return wf__fail(&c->err, WF_ERR_INVALID, "unknown eventType \"%.40s\" (CREATE, UPDATE, DELETE or SHARE)", buf);
-    if (!wf__subs_str(root, "url", buf, sizeof buf)) return wf__fail(&c->err, WF_ERR_INVALID, "url is required (the https:// endpoint events are sent to)");
+    if (!known) return wf__fail(e, WF_ERR_INVALID, "unknown eventType \"%.40s\" (CREATE, UPDATE, DELETE or SHARE)", buf);
+    if (!wf__subs_str(root, "url", buf, sizeof buf)) return wf__fail(e, WF_ERR_INVALID, "url is required (the https:// endpoint events are sent to)");
     if (strncmp(buf, "https://", 8) != 0 || !buf[8] || buf[8] == '/')
-        return wf__fail(&c->err, WF_ERR_INVALID, "url must be an https:// URL (events carry the authToken): \"%.80s\"", buf);
-    if (!wf__subs_str(root, "authToken", buf, sizeof buf)) return wf__fail(&c->err, WF_ERR_INVALID, "authToken is required (a non-empty string)");
+        return wf__fail(e, WF_ERR_INVALID, "url must be an https:// URL (events carry the authToken): \"%.80s\"", buf);
+    if (!wf__subs_str(root, "authToken", buf, sizeof buf)) return wf__fail(e, WF_ERR_INVALID, "authToken is required (a non-empty string)");
     f = wf_json_get(root, "objId");
     if (wf_json_ok(f) && !wf_json_is_null(f) && wf_json_type_of(f) != WF_JSON_STRING)
-        return wf__fail(&c->err, WF_ERR_INVALID, "objId must be a string");
+        return wf__fail(e, WF_ERR_INVALID, "objId must be a string");
     fc = wf_json_get(root, "filterConnector");
     if (wf_json_ok(fc) && !wf_json_eq(fc, "AND") && !wf_json_eq(fc, "OR"))
-        return wf__fail(&c->err, WF_ERR_INVALID, "filterConnector must be \"AND\" or \"OR\"");
+        return wf__fail(e, WF_ERR_INVALID, "filterConnector must be \"AND\" or \"OR\"");
     b64 = wf_json_get(root, "base64Encoding");
     if (wf_json_ok(b64) && wf_json_type_of(b64) != WF_JSON_BOOL && !wf_json_eq(b64, "true") && !wf_json_eq(b64, "false") &&
         !wf_json_eq(b64, "") && !wf_json_eq(b64, " "))
-        return wf__fail(&c->err, WF_ERR_INVALID, "base64Encoding must be true or false");
+        return wf__fail(e, WF_ERR_INVALID, "base64Encoding must be true or false");
     f = wf_json_get(root, "filters");
     if (!wf_json_ok(f) || wf_json_is_null(f)) return WF_OK;
-    if (wf_json_type_of(f) != WF_JSON_ARRAY) return wf__fail(&c->err, WF_ERR_INVALID, "filters must be an array");
+    if (wf_json_type_of(f) != WF_JSON_ARRAY) return wf__fail(e, WF_ERR_INVALID, "filters must be an array");
     for (i = 0; i < wf_json_len(f); i++) {
-        wf_json e = wf_json_at(f, i), inner;
-        if (wf_json_type_of(e) != WF_JSON_OBJECT) return wf__fail(&c->err, WF_ERR_INVALID, "filters[%zu] must be an object", i);
-        inner = wf_json_get(e, "filters");
+        wf_json el = wf_json_at(f, i), inner;
+        if (wf_json_type_of(el) != WF_JSON_OBJECT) return wf__fail(e, WF_ERR_INVALID, "filters[%zu] must be an object", i);
+        inner = wf_json_get(el, "filters");
         if (wf_json_ok(inner)) {
             /* a group: {"type":"group","connector":"OR","filters":[...]} */
             size_t k;
-            if (wf_json_type_of(inner) != WF_JSON_ARRAY) return wf__fail(&c->err, WF_ERR_INVALID, "filters[%zu].filters must be an array", i);
+            if (wf_json_type_of(inner) != WF_JSON_ARRAY) return wf__fail(e, WF_ERR_INVALID, "filters[%zu].filters must be an array", i);
             if (++groups > WF__SUBS_MAX_GROUPS)
-                return wf__fail(&c->err, WF_ERR_INVALID, "more than %d filter groups (Workfront's limit)", WF__SUBS_MAX_GROUPS);
+                return wf__fail(e, WF_ERR_INVALID, "more than %d filter groups (Workfront's limit)", WF__SUBS_MAX_GROUPS);
             if (wf_json_len(inner) > WF__SUBS_MAX_IN_GROUP)
-                return wf__fail(&c->err, WF_ERR_INVALID, "filter group %zu has %zu filters (Workfront's limit: %d)", i,
+                return wf__fail(e, WF_ERR_INVALID, "filter group %zu has %zu filters (Workfront's limit: %d)", i,
                                 wf_json_len(inner), WF__SUBS_MAX_IN_GROUP);
             for (k = 0; k < wf_json_len(inner); k++)
                 if (!wf__subs_str(wf_json_at(inner, k), "fieldName", buf, sizeof buf))
-                    return wf__fail(&c->err, WF_ERR_INVALID, "filters[%zu].filters[%zu] needs a fieldName", i, k);
-        } else if (!wf__subs_str(e, "fieldName", buf, sizeof buf)) {
-            return wf__fail(&c->err, WF_ERR_INVALID, "filters[%zu] needs a fieldName", i);
+                    return wf__fail(e, WF_ERR_INVALID, "filters[%zu].filters[%zu] needs a fieldName", i, k);
+        } else if (!wf__subs_str(el, "fieldName", buf, sizeof buf)) {
+            return wf__fail(e, WF_ERR_INVALID, "filters[%zu] needs a fieldName", i);
         }
     }
     return WF_OK;
+}
+
+WF_API wf_result wf_subscription_validate(const char *json, size_t len, wf_error *err) {
+    wf_error local;
+    wf_error *e = err ? err : &local;
+    wf_doc *d = NULL;
+    wf_result r;
+    wf__err_clear(e);
+    if (!json) return wf__fail(e, WF_ERR_INVALID, "no subscription JSON");
+    if (len == 0) len = strlen(json);
+    r = wf_doc_parse_ex(json, len, NULL, &d, e);
+    if (r != WF_OK) {
+        char why[256];
+        wf__copy(why, sizeof why, e->text, strlen(e->text));
+        return wf__fail(e, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "subscription JSON: %s", why);
+    }
+    r = wf__subs_validate(e, wf_doc_root(d));
+    wf_doc_free(d);
+    return r;
 }
 
 WF_API wf_result wf_subscription_create_json(wf_client *c, const char *json, size_t len, char *id, size_t id_cap) {
@@ -5084,7 +5117,7 @@ WF_API wf_result wf_subscription_create_json(wf_client *c, const char *json, siz
         wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
         return wf__fail(&c->err, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "subscription JSON: %s, nothing sent", why);
     }
-    r = wf__subs_validate(c, wf_doc_root(d));
+    r = wf__subs_validate(&c->err, wf_doc_root(d));
     wf_doc_free(d);
     if (r != WF_OK) {
         char why[sizeof c->err.text];

@@ -292,6 +292,7 @@ class State:
             self.sessions = {}
             self.refresh_tokens = {}
             self.uploads = {}
+            self.subscriptions = {}
             self.ims_uses = 0
             self.logins = 0
             self.upload_count = 0
