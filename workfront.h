@@ -710,20 +710,25 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #ifndef WORKFRONT_IMPLEMENTATION_DONE
 #define WORKFRONT_IMPLEMENTATION_DONE
 
+/* CONTENTS
+   The implementation reads top-down: each section uses only those above it.
+   Search for ">> name" to jump to a section.
+
+   base         util & buffers . errors . redaction . url & percent-encoding
+   codecs       http/1.1: response parser . json: tokens, validation, views .
+                json: writer . envelope & errors . query builder .
+                json: updates writer
+   platform     platform: clock, sleep, sockets (the only OS-facing code)
+   transport    client . transport: tls . proxy . connection
+   client       client: lifecycle . streaming . http/1.1: requests
+   API          api calls . pager . writes . upload . object model . auth
+*/
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <time.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
-#include <netdb.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #ifndef WF_MALLOC
 #  define WF_MALLOC(n) malloc(n)
@@ -738,9 +743,6 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #endif
 #ifndef WF_DEFAULT_CA_FILE
 #  define WF_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
-#endif
-#ifndef MSG_NOSIGNAL
-#  define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
 #endif
 
 /* jsmn stays private to this translation unit. */
@@ -891,12 +893,6 @@ static bool wf__icontains(const char *hay, const char *needle) {
         if (i == n) return true;
     }
     return false;
-}
-
-static uint64_t wf__now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static void wf__copy(char *dst, size_t cap, const char *src, size_t n) {
@@ -1191,117 +1187,6 @@ static wf_result wf__base_url(const wf_client_desc *d, const wf_allocator *a, ch
 nomem:
     wf__buf_free(a, &b);
     return wf__fail(e, WF_ERR_NOMEM, "out of memory building the base URL");
-}
-
-/* >> transport: tcp ======================================================== */
-
-/* Sockets are non-blocking so that connect, send and recv each wait in
-   poll() with a timeout; mbedtls_net_* is avoided because it can raise
-   SIGPIPE and has no connect timeout. */
-typedef struct wf__tcp { int fd; } wf__tcp;
-
-static int wf__poll_fd(int fd, short events, int timeout_ms) {
-    struct pollfd pfd;
-    int r;
-    pfd.fd = fd;
-    pfd.events = events;
-    pfd.revents = 0;
-    do { r = poll(&pfd, 1, timeout_ms); } while (r < 0 && errno == EINTR);
-    return r; /* >0 ready, 0 timeout, <0 error */
-}
-
-static wf_result wf__tcp_connect(void *user, const char *host, int port, int timeout_ms, wf_error *e) {
-    wf__tcp *t = (wf__tcp *)user;
-    struct addrinfo hints, *res = NULL, *ai;
-    char portstr[16];
-    int rc, last_errno = 0;
-    bool timed_out = false;
-    uint64_t deadline = wf__now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
-    t->fd = -1;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC; /* IPv4 and IPv6, in the resolver's order */
-    hints.ai_socktype = SOCK_STREAM;
-    snprintf(portstr, sizeof portstr, "%d", port);
-    rc = getaddrinfo(host, portstr, &hints, &res);
-    if (rc != 0) {
-        e->sys_errno = rc == EAI_SYSTEM ? errno : 0;
-        return wf__fail(e, WF_ERR_DNS, "cannot resolve host %.200s: %s", host, gai_strerror(rc));
-    }
-    for (ai = res; ai; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol), one = 1, soerr = 0;
-        socklen_t sl = sizeof soerr;
-        int64_t left;
-        if (fd < 0) { last_errno = errno; continue; }
-        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) < 0) { last_errno = errno; close(fd); continue; }
-#ifdef SO_NOSIGPIPE
-        (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-#endif
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-            if (errno != EINPROGRESS) { last_errno = errno; close(fd); continue; }
-            left = (int64_t)(deadline - wf__now_ms());
-            if (timeout_ms <= 0) left = -1;
-            else if (left < 0) left = 0;
-            rc = wf__poll_fd(fd, POLLOUT, (int)left);
-            if (rc == 0) { timed_out = true; close(fd); break; }
-            if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
-                last_errno = soerr ? soerr : errno;
-                close(fd);
-                continue;
-            }
-        }
-        /* requests are small writes followed by a read: no Nagle delay */
-        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        t->fd = fd;
-        break;
-    }
-    freeaddrinfo(res);
-    if (t->fd >= 0) return WF_OK;
-    if (timed_out)
-        return wf__fail(e, WF_ERR_TIMEOUT, "connecting to %.200s port %d timed out after %d ms", host, port, timeout_ms);
-    e->sys_errno = last_errno;
-    return wf__fail(e, WF_ERR_CONNECT, "cannot connect to %.200s port %d: %s", host, port, strerror(last_errno));
-}
-
-static long wf__tcp_send(void *user, const unsigned char *buf, size_t len, int timeout_ms, wf_error *e) {
-    wf__tcp *t = (wf__tcp *)user;
-    for (;;) {
-        ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
-        if (n >= 0) return (long)n;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wf__poll_fd(t->fd, POLLOUT, timeout_ms);
-            if (rc == 0) { wf__fail(e, WF_ERR_TIMEOUT, "sending timed out after %d ms", timeout_ms); return -(long)WF_ERR_TIMEOUT; }
-            if (rc > 0) continue;
-        }
-        e->sys_errno = errno;
-        wf__fail(e, WF_ERR_IO, "send failed: %s", strerror(errno));
-        return -(long)WF_ERR_IO;
-    }
-}
-
-static long wf__tcp_recv(void *user, unsigned char *buf, size_t cap, int timeout_ms, wf_error *e) {
-    wf__tcp *t = (wf__tcp *)user;
-    for (;;) {
-        ssize_t n = recv(t->fd, buf, cap, 0);
-        if (n >= 0) return (long)n;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = timeout_ms == 0 ? 0 : wf__poll_fd(t->fd, POLLIN, timeout_ms);
-            if (rc == 0) { e->result = WF_ERR_TIMEOUT; return -(long)WF_ERR_TIMEOUT; }
-            if (rc > 0) continue;
-        }
-        e->sys_errno = errno;
-        if (errno == ECONNRESET) { wf__fail(e, WF_ERR_CLOSED, "connection reset by peer"); return -(long)WF_ERR_CLOSED; }
-        wf__fail(e, WF_ERR_IO, "receive failed: %s", strerror(errno));
-        return -(long)WF_ERR_IO;
-    }
-}
-
-static void wf__tcp_close(void *user) {
-    wf__tcp *t = (wf__tcp *)user;
-    if (t->fd >= 0) close(t->fd);
-    t->fd = -1;
 }
 
 /* >> http/1.1: response parser ============================================= */
@@ -2611,6 +2496,343 @@ WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) 
     return wf_query_add(q, key, func);
 }
 
+/* >> json: updates writer ================================================== */
+
+static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
+    if (u->result == WF_OK) {
+        u->result = r;
+        wf__copy(u->error, sizeof u->error, why, strlen(why));
+    }
+    return u->result;
+}
+
+static bool wf__upd_put(void *user, const char *d, size_t n) {
+    wf_updates *u = (wf_updates *)user;
+    if (!wf__text_grow(&u->allocator, &u->buf, u->len, &u->cap, u->fixed, n)) {
+        wf__upd_fail(u, u->fixed ? WF_ERR_TRUNCATED : WF_ERR_NOMEM, u->fixed ? "updates buffer full" : "out of memory");
+        return false;
+    }
+    memcpy(u->buf + u->len, d, n);
+    u->len += n;
+    u->buf[u->len] = 0;
+    return true;
+}
+
+/* Writes the separator a new value needs, and checks the value is allowed here. */
+static wf_result wf__upd_value_start(wf_updates *u) {
+    if (u->result) return u->result;
+    if (u->depth == 0) {
+        if (u->len) return wf__upd_fail(u, WF_ERR_INVALID, "more than one top-level value");
+        return WF_OK;
+    }
+    if (u->is_object & (1u << (u->depth - 1))) {
+        if (!u->want_value) return wf__upd_fail(u, WF_ERR_INVALID, "object member needs a key first");
+        u->want_value = false;
+        return WF_OK;
+    }
+    if ((u->has_items & (1u << (u->depth - 1))) && !wf__upd_put(u, ",", 1)) return u->result;
+    u->has_items |= 1u << (u->depth - 1);
+    return WF_OK;
+}
+
+WF_API void wf_updates_init_buf(wf_updates *u, char *buf, size_t cap) {
+    memset(u, 0, sizeof *u);
+    u->buf = buf;
+    u->cap = cap;
+    u->fixed = true;
+    if (buf && cap) buf[0] = 0;
+}
+
+WF_API void wf_updates_free(wf_updates *u) {
+    if (!u) return;
+    if (!u->fixed) wf__free(&u->allocator, u->buf);
+    u->buf = NULL;
+    u->len = u->cap = 0;
+    wf_updates_reset(u);
+}
+
+WF_API void wf_updates_reset(wf_updates *u) {
+    u->len = 0;
+    if (u->buf && u->cap) u->buf[0] = 0;
+    u->depth = 0;
+    u->is_object = u->has_items = 0;
+    u->want_value = u->implicit = false;
+    u->result = WF_OK;
+    u->error[0] = 0;
+}
+
+static wf_result wf__upd_open(wf_updates *u, bool obj) {
+    if (!u) return WF_ERR_INVALID;
+    if (wf__upd_value_start(u)) return u->result;
+    if (u->depth >= 32) return wf__upd_fail(u, WF_ERR_RANGE, "nesting deeper than 32");
+    if (!wf__upd_put(u, obj ? "{" : "[", 1)) return u->result;
+    if (obj) u->is_object |= 1u << u->depth; else u->is_object &= ~(1u << u->depth);
+    u->has_items &= ~(1u << u->depth);
+    u->depth++;
+    return WF_OK;
+}
+
+static wf_result wf__upd_close(wf_updates *u, bool obj) {
+    if (!u) return WF_ERR_INVALID;
+    if (u->result) return u->result;
+    if (u->depth == 0 || ((u->is_object >> (u->depth - 1)) & 1u) != (obj ? 1u : 0u))
+        return wf__upd_fail(u, WF_ERR_INVALID, obj ? "end_object without a matching begin_object" : "end_array without a matching begin_array");
+    if (u->want_value) return wf__upd_fail(u, WF_ERR_INVALID, "key without a value");
+    if (!wf__upd_put(u, obj ? "}" : "]", 1)) return u->result; /* still open: nothing half-closed */
+    u->depth--;
+    return WF_OK;
+}
+
+WF_API wf_result wf_updates_begin_object(wf_updates *u) { return wf__upd_open(u, true); }
+WF_API wf_result wf_updates_end_object(wf_updates *u) { return wf__upd_close(u, true); }
+WF_API wf_result wf_updates_begin_array(wf_updates *u) { return wf__upd_open(u, false); }
+WF_API wf_result wf_updates_end_array(wf_updates *u) { return wf__upd_close(u, false); }
+
+WF_API wf_result wf_updates_key(wf_updates *u, const char *key) {
+    wf_result r;
+    if (!u) return WF_ERR_INVALID;
+    if (u->result) return u->result;
+    if (u->depth == 0 && u->len == 0) {
+        if (wf__upd_open(u, true)) return u->result;
+        u->implicit = true;
+    }
+    if (u->depth == 0 || !(u->is_object & (1u << (u->depth - 1))) || u->want_value)
+        return wf__upd_fail(u, WF_ERR_INVALID, "a key belongs directly inside an object");
+    if (!key || !*key) return wf__upd_fail(u, WF_ERR_INVALID, "empty key");
+    if ((u->has_items & (1u << (u->depth - 1))) && !wf__upd_put(u, ",", 1)) return u->result;
+    u->has_items |= 1u << (u->depth - 1);
+    r = wf_json_write_string(key, strlen(key), wf__upd_put, u);
+    if (r == WF_ERR_INVALID) return wf__upd_fail(u, r, "key is not valid UTF-8");
+    if (r || !wf__upd_put(u, ":", 1)) return wf__upd_fail(u, WF_ERR_NOMEM, "out of memory");
+    u->want_value = true;
+    return WF_OK;
+}
+
+WF_API wf_result wf_updates_stringn(wf_updates *u, const char *s, size_t n) {
+    wf_result r;
+    if (!u) return WF_ERR_INVALID;
+    if (!s && n) return wf__upd_fail(u, WF_ERR_INVALID, "NULL string");
+    if (wf__upd_value_start(u)) return u->result;
+    r = wf_json_write_string(s ? s : "", n, wf__upd_put, u);
+    if (r == WF_ERR_INVALID) return wf__upd_fail(u, r, "string is not valid UTF-8");
+    return u->result ? u->result : r ? wf__upd_fail(u, r, "write failed") : WF_OK;
+}
+
+WF_API wf_result wf_updates_string(wf_updates *u, const char *s) {
+    if (!s) return u ? wf__upd_fail(u, WF_ERR_INVALID, "NULL string (use wf_updates_null)") : WF_ERR_INVALID;
+    return wf_updates_stringn(u, s, strlen(s));
+}
+
+static wf_result wf__upd_lit(wf_updates *u, const char *lit, size_t n) {
+    if (!u) return WF_ERR_INVALID;
+    if (wf__upd_value_start(u)) return u->result;
+    wf__upd_put(u, lit, n);
+    return u->result;
+}
+
+WF_API wf_result wf_updates_int(wf_updates *u, long long v) {
+    char t[32];
+    int n = snprintf(t, sizeof t, "%lld", v);
+    return wf__upd_lit(u, t, (size_t)n);
+}
+
+WF_API wf_result wf_updates_double(wf_updates *u, double v) {
+    char t[40];
+    int n;
+    if (!u) return WF_ERR_INVALID;
+    if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
+        return wf__upd_fail(u, WF_ERR_RANGE, "NaN and infinity have no JSON form");
+    n = snprintf(t, sizeof t, "%.17g", v);
+    {
+        /* a locale may have written a decimal comma */
+        int i;
+        for (i = 0; i < n; i++) if (t[i] == ',') t[i] = '.';
+    }
+    return wf__upd_lit(u, t, (size_t)n);
+}
+
+WF_API wf_result wf_updates_decimal(wf_updates *u, const char *num) {
+    if (!u) return WF_ERR_INVALID;
+    if (!num || !wf__number_ok(num, strlen(num))) return wf__upd_fail(u, WF_ERR_INVALID, "not a JSON number");
+    return wf__upd_lit(u, num, strlen(num));
+}
+
+WF_API wf_result wf_updates_bool(wf_updates *u, bool v) { return wf__upd_lit(u, v ? "true" : "false", v ? 4u : 5u); }
+WF_API wf_result wf_updates_null(wf_updates *u) { return wf__upd_lit(u, "null", 4); }
+
+WF_API wf_result wf_updates_raw(wf_updates *u, const char *json, size_t n) {
+    wf_doc *d = NULL;
+    wf_result r;
+    if (!u) return WF_ERR_INVALID;
+    if (u->result) return u->result;
+    if (!json) return wf__upd_fail(u, WF_ERR_INVALID, "NULL JSON");
+    r = wf_doc_parse(json, n, &u->allocator, &d);
+    wf_doc_free(d);
+    if (r) return r == WF_ERR_NOMEM ? wf__upd_fail(u, r, "out of memory") : wf__upd_fail(u, WF_ERR_INVALID, "raw value is not valid JSON");
+    return wf__upd_lit(u, json, n);
+}
+
+WF_API wf_result wf_updates_set_str(wf_updates *u, const char *k, const char *v) {
+    return wf_updates_key(u, k) ? u->result : v ? wf_updates_string(u, v) : wf_updates_null(u);
+}
+WF_API wf_result wf_updates_set_int(wf_updates *u, const char *k, long long v) { return wf_updates_key(u, k) ? u->result : wf_updates_int(u, v); }
+WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *k, bool v) { return wf_updates_key(u, k) ? u->result : wf_updates_bool(u, v); }
+WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_updates_key(u, k) ? u->result : wf_updates_null(u); }
+
+WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
+    if (len) *len = 0;
+    if (!u || u->result) return NULL;
+    if (u->implicit && u->depth == 1) {
+        if (wf_updates_end_object(u) != WF_OK) return NULL; /* e.g. no room for the '}' */
+        u->implicit = false;
+    }
+    if (u->depth != 0 || u->len == 0) {
+        wf__upd_fail(u, WF_ERR_INVALID, u->len ? "containers still open" : "nothing written");
+        return NULL;
+    }
+    if (len) *len = u->len;
+    return u->buf;
+}
+
+/* >> platform: clock, sleep, sockets =================================== */
+
+/* The only place that includes OS headers. */
+#include <time.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+#include <netdb.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#ifndef MSG_NOSIGNAL
+#  define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+static uint64_t wf__now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void wf__sleep_ms(int ms) {
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+
+/* Sockets are non-blocking so that connect, send and recv each wait in
+   poll() with a timeout; mbedtls_net_* is avoided because it can raise
+   SIGPIPE and has no connect timeout. */
+typedef struct wf__tcp { int fd; } wf__tcp;
+
+static int wf__poll_fd(int fd, short events, int timeout_ms) {
+    struct pollfd pfd;
+    int r;
+    pfd.fd = fd;
+    pfd.events = events;
+    pfd.revents = 0;
+    do { r = poll(&pfd, 1, timeout_ms); } while (r < 0 && errno == EINTR);
+    return r; /* >0 ready, 0 timeout, <0 error */
+}
+
+static wf_result wf__tcp_connect(void *user, const char *host, int port, int timeout_ms, wf_error *e) {
+    wf__tcp *t = (wf__tcp *)user;
+    struct addrinfo hints, *res = NULL, *ai;
+    char portstr[16];
+    int rc, last_errno = 0;
+    bool timed_out = false;
+    uint64_t deadline = wf__now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
+    t->fd = -1;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC; /* IPv4 and IPv6, in the resolver's order */
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(portstr, sizeof portstr, "%d", port);
+    rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc != 0) {
+        e->sys_errno = rc == EAI_SYSTEM ? errno : 0;
+        return wf__fail(e, WF_ERR_DNS, "cannot resolve host %.200s: %s", host, gai_strerror(rc));
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol), one = 1, soerr = 0;
+        socklen_t sl = sizeof soerr;
+        int64_t left;
+        if (fd < 0) { last_errno = errno; continue; }
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) < 0) { last_errno = errno; close(fd); continue; }
+#ifdef SO_NOSIGPIPE
+        (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+            if (errno != EINPROGRESS) { last_errno = errno; close(fd); continue; }
+            left = (int64_t)(deadline - wf__now_ms());
+            if (timeout_ms <= 0) left = -1;
+            else if (left < 0) left = 0;
+            rc = wf__poll_fd(fd, POLLOUT, (int)left);
+            if (rc == 0) { timed_out = true; close(fd); break; }
+            if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
+                last_errno = soerr ? soerr : errno;
+                close(fd);
+                continue;
+            }
+        }
+        /* requests are small writes followed by a read: no Nagle delay */
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        t->fd = fd;
+        break;
+    }
+    freeaddrinfo(res);
+    if (t->fd >= 0) return WF_OK;
+    if (timed_out)
+        return wf__fail(e, WF_ERR_TIMEOUT, "connecting to %.200s port %d timed out after %d ms", host, port, timeout_ms);
+    e->sys_errno = last_errno;
+    return wf__fail(e, WF_ERR_CONNECT, "cannot connect to %.200s port %d: %s", host, port, strerror(last_errno));
+}
+
+static long wf__tcp_send(void *user, const unsigned char *buf, size_t len, int timeout_ms, wf_error *e) {
+    wf__tcp *t = (wf__tcp *)user;
+    for (;;) {
+        ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0) return (long)n;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = wf__poll_fd(t->fd, POLLOUT, timeout_ms);
+            if (rc == 0) { wf__fail(e, WF_ERR_TIMEOUT, "sending timed out after %d ms", timeout_ms); return -(long)WF_ERR_TIMEOUT; }
+            if (rc > 0) continue;
+        }
+        e->sys_errno = errno;
+        wf__fail(e, WF_ERR_IO, "send failed: %s", strerror(errno));
+        return -(long)WF_ERR_IO;
+    }
+}
+
+static long wf__tcp_recv(void *user, unsigned char *buf, size_t cap, int timeout_ms, wf_error *e) {
+    wf__tcp *t = (wf__tcp *)user;
+    for (;;) {
+        ssize_t n = recv(t->fd, buf, cap, 0);
+        if (n >= 0) return (long)n;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = timeout_ms == 0 ? 0 : wf__poll_fd(t->fd, POLLIN, timeout_ms);
+            if (rc == 0) { e->result = WF_ERR_TIMEOUT; return -(long)WF_ERR_TIMEOUT; }
+            if (rc > 0) continue;
+        }
+        e->sys_errno = errno;
+        if (errno == ECONNRESET) { wf__fail(e, WF_ERR_CLOSED, "connection reset by peer"); return -(long)WF_ERR_CLOSED; }
+        wf__fail(e, WF_ERR_IO, "receive failed: %s", strerror(errno));
+        return -(long)WF_ERR_IO;
+    }
+}
+
+static void wf__tcp_close(void *user) {
+    wf__tcp *t = (wf__tcp *)user;
+    if (t->fd >= 0) close(t->fd);
+    t->fd = -1;
+}
+
 /* >> client ================================================================ */
 
 #define WF__RBUF 16384
@@ -3873,13 +4095,6 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
 static bool wf__can_renew(const wf_client *c);
 static wf_result wf__renew(wf_client *c);
 
-static void wf__sleep_ms(int ms) {
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
-
 /* Retry-After: delta-seconds or an HTTP-date (RFC 9110 10.2.3); -1 if absent. */
 static long long wf__retry_after_ms(const char *v) {
     static const char *const months = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -4354,204 +4569,6 @@ WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *t
     wf_query_free(&q);
     if (total) *total = seen;
     return r;
-}
-
-/* >> json: updates writer ================================================== */
-
-static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
-    if (u->result == WF_OK) {
-        u->result = r;
-        wf__copy(u->error, sizeof u->error, why, strlen(why));
-    }
-    return u->result;
-}
-
-static bool wf__upd_put(void *user, const char *d, size_t n) {
-    wf_updates *u = (wf_updates *)user;
-    if (!wf__text_grow(&u->allocator, &u->buf, u->len, &u->cap, u->fixed, n)) {
-        wf__upd_fail(u, u->fixed ? WF_ERR_TRUNCATED : WF_ERR_NOMEM, u->fixed ? "updates buffer full" : "out of memory");
-        return false;
-    }
-    memcpy(u->buf + u->len, d, n);
-    u->len += n;
-    u->buf[u->len] = 0;
-    return true;
-}
-
-/* Writes the separator a new value needs, and checks the value is allowed here. */
-static wf_result wf__upd_value_start(wf_updates *u) {
-    if (u->result) return u->result;
-    if (u->depth == 0) {
-        if (u->len) return wf__upd_fail(u, WF_ERR_INVALID, "more than one top-level value");
-        return WF_OK;
-    }
-    if (u->is_object & (1u << (u->depth - 1))) {
-        if (!u->want_value) return wf__upd_fail(u, WF_ERR_INVALID, "object member needs a key first");
-        u->want_value = false;
-        return WF_OK;
-    }
-    if ((u->has_items & (1u << (u->depth - 1))) && !wf__upd_put(u, ",", 1)) return u->result;
-    u->has_items |= 1u << (u->depth - 1);
-    return WF_OK;
-}
-
-WF_API void wf_updates_init_buf(wf_updates *u, char *buf, size_t cap) {
-    memset(u, 0, sizeof *u);
-    u->buf = buf;
-    u->cap = cap;
-    u->fixed = true;
-    if (buf && cap) buf[0] = 0;
-}
-
-WF_API void wf_updates_free(wf_updates *u) {
-    if (!u) return;
-    if (!u->fixed) wf__free(&u->allocator, u->buf);
-    u->buf = NULL;
-    u->len = u->cap = 0;
-    wf_updates_reset(u);
-}
-
-WF_API void wf_updates_reset(wf_updates *u) {
-    u->len = 0;
-    if (u->buf && u->cap) u->buf[0] = 0;
-    u->depth = 0;
-    u->is_object = u->has_items = 0;
-    u->want_value = u->implicit = false;
-    u->result = WF_OK;
-    u->error[0] = 0;
-}
-
-static wf_result wf__upd_open(wf_updates *u, bool obj) {
-    if (!u) return WF_ERR_INVALID;
-    if (wf__upd_value_start(u)) return u->result;
-    if (u->depth >= 32) return wf__upd_fail(u, WF_ERR_RANGE, "nesting deeper than 32");
-    if (!wf__upd_put(u, obj ? "{" : "[", 1)) return u->result;
-    if (obj) u->is_object |= 1u << u->depth; else u->is_object &= ~(1u << u->depth);
-    u->has_items &= ~(1u << u->depth);
-    u->depth++;
-    return WF_OK;
-}
-
-static wf_result wf__upd_close(wf_updates *u, bool obj) {
-    if (!u) return WF_ERR_INVALID;
-    if (u->result) return u->result;
-    if (u->depth == 0 || ((u->is_object >> (u->depth - 1)) & 1u) != (obj ? 1u : 0u))
-        return wf__upd_fail(u, WF_ERR_INVALID, obj ? "end_object without a matching begin_object" : "end_array without a matching begin_array");
-    if (u->want_value) return wf__upd_fail(u, WF_ERR_INVALID, "key without a value");
-    if (!wf__upd_put(u, obj ? "}" : "]", 1)) return u->result; /* still open: nothing half-closed */
-    u->depth--;
-    return WF_OK;
-}
-
-WF_API wf_result wf_updates_begin_object(wf_updates *u) { return wf__upd_open(u, true); }
-WF_API wf_result wf_updates_end_object(wf_updates *u) { return wf__upd_close(u, true); }
-WF_API wf_result wf_updates_begin_array(wf_updates *u) { return wf__upd_open(u, false); }
-WF_API wf_result wf_updates_end_array(wf_updates *u) { return wf__upd_close(u, false); }
-
-WF_API wf_result wf_updates_key(wf_updates *u, const char *key) {
-    wf_result r;
-    if (!u) return WF_ERR_INVALID;
-    if (u->result) return u->result;
-    if (u->depth == 0 && u->len == 0) {
-        if (wf__upd_open(u, true)) return u->result;
-        u->implicit = true;
-    }
-    if (u->depth == 0 || !(u->is_object & (1u << (u->depth - 1))) || u->want_value)
-        return wf__upd_fail(u, WF_ERR_INVALID, "a key belongs directly inside an object");
-    if (!key || !*key) return wf__upd_fail(u, WF_ERR_INVALID, "empty key");
-    if ((u->has_items & (1u << (u->depth - 1))) && !wf__upd_put(u, ",", 1)) return u->result;
-    u->has_items |= 1u << (u->depth - 1);
-    r = wf_json_write_string(key, strlen(key), wf__upd_put, u);
-    if (r == WF_ERR_INVALID) return wf__upd_fail(u, r, "key is not valid UTF-8");
-    if (r || !wf__upd_put(u, ":", 1)) return wf__upd_fail(u, WF_ERR_NOMEM, "out of memory");
-    u->want_value = true;
-    return WF_OK;
-}
-
-WF_API wf_result wf_updates_stringn(wf_updates *u, const char *s, size_t n) {
-    wf_result r;
-    if (!u) return WF_ERR_INVALID;
-    if (!s && n) return wf__upd_fail(u, WF_ERR_INVALID, "NULL string");
-    if (wf__upd_value_start(u)) return u->result;
-    r = wf_json_write_string(s ? s : "", n, wf__upd_put, u);
-    if (r == WF_ERR_INVALID) return wf__upd_fail(u, r, "string is not valid UTF-8");
-    return u->result ? u->result : r ? wf__upd_fail(u, r, "write failed") : WF_OK;
-}
-
-WF_API wf_result wf_updates_string(wf_updates *u, const char *s) {
-    if (!s) return u ? wf__upd_fail(u, WF_ERR_INVALID, "NULL string (use wf_updates_null)") : WF_ERR_INVALID;
-    return wf_updates_stringn(u, s, strlen(s));
-}
-
-static wf_result wf__upd_lit(wf_updates *u, const char *lit, size_t n) {
-    if (!u) return WF_ERR_INVALID;
-    if (wf__upd_value_start(u)) return u->result;
-    wf__upd_put(u, lit, n);
-    return u->result;
-}
-
-WF_API wf_result wf_updates_int(wf_updates *u, long long v) {
-    char t[32];
-    int n = snprintf(t, sizeof t, "%lld", v);
-    return wf__upd_lit(u, t, (size_t)n);
-}
-
-WF_API wf_result wf_updates_double(wf_updates *u, double v) {
-    char t[40];
-    int n;
-    if (!u) return WF_ERR_INVALID;
-    if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
-        return wf__upd_fail(u, WF_ERR_RANGE, "NaN and infinity have no JSON form");
-    n = snprintf(t, sizeof t, "%.17g", v);
-    {
-        /* a locale may have written a decimal comma */
-        int i;
-        for (i = 0; i < n; i++) if (t[i] == ',') t[i] = '.';
-    }
-    return wf__upd_lit(u, t, (size_t)n);
-}
-
-WF_API wf_result wf_updates_decimal(wf_updates *u, const char *num) {
-    if (!u) return WF_ERR_INVALID;
-    if (!num || !wf__number_ok(num, strlen(num))) return wf__upd_fail(u, WF_ERR_INVALID, "not a JSON number");
-    return wf__upd_lit(u, num, strlen(num));
-}
-
-WF_API wf_result wf_updates_bool(wf_updates *u, bool v) { return wf__upd_lit(u, v ? "true" : "false", v ? 4u : 5u); }
-WF_API wf_result wf_updates_null(wf_updates *u) { return wf__upd_lit(u, "null", 4); }
-
-WF_API wf_result wf_updates_raw(wf_updates *u, const char *json, size_t n) {
-    wf_doc *d = NULL;
-    wf_result r;
-    if (!u) return WF_ERR_INVALID;
-    if (u->result) return u->result;
-    if (!json) return wf__upd_fail(u, WF_ERR_INVALID, "NULL JSON");
-    r = wf_doc_parse(json, n, &u->allocator, &d);
-    wf_doc_free(d);
-    if (r) return r == WF_ERR_NOMEM ? wf__upd_fail(u, r, "out of memory") : wf__upd_fail(u, WF_ERR_INVALID, "raw value is not valid JSON");
-    return wf__upd_lit(u, json, n);
-}
-
-WF_API wf_result wf_updates_set_str(wf_updates *u, const char *k, const char *v) {
-    return wf_updates_key(u, k) ? u->result : v ? wf_updates_string(u, v) : wf_updates_null(u);
-}
-WF_API wf_result wf_updates_set_int(wf_updates *u, const char *k, long long v) { return wf_updates_key(u, k) ? u->result : wf_updates_int(u, v); }
-WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *k, bool v) { return wf_updates_key(u, k) ? u->result : wf_updates_bool(u, v); }
-WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_updates_key(u, k) ? u->result : wf_updates_null(u); }
-
-WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
-    if (len) *len = 0;
-    if (!u || u->result) return NULL;
-    if (u->implicit && u->depth == 1) {
-        if (wf_updates_end_object(u) != WF_OK) return NULL; /* e.g. no room for the '}' */
-        u->implicit = false;
-    }
-    if (u->depth != 0 || u->len == 0) {
-        wf__upd_fail(u, WF_ERR_INVALID, u->len ? "containers still open" : "nothing written");
-        return NULL;
-    }
-    if (len) *len = u->len;
-    return u->buf;
 }
 
 /* >> writes ================================================================ */
