@@ -721,7 +721,8 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
    platform     platform: clock, sleep, sockets (the only OS-facing code)
    transport    client . transport: tls . proxy . connection
    client       client: lifecycle . streaming . http/1.1: requests
-   API          api calls . pager . writes . upload . object model . auth
+   API          api calls . pager . writes . upload . any endpoint (event
+                subscriptions, document download) . object model . auth
 */
 
 #include <stdarg.h>
