@@ -1193,7 +1193,9 @@ class Api:
             body = version_content(ver)
         name = ver.get("fileName") or "file"
         disp = "attachment; filename*=UTF-8''%s" % urllib.parse.quote(name, safe="")
-        return Response(200, body, [("Content-Disposition", disp)], content_type="application/octet-stream")
+        resp = Response(200, body, [("Content-Disposition", disp)], content_type="application/octet-stream")
+        resp.cut = bool(ctx.cfg.get("cut_download"))
+        return resp
 
     # -- event subscriptions -------------------------------------------------------
 
