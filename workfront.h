@@ -4260,6 +4260,8 @@ static wf_result wf__same_origin(wf_client *c, const char *url, const char **pat
     a = strstr(url, "://");
     if (!a) return wf__fail(&c->err, WF_ERR_INVALID, "\"%.100s\" is neither a path from the host root (\"/...\") nor a URL, nothing sent", url);
     rest = a + 3 + strcspn(a + 3, "/?#");
+    if (wf__userinfo_at(a + 3))
+        return wf__fail(&c->err, WF_ERR_INVALID, "user credentials in a URL are not supported (the client's own credentials are used), nothing sent");
     if ((size_t)(rest - url) >= sizeof origin) return wf__fail(&c->err, WF_ERR_INVALID, "URL host too long, nothing sent");
     memcpy(origin, url, (size_t)(rest - url));
     origin[rest - url] = 0;

@@ -1812,7 +1812,18 @@ static int prep_request(cli *x)
     x->method[i] = '\0';
     if (m[i] || i == 0)
         return usage_error("request", "METHOD must be a word such as GET, POST, PUT or DELETE");
-    snprintf(x->what, sizeof x->what, "request %s %.120s", x->method, x->pos[1]);
+    {
+        /* a URL's "user:password@" never reaches an error message */
+        const char *p = x->pos[1], *a = strstr(p, "://"), *at = NULL, *q;
+        if (a)
+            for (q = a + 3; *q && *q != '/' && *q != '?' && *q != '#'; q++)
+                if (*q == '@')
+                    at = q;
+        if (at)
+            snprintf(x->what, sizeof x->what, "request %s %.*s***%.100s", x->method, (int)(a + 3 - p), p, at);
+        else
+            snprintf(x->what, sizeof x->what, "request %s %.120s", x->method, p);
+    }
     /* "/..." is from the host root, "scheme://..." a full URL; anything else
        is under the API base, where --json travels as updates= */
     x->absolute = x->pos[1][0] == '/' || strstr(x->pos[1], "://") != NULL;

@@ -499,7 +499,7 @@ class State:
                 up = self.uploads.get(name[7:])
             if up is None:
                 raise ApiError("notfound", "No upload with handle %s" % name[7:])
-            return Response(200, encode({"data": up}))
+            return Response(200, encode({"data": {k: v for k, v in up.items() if not k.startswith("_")}}))
         if name == "expire":
             with self.lock:
                 n = len(self.sessions)
