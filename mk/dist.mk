@@ -7,11 +7,12 @@
 #   make install       PREFIX (default /usr/local), DESTDIR: include/workfront.h,
 #                      lib/pkgconfig/workfront.pc, bin/wf (WF_BIN=path installs another build)
 #   make uninstall     removes exactly those three files
-#   make examples      build/examples/*: every example, -std=c99 with all warnings as errors
-#                      (a prerequisite of `make test`)
+#   make examples-build  build/examples/*: every example, -std=c99 with all warnings as errors
+#   make examples      the examples suite of `make test`: examples-build, then each example
+#                      against the test server (tests/dist/test_dist.sh examples)
 #   make dist-test     static and static-musl first, then tests/dist/test_dist.sh: install +
 #                      pkg-config build, examples against the test server (embedded.c on musl
-#                      too), and tests/cli/test_wf.sh against both static binaries
+#                      too), and tests/cli/test_wf.sh against both static binaries (make ci)
 #   make dist          the same as dist-test
 # Run as root, each target installs the Debian packages it needs (apt-get);
 # otherwise it names them and stops.
@@ -34,10 +35,11 @@ DIST_NEED     := cmd:cc=gcc hdr:mbedtls/ssl.h=libmbedtls-dev hdr:jsmn.h=libjsmn-
 DIST_NEED_STATIC := $(DIST_NEED) 'file:/usr/lib/*/libmbedtls.a=libmbedtls-dev' \
                  'file:/usr/lib/*/libc.a=libc6-dev'
 
-.PHONY: static static-musl install uninstall examples dist-test dist dist-deps
+.PHONY: static static-musl install uninstall examples examples-build dist-test dist dist-deps
 
-# `make test` compiles every example too (warnings are errors): the top
-# Makefile lists `examples` and `dist-test` in TEST_SUITES.
+TEST_SUITES += examples
+TEST_BUILD  += $(DIST_EX_BINS)
+CI_SUITES   += dist-test
 
 dist-deps:
 	@sh mk/dist/need.sh $(DIST_NEED)
@@ -83,8 +85,11 @@ uninstall:
 	@sh mk/dist/install.sh uninstall "$(DESTDIR)" "$(PREFIX)"
 
 # -------------------------------------------------------------- examples
-examples: $(DIST_EX_BINS)
-	@echo "examples: $(DIST_EXAMPLES) built warning-free in $(B)/examples"
+examples-build: $(DIST_EX_BINS)
+	@echo "examples-build: $(DIST_EXAMPLES) built warning-free in $(B)/examples"
+
+examples: dist-deps
+	@sh tests/dist/test_dist.sh examples
 
 $(DIST_EX_BINS): $(B)/examples/%: examples/%.c workfront.h | dist-deps
 	@mkdir -p $(B)/examples
@@ -92,10 +97,8 @@ $(DIST_EX_BINS): $(B)/examples/%: examples/%.c workfront.h | dist-deps
 	@$(CC) $(DIST_EXFLAGS) $< -o $@ $(TLSLIBS)
 
 # ------------------------------------------------------------------ tests
-# make test runs dist-test, so CI builds both static binaries and runs the CLI
-# integration tests against each (about 20 s of building from a cold build/,
-# then 30 s of CLI tests per binary); test_dist.sh run by hand skips what is
-# not built.
+# make ci runs dist-test: both static binaries and the CLI tests against
+# each; test_dist.sh run by hand skips what is not built.
 dist-test: dist-deps
 	@$(MAKE) --no-print-directory static
 	@$(MAKE) --no-print-directory static-musl

@@ -7,7 +7,7 @@
 #   make fuzz-smoke    run every target once over its committed corpus and
 #                      regression inputs (tests/fuzz/corpus/<t>/ and
 #                      tests/fuzz/corpus/regression/<t>/): quick and
-#                      deterministic, for make test.
+#                      deterministic, for make ci.
 #   make fuzz-build    build the targets only (build/fuzz/fuzz_*).
 #   make fuzz-cmin     fold the working corpus (build/fuzz/corpus/) into the
 #                      committed seed corpus, minimised (-merge=1).
@@ -68,5 +68,5 @@ fuzz-cmin: fuzz-build
 	  echo "fuzz-cmin: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) files, $$(cat tests/fuzz/corpus/$$t/* | wc -c) bytes"; \
 	done
 
-# make test runs every target over its committed corpus and regression inputs.
-TEST_SUITES += fuzz-smoke
+# make ci runs every target over its committed corpus and regression inputs.
+CI_SUITES += fuzz-smoke
