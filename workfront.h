@@ -1416,6 +1416,7 @@ typedef struct wf__http {
     char retry_after[64];
     char error[96];            /* what was wrong, for the error record */
     wf__buf body;
+    bool keep_head;            /* fill head (the client reads Location and friends from it) */
     wf__buf head;              /* status line and header lines as received, CRLF-ended */
     /* line assembly */
     char line[WF__HTTP_LINE_MAX];
@@ -1425,7 +1426,7 @@ typedef struct wf__http {
 } wf__http;
 
 static void wf__http_begin(wf__http *p, const wf_allocator *a, size_t max_body, bool head_request) {
-    /* no_reserve and sink are the caller's to set after begin */
+    /* no_reserve, keep_head and sink are the caller's to set after begin */
     wf__buf body = p->body, head = p->head; /* the buffers are reused across responses */
     memset(p, 0, sizeof *p);
     p->body = body;
@@ -1522,11 +1523,12 @@ static int wf__http_head_done(wf__http *p) {
     if (p->status >= 100 && p->status < 200 && p->status != 101) {
         /* interim response (100 Continue, 103 Early Hints): the real one follows */
         const wf_allocator *a = p->a;
-        bool no_reserve = p->no_reserve;
+        bool no_reserve = p->no_reserve, keep_head = p->keep_head;
         bool (*sink)(void *, const char *, size_t) = p->sink;
         void *sink_user = p->sink_user;
         wf__http_begin(p, a, p->max_body, p->head_request);
         p->no_reserve = no_reserve;
+        p->keep_head = keep_head;
         p->sink = sink;
         p->sink_user = sink_user;
         return WF__HTTP_MORE;
@@ -1576,13 +1578,13 @@ static int wf__http_line(wf__http *p, const char *s, size_t n) {
     case WF__HS_STATUS:
         if (n == 0 && p->status == 0) return WF__HTTP_MORE; /* tolerate a stray CRLF before the status */
         p->state = WF__HS_HEADER;
-        if (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2))
+        if (p->keep_head && (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2)))
             return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         return wf__http_status_line(p, s, n);
     case WF__HS_HEADER:
         if (n == 0) return wf__http_head_done(p);
         /* kept for callers that read other headers (Location, ETag, ...) */
-        if (!wf__is_ows(s[0]) && (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2)))
+        if (p->keep_head && !wf__is_ows(s[0]) && (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2)))
             return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         return wf__http_header(p, s, n);
     case WF__HS_CHUNK_SIZE: {
@@ -4553,6 +4555,7 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     wf__http *p = &c->http;
     wf__http_begin(p, &c->a, c->max_response, head);
     p->no_reserve = c->sx != NULL;
+    p->keep_head = true;
     p->sink = c->sink;
     p->sink_user = c->sink_user;
     if (c->sx) wf__sx_begin(c->sx);
