@@ -39,6 +39,11 @@ wf: deps $(B)/wf
 demo: deps $(B)/wf
 	@sh mk/demo.sh
 
+# the test server in the foreground until Ctrl-C, with the export lines that
+# point wf and your own programs at it
+server: deps
+	@B=$(B) PYTHON=$(PYTHON) sh mk/server.sh
+
 $(B)/test_unit: tests/test_unit.c tests/harness.h workfront.h | $(B)
 	$(CC) $(TESTCF) tests/test_unit.c -o $@ -lcmocka $(TLSLIBS)
 

@@ -1,4 +1,4 @@
-/* tests/test_auth.c - issue 6 (auth and sessions) against the test server.
+/* tests/test_auth.c - auth and sessions against the test server.
 
    RS256 JWTs signed by the library (accepted by the server's openssl
    check; one signed with another key refused), the JWT exchange, OAuth2

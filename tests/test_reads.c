@@ -1,4 +1,4 @@
-/* tests/test_reads.c - issue 4 (reads) against the Workfront test server.
+/* tests/test_reads.c - reads against the Workfront test server.
 
    Typed query builders, search/get/count/report/metadata/named queries,
    map=true, the $$LIMIT cap, the streaming pager over 10,000 tasks (with

@@ -1,4 +1,4 @@
-/* tests/test_writes.c - issue 5 (writes) against the Workfront test server.
+/* tests/test_writes.c - writes against the Workfront test server.
 
    Create/edit/delete round trips of awkward strings, bulk edits in chunks
    of at most 100, atomic and non-atomic batches, a 20 MB streamed upload
