@@ -1705,6 +1705,7 @@ static int wf__http_body_bytes(wf__http *p, const char *d, size_t n) {
    buffer cannot grow (the parser then reports it). */
 static size_t wf__http_direct_room(wf__http *p, size_t cap) {
     size_t want;
+    if (p->sinking) return 0; /* a sunk body never goes into the buffer */
     if (p->state == WF__HS_BODY_LEN || p->state == WF__HS_CHUNK_DATA) want = p->remaining < cap ? (size_t)p->remaining : cap;
     else if (p->state == WF__HS_BODY_CLOSE) want = cap;
     else return 0;
