@@ -1035,6 +1035,12 @@ class Api:
             for v in list(st.children("DOCV", "documentID", oid)):
                 st.delete("DOCV", v["ID"])
         st.delete(code, oid)
+        if code != "JRNLE":
+            parent = {"TASK": "PROJ", "OPTASK": "PROJ", "HOUR": "PROJ"}.get(code)
+            st.insert("JRNLE", {"ID": st.new_id(), "objCode": "JRNLE", "changeType": "D", "subObjCode": code,
+                                "subObjID": oid, "objObjCode": parent or code,
+                                "objID": (row.get("projectID") if parent else oid) or oid,
+                                "entryDate": now_text(), "aux2": row.get("name")})
         if code == "TASK" and row.get("parentID"):
             self._recount(row["parentID"])
 

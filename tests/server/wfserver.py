@@ -59,7 +59,7 @@ Switches (config keys; all off by default, see CONFIG_DEFAULTS):
     force_ctype=... count=K retry_after=... truncate=1 garbage=1 gzip=1
     stall=accept|body trickle_ms=N max_uri=N for_next=K
     session_ttl=S session_max_requests=N token_ttl=S max_concurrent=N
-    ims_token=... ims_token_ttl=S
+    ims_token=... ims_token_ttl=S frozen_now=DATE
 """
 
 import argparse
@@ -84,6 +84,7 @@ from wferrors import ApiError, encode  # noqa: E402
 from wfhttp import (Conn, Response, BadRequest, ClientGone, IdleTimeout,  # noqa: E402
                     KEEPALIVE_TIMEOUT, REASONS, read_request, wait_for_close, write_response)
 import wfapi  # noqa: E402
+import wfdata  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Configuration switches
@@ -123,6 +124,7 @@ CONFIG_DEFAULTS = {
     "max_concurrent": 0,   # >0: more in-flight requests per user get 429
     "ims_token": IMS_TOKEN,  # the Bearer token IMS accepts (change it to simulate rotation)
     "ims_token_ttl": DEFAULT_IMS_TOKEN_TTL,  # lifetime (and expires_in) of /ims/token/v3 tokens
+    "frozen_now": "",      # a date text: every write stamps entryDate/lastUpdateDate with it
 }
 WIRE_KEYS = ("chunked", "tiny", "close", "close_delimited", "delay_ms", "idle_close_ms", "send_100",
              "truncate", "garbage", "gzip", "stall", "trickle_ms")
@@ -302,6 +304,7 @@ class State:
             self.token_count = 0
         with self.config_lock:
             self.config = dict(CONFIG_DEFAULTS)
+            wfdata.FROZEN_NOW = None
         self.stats.reset()
 
     # -- configuration --
@@ -327,6 +330,7 @@ class State:
             if "force_status" in keys and "count" not in keys:
                 new["count"] = 1 if new["force_status"] else 0
             self.config = new
+            wfdata.FROZEN_NOW = new["frozen_now"] or None
             return dict(new)
 
     def take_config(self):
