@@ -128,7 +128,8 @@ def write_section(rows, cg, cg_why, tasks_bytes, base_cg):
                "(%.1f MB of NDJSON), HTTP on loopback, output to a file; each client as one process tree under "
                "bench/runner.c (CPU = user + system of the tree from wait4, peak RSS of its largest process), "
                "median of %d runs. The JS client (workfront-api, bench/js_export.js) and the shell pipeline "
-               "(`curl | jq -c '.data[]'` per page of 2000) write the same objects, one line each."
+               "(`curl | jq -c '.data[]'` per page of 2000) write the same objects, one line each. Wall time is "
+               "mostly the Python test server producing the pages; CPU is the client's own."
                % (TASKS, tasks_bytes / 1e6, R.RUNS))
     out.append("")
     out.append("| client | CPU s | wall s | peak RSS MB | lines | MB written |")
@@ -150,7 +151,7 @@ def write_section(rows, cg, cg_why, tasks_bytes, base_cg):
         if cg["top"]:
             out.append("Largest shares: " + ", ".join("%s %s%%" % (fn, pct) for pct, fn in cg["top"]) + ".")
         if base_cg:
-            out.append("The same command with wf of %s: %s instructions, %.1f per byte (%.1fx as many)."
+            out.append("The same command with wf at revision %s: %s instructions, %.1f per byte (%.1fx as many)."
                        % (BASE, "{:,}".format(base_cg["ir"]), base_cg["ipb"], base_cg["ir"] / cg["ir"]))
     else:
         out.append("Instructions per byte: not measured (%s)." % cg_why)
@@ -187,12 +188,12 @@ def main():
                  '| jq -c ".data[]" || exit 1; done' % ((pages - 1) * 2000, api))
         clients = [("workfront.h (wf)", [wf, "-q", "search", "task", "fields=*", "--all", "--ndjson"])]
         if base:
-            clients.append(("wf of %s" % BASE, [base, "-q", "search", "task", "fields=*", "--all", "--ndjson"]))
+            clients.append(("wf at revision %s" % BASE, [base, "-q", "search", "task", "fields=*", "--all", "--ndjson"]))
         if have_js:
             clients.append(("workfront-api (Node)", [shutil.which("node"), os.path.join(R.BENCH, "js_export.js"),
                                                      url, str(pages)]))
         if shutil.which("curl") and shutil.which("jq"):
-            clients.append(("curl | jq -c '.data[]'", ["sh", "-c", shell]))
+            clients.append(("`curl \\| jq -c '.data[]'`", ["/bin/sh", "-c", shell]))
         rows = []
         for name, argv in clients:
             res = []
