@@ -1,5 +1,7 @@
-# workfront.h — the two commands are `make demo` and `make test`.
-# Both install missing Debian packages first (as root) or say what to install.
+# workfront.h: `make demo`, `make server`, `make test` (every functional
+# suite, about 3 minutes) and `make ci` (make test plus the slow suites).
+# They install missing Debian packages first (as root) or say what to install.
+# How the suites are organised, and how to add one: docs/testing.md.
 
 CC      ?= cc
 CXX     ?= c++
@@ -11,10 +13,16 @@ TLSLIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 TESTCF  := -std=c99 -g -O1 $(SAN) $(WARN) -I.
 
-.PHONY: all deps demo test check unit integration hardening cli-test server-test wf clean
+.PHONY: all deps demo server test ci check unit integration hardening cli-test server-test wf clean
 
-# make test runs every suite listed here; the fragments in mk/*.mk add theirs.
+# The suites: each is a make target that builds what it needs, runs, and
+# prints a count (docs/testing.md).  make test runs TEST_SUITES, make ci
+# runs them and then CI_SUITES; a fragment in mk/*.mk adds its suite with
+# one line (TEST_SUITES += name, or CI_SUITES += name).  TEST_BUILD names
+# what make test compiles up front, two at a time, before the suites start.
 TEST_SUITES := check unit integration hardening cli-test server-test
+CI_SUITES   :=
+TEST_BUILD  := $(B)/test_unit $(B)/test_integration $(B)/test_hardening $(B)/wf-san
 all: $(B)/wf
 
 deps:
@@ -31,7 +39,12 @@ wf: deps $(B)/wf
 demo: deps $(B)/wf
 	@sh mk/demo.sh
 
-$(B)/test_unit: tests/test_unit.c workfront.h | $(B)
+# the test server in the foreground until Ctrl-C, with the export lines that
+# point wf and your own programs at it
+server: deps
+	@B=$(B) PYTHON=$(PYTHON) sh mk/server.sh
+
+$(B)/test_unit: tests/test_unit.c tests/harness.h workfront.h | $(B)
 	$(CC) $(TESTCF) tests/test_unit.c -o $@ -lcmocka $(TLSLIBS)
 
 $(B)/test_integration: tests/test_integration.c tests/harness.h workfront.h | $(B)
@@ -56,8 +69,9 @@ hardening: deps $(B)/test_hardening
 cli-test: deps $(B)/wf-san
 	WF=$(B)/wf-san sh tests/cli/test_wf.sh
 
+# its certificates live with the others in build/certs
 server-test: deps
-	$(PYTHON) tests/server/test_wfserver.py
+	WFSERVER_TEST_CERTS=$(CURDIR)/$(B)/certs $(PYTHON) tests/server/test_wfserver.py
 
 # The header stays a good citizen: C99, C11 and C++11 clean, wf_ symbols only,
 # with gcc and with clang (installed here when missing, so a fresh machine
@@ -66,21 +80,26 @@ check: deps | $(B)
 	@sh mk/deps.sh cmd:clang=clang cmd:clang++=clang
 	@sh mk/check.sh
 
+# Two suites at a time (SUITE_JOBS), longest first by the last run's times;
+# one line per suite, logs in build/suites/, then `N passed, M failed`.
+SUITE_JOBS ?= 2
+SUITE_RUN   = MAKE="$(MAKE)" B="$(B)" SUITE_JOBS="$(SUITE_JOBS)" sh mk/suites.sh
+
 test: deps
-	@fail=""; \
-	for s in $(TEST_SUITES); do \
-	  echo "== $$s"; \
-	  $(MAKE) --no-print-directory $$s || fail="$$fail $$s"; \
-	done; \
-	if [ -z "$$fail" ]; then echo "make test: all passed ($(TEST_SUITES))"; \
-	else echo "make test: FAILED:$$fail"; exit 1; fi
+	@$(SUITE_RUN) test "$(TEST_BUILD)" $(TEST_SUITES)
+
+# make test's suites, then the slow ones (valgrind, mbedTLS 3.6, static
+# builds, fuzz smoke, cross builds) two at a time; .ci/run runs this.
+ci: deps
+	@$(SUITE_RUN) ci "$(TEST_BUILD)" $(TEST_SUITES) -- $(CI_SUITES)
+
+# one suite, logged and counted as make test does it (mk/suites.sh)
+suite-%:
+	@B="$(B)" sh mk/suite.sh $* $(MAKE) --no-print-directory $*
 
 clean:
 	rm -rf $(B)
 
 # Fragments: integration tests of reads/writes/auth, benchmarks, fuzzing and
-# leak checks, mbedTLS 3.6, distribution.
+# leak checks, mbedTLS 3.6, distribution; each adds its own suites.
 -include mk/*.mk
-
-# The fragments' suites that make test runs too.
-TEST_SUITES += itests examples dist-test

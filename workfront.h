@@ -1,5 +1,6 @@
 /* workfront.h - a single-header C client for the Adobe Workfront REST API.
-   https://github.com/ (this repository)                     MIT licence, see end of file.
+   Home: the workfront.h repository (README.md, docs/, examples/, tests/);
+   there is no separate website.  MIT licence, see end of file.
 
    WHAT IT IS
    ==========
@@ -18,7 +19,8 @@
        #include "workfront.h"
 
    Elsewhere include it without the define.  The implementation needs
-   jsmn.h on the include path (Debian: libjsmn-dev) and mbedTLS 2.28 or 3.x
+   jsmn.h beside workfront.h or on the include path (Debian: libjsmn-dev, or
+   github.com/zserge/jsmn; WF_JSMN_H names another file) and mbedTLS 2.28 or 3.x
    (Debian: libmbedtls-dev); link with
 
        cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
@@ -70,7 +72,54 @@
    WF_ASSERT(x)            internal assertions (default: assert)
    WF_NO_TLS               build without mbedTLS: plain http:// only
    WF_DEFAULT_API_VERSION  the API version used when none is given ("v22.0")
-   WF_DEFAULT_CA_FILE      system CA bundle ("/etc/ssl/certs/ca-certificates.crt")
+   WF_DEFAULT_CA_FILE      the one system CA bundle to trust (default: Windows'
+                           ROOT store, or the first bundle found among
+                           /etc/ssl/certs/ca-certificates.crt (Debian, Ubuntu,
+                           Alpine), /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem
+                           and /etc/pki/tls/certs/ca-bundle.crt (Fedora, RHEL),
+                           /etc/ssl/ca-bundle.pem (openSUSE), /etc/ssl/cert.pem
+                           (macOS, FreeBSD, OpenBSD), /usr/local/etc/ssl/cert.pem
+                           and /usr/local/share/certs/ca-root-nss.crt (FreeBSD))
+   WF_JSMN_H               the jsmn header to include (default "jsmn.h": beside
+                           workfront.h first, then the include path)
+
+   PORTING
+   =======
+   Everything that touches the operating system sits in one section of the
+   implementation ("platform"), behind the macros below, all of one kind:
+   define one before including the implementation to replace the default.
+   POSIX systems (Linux, macOS, the BSDs) and Windows need none; a target
+   with neither (an RTOS, bare metal) stops the build with an #error that
+   names the macro it still needs.
+   WF_NOW_MS()             monotonic milliseconds, never going back
+                           (default: clock_gettime(CLOCK_MONOTONIC); GetTickCount64)
+   WF_SLEEP_MS(ms)         block the caller for ms milliseconds, between retries
+                           (default: nanosleep; Sleep)
+   WF_TIME_S()             seconds since 1970, or 0 when unknown (default:
+                           time(NULL)); for JWT claims and Retry-After dates
+   WF_NO_SOCKETS           no built-in TCP: no socket header or code at all;
+                           wf_client_desc.transport is then required
+   WF_NO_FILES             no file access: ca_file, jwt_key_file and uploads
+                           by path answer WF_ERR_UNSUPPORTED; ca_pem,
+                           jwt_key_pem and upload read callbacks remain
+   WF_NO_SYSTEM_CA         no system CA store: trust only ca_file / ca_pem
+   WF_ENTROPY_SOURCE       the name of a strong entropy function for TLS,
+                           int fn(void *data, unsigned char *out, size_t len, size_t *olen)
+                           (mbedTLS's entropy-source signature), added with
+                           mbedtls_entropy_add_source as a strong source;
+                           needed when mbedTLS has no platform entropy
+                           (MBEDTLS_NO_PLATFORM_ENTROPY).  TLS never runs on
+                           a weak generator: without a strong source,
+                           wf_client_create fails for https:// URLs.
+   WF_FORMAT_DOUBLE(buf, cap, v)  a double as text, like the default
+                           snprintf(buf, cap, "%.17g", v); the result is
+                           checked (it must read back as v), so a C library
+                           without float formatting gives WF_ERR_UNSUPPORTED,
+                           never a wrong number.  newlib-nano: link with
+                           -u _printf_float.
+   Integers are formatted and parsed by the header itself (no %lld or %zu
+   from the C library).  Windows: link with -lws2_32 -lcrypt32 (and mbedTLS's
+   -lbcrypt); https:// trusts the Windows ROOT store without a CA file.
 
    MEMORY
    ======
@@ -118,9 +167,13 @@
 /* The implementation needs POSIX (getaddrinfo, poll, clock_gettime).  Feature
    macros only work before the first system header, so they are set here; a
    file that includes system headers before this one must compile with
-   -D_POSIX_C_SOURCE=200809L (or _DEFAULT_SOURCE) itself. */
+   -D_POSIX_C_SOURCE=200809L (or _DEFAULT_SOURCE) and, on 32-bit systems,
+   -D_FILE_OFFSET_BITS=64 itself. */
 #if defined(WORKFRONT_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_XOPEN_SOURCE)
 #  define _POSIX_C_SOURCE 200809L
+#endif
+#if defined(WORKFRONT_IMPLEMENTATION) && !defined(_FILE_OFFSET_BITS)
+#  define _FILE_OFFSET_BITS 64 /* uploads of 2 GiB and more on 32-bit systems */
 #endif
 
 #include <stddef.h>
@@ -288,7 +341,7 @@ typedef struct wf_client_desc {
     const char *user_agent;   /* default "workfront.h/<version>" */
     wf_allocator allocator;
     wf_logger logger;
-    const wf_transport *transport; /* NULL: TCP */
+    const wf_transport *transport; /* NULL: TCP (required when built with WF_NO_SOCKETS) */
 } wf_client_desc;
 
 /* Creates a client.  On failure *out is NULL and, if err is given, it says why. */
@@ -641,9 +694,11 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
    codecs       http/1.1: response parser . json: tokens, validation, views .
                 json: writer . envelope & errors . query builder .
                 json: updates writer
-   platform     platform: clock, sleep, sockets (the only OS-facing code)
-   transport    client . transport: tls . proxy . connection
-   client       client: lifecycle . streaming . http/1.1: requests
+   platform     platform: clock, sleep, sockets, files, entropy, CA store
+                (the only code that touches the OS; hooks under PORTING)
+   transport    transport: connection state . transport: tls .
+                transport: proxy . transport: connection
+   client       client . client: lifecycle . streaming . http/1.1: requests
    API          api calls . pager . writes . upload . object model . auth
 */
 
@@ -664,9 +719,6 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #ifndef WF_DEFAULT_API_VERSION
 #  define WF_DEFAULT_API_VERSION "v22.0"
 #endif
-#ifndef WF_DEFAULT_CA_FILE
-#  define WF_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
-#endif
 
 /* jsmn stays private to this translation unit. */
 #ifndef JSMN_STATIC
@@ -678,7 +730,13 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #ifndef JSMN_PARENT_LINKS
 #  define JSMN_PARENT_LINKS
 #endif
-#include <jsmn.h>
+/* "jsmn.h" so that a copy beside workfront.h is found without -I; WF_JSMN_H
+   points elsewhere, e.g. -DWF_JSMN_H='"third_party/jsmn/jsmn.h"'. */
+#ifdef WF_JSMN_H
+#  include WF_JSMN_H
+#else
+#  include "jsmn.h"
+#endif
 
 #ifndef WF_NO_TLS
 #  include <mbedtls/version.h>
@@ -697,10 +755,19 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #  endif
 #endif
 
-#if defined(__GNUC__) || defined(__clang__)
+/* The header formats with its own wf__vsnprintf (C99 conversions); on
+   mingw, "printf" would mean msvcrt's rules and flag %zu and %lld falsely. */
+#if defined(__MINGW32__) && defined(__GNUC__) && !defined(__clang__)
+#  define WF__PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__) || defined(__clang__)
 #  define WF__PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #  define WF__PRINTF(a, b)
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#  define WF__MAYBE_UNUSED __attribute__((unused)) /* primitives not every configuration calls */
+#else
+#  define WF__MAYBE_UNUSED
 #endif
 
 /* >> util & buffers ======================================================== */
@@ -825,6 +892,119 @@ static void wf__copy(char *dst, size_t cap, const char *src, size_t n) {
     dst[n] = 0;
 }
 
+/* Formatting without the C library's printf: small C libraries (newlib-nano,
+   some RTOS libcs) lack %lld and %zu and would print garbage, and Windows'
+   msvcrt disagrees on both.  This covers what the header uses: %d %i %u %x
+   %X %c %s %% with flags '-' and '0', width and precision (numbers or '*'),
+   and the lengths h, l, ll, z.  Doubles never come here: wf__fmt_double. */
+static size_t wf__utoa(char *out, uint64_t v, unsigned base, bool upper) {
+    const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    char t[24];
+    size_t n = 0, i;
+    do { t[n++] = digits[v % base]; v /= base; } while (v);
+    for (i = 0; i < n; i++) out[i] = t[n - 1 - i];
+    out[n] = 0;
+    return n;
+}
+
+/* A signed 64-bit integer in decimal; out needs 21 bytes.  Answers the length. */
+static size_t wf__itoa(char *out, int64_t v) {
+    if (v < 0) { out[0] = '-'; return 1 + wf__utoa(out + 1, (uint64_t)0 - (uint64_t)v, 10, false); }
+    return wf__utoa(out, (uint64_t)v, 10, false);
+}
+
+static int wf__vsnprintf(char *out, size_t cap, const char *fmt, va_list ap) {
+    size_t o = 0;
+#define WF__PUT(ch) do { if (o + 1 < cap) out[o] = (ch); o++; } while (0)
+    while (*fmt) {
+        bool left = false, zero = false;
+        int width = 0, prec = -1, lng = 0;
+        char num[24];
+        const char *s;
+        size_t n, i, pad;
+        bool neg = false;
+        if (*fmt != '%') { WF__PUT(*fmt); fmt++; continue; }
+        fmt++;
+        for (;; fmt++) {
+            if (*fmt == '-') left = true;
+            else if (*fmt == '0') zero = true;
+            else break;
+        }
+        if (*fmt == '*') { width = va_arg(ap, int); fmt++; if (width < 0) { left = true; width = -width; } }
+        else while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
+        if (*fmt == '.') {
+            fmt++;
+            prec = 0;
+            if (*fmt == '*') { prec = va_arg(ap, int); fmt++; }
+            else while (*fmt >= '0' && *fmt <= '9') prec = prec * 10 + (*fmt++ - '0');
+        }
+        if (*fmt == 'h') { fmt++; if (*fmt == 'h') fmt++; }
+        else if (*fmt == 'l') { lng = 1; fmt++; if (*fmt == 'l') { lng = 2; fmt++; } }
+        else if (*fmt == 'z') { lng = 3; fmt++; }
+        switch (*fmt) {
+        case 'd': case 'i': {
+            int64_t v = lng == 2 ? (int64_t)va_arg(ap, long long) : lng == 1 ? (int64_t)va_arg(ap, long)
+                      : lng == 3 ? (int64_t)va_arg(ap, ptrdiff_t) : (int64_t)va_arg(ap, int);
+            neg = v < 0;
+            n = wf__utoa(num, neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, 10, false);
+            s = num;
+            break;
+        }
+        case 'u': case 'x': case 'X': {
+            uint64_t v = lng == 2 ? (uint64_t)va_arg(ap, unsigned long long) : lng == 1 ? (uint64_t)va_arg(ap, unsigned long)
+                       : lng == 3 ? (uint64_t)va_arg(ap, size_t) : (uint64_t)va_arg(ap, unsigned);
+            n = wf__utoa(num, v, *fmt == 'u' ? 10u : 16u, *fmt == 'X');
+            s = num;
+            break;
+        }
+        case 'c':
+            num[0] = (char)va_arg(ap, int);
+            s = num;
+            n = 1;
+            prec = -1;
+            break;
+        case 's':
+            s = va_arg(ap, const char *);
+            if (!s) s = "(null)";
+            for (n = 0; (prec < 0 || n < (size_t)prec) && s[n]; n++) {}
+            prec = -1;
+            zero = false;
+            break;
+        case '%':
+            WF__PUT('%');
+            fmt++;
+            continue;
+        default: /* not a conversion this formatter knows: show it, never guess */
+            WF__PUT('%');
+            continue;
+        }
+        fmt++;
+        /* precision of an integer: at least that many digits */
+        i = prec >= 0 && (size_t)prec > n ? (size_t)prec - n : 0;
+        pad = (size_t)width > n + i + neg ? (size_t)width - n - i - neg : 0;
+        if (!left && !zero) while (pad) { WF__PUT(' '); pad--; }
+        if (neg) WF__PUT('-');
+        if (!left && zero) while (pad) { WF__PUT('0'); pad--; }
+        while (i--) WF__PUT('0');
+        for (i = 0; i < n; i++) WF__PUT(s[i]);
+        while (pad) { WF__PUT(' '); pad--; }
+    }
+    if (cap) out[o < cap ? o : cap - 1] = 0;
+#undef WF__PUT
+    return o > 0x7fffffff ? 0x7fffffff : (int)o;
+}
+
+static int wf__snprintf(char *out, size_t cap, const char *fmt, ...) WF__PRINTF(3, 4);
+static int wf__snprintf(char *out, size_t cap, const char *fmt, ...) {
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = wf__vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+
 /* >> errors ================================================================ */
 
 static const char *const wf__result_text[] = {
@@ -858,9 +1038,21 @@ static wf_result wf__fail(wf_error *e, wf_result r, const char *fmt, ...) {
     va_list ap;
     e->result = r;
     va_start(ap, fmt);
-    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    wf__vsnprintf(e->text, sizeof e->text, fmt, ap);
     va_end(ap);
     return r;
+}
+
+/* Hands one line to the logger when its level wants it; callers never pass a secret. */
+static void wf__logf(const wf_logger *log, wf_log_level lvl, const char *fmt, ...) WF__PRINTF(3, 4);
+static void wf__logf(const wf_logger *log, wf_log_level lvl, const char *fmt, ...) {
+    char line[1024];
+    va_list ap;
+    if (!log->fn || lvl > log->level) return;
+    va_start(ap, fmt);
+    wf__vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    log->fn(log->user_data, lvl, line);
 }
 
 /* A printable excerpt of a body that should have been JSON. */
@@ -972,9 +1164,9 @@ static const char *wf__url_shown(const char *s, char *out, size_t cap) {
     size_t pre;
     a = a ? a + 3 : s;
     at = wf__userinfo_at(a);
-    if (!at) { snprintf(out, cap, "%.200s", s); return out; }
+    if (!at) { wf__snprintf(out, cap, "%.200s", s); return out; }
     pre = (size_t)(a - s);
-    snprintf(out, cap, "%.*s***%.180s", (int)(pre < 20 ? pre : 20), s, at);
+    wf__snprintf(out, cap, "%.*s***%.180s", (int)(pre < 20 ? pre : 20), s, at);
     return out;
 }
 
@@ -1049,8 +1241,8 @@ static wf_result wf__api_version(const char *v, char *out, size_t cap, wf_error 
             return wf__fail(e, WF_ERR_INVALID, "invalid API version \"%.40s\"", v);
     }
     if (n + 2 > cap) return wf__fail(e, WF_ERR_INVALID, "API version too long");
-    if (v[0] >= '0' && v[0] <= '9') snprintf(out, cap, "v%s", v);
-    else snprintf(out, cap, "%s", v);
+    if (v[0] >= '0' && v[0] <= '9') wf__snprintf(out, cap, "v%s", v);
+    else wf__snprintf(out, cap, "%s", v);
     return WF_OK;
 }
 
@@ -1515,6 +1707,46 @@ static bool wf__number_ok(const char *s, size_t n) {
         if (i == d) return false;
     }
     return i == n;
+}
+
+/* A double as the shortest JSON number that reads back the same, through
+   WF_FORMAT_DOUBLE (default: the C library's snprintf "%.17g").  Checked:
+   a C library without float formatting (newlib-nano without
+   -u _printf_float) prints nothing or a bare "g"; that is an error, never
+   a wrong number in a request.  Answers the length, or 0 on failure. */
+#ifndef WF_FORMAT_DOUBLE
+#  define WF_FORMAT_DOUBLE(buf, cap, v) snprintf(buf, cap, "%.17g", v)
+#endif
+static size_t wf__fmt_double(char *out, size_t cap, double v) {
+    char tmp[48];
+    int n, i;
+    double back;
+    char *end = NULL;
+    if (cap < 2 || v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308) return 0;
+    memset(tmp, 0, sizeof tmp);
+    n = WF_FORMAT_DOUBLE(tmp, sizeof tmp, v);
+    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || tmp[n] != 0) return 0;
+    for (i = 0; i < n; i++) {
+        if (tmp[i] == ',') tmp[i] = '.'; /* a locale's decimal comma */
+        if (!((tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == '-' || tmp[i] == '+' || tmp[i] == '.' || tmp[i] == 'e' || tmp[i] == 'E'))
+            return 0;
+    }
+    if (!wf__number_ok(tmp, (size_t)n)) return 0;
+    back = strtod(tmp, &end);
+    if (end != tmp + n || back != v) {
+        /* a locale that reads a decimal comma: compare on its terms */
+        bool same = false;
+        char *dot = strchr(tmp, '.');
+        if (dot) {
+            *dot = ',';
+            back = strtod(tmp, &end);
+            same = end == tmp + n && back == v;
+            *dot = '.';
+        }
+        if (!same) return 0;
+    }
+    memcpy(out, tmp, (size_t)n + 1);
+    return (size_t)n;
 }
 
 /* Checks the text between tokens: only whitespace and exactly the
@@ -2146,8 +2378,8 @@ WF_API wf_result wf_query_add(wf_query *q, const char *key, const char *value) {
 }
 
 WF_API wf_result wf_query_add_int(wf_query *q, const char *key, long long value) {
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%lld", value);
+    char tmp[24];
+    wf__itoa(tmp, (int64_t)value);
     return wf_query_add(q, key, tmp);
 }
 
@@ -2236,8 +2468,8 @@ static wf_result wf__field_ok(wf_query *q, const char *f) {
 static wf_result wf__qadd(wf_query *q, const char *field, const char *suffix, const char *value) {
     char key[512];
     int n;
-    if (q->or_group > 0) n = snprintf(key, sizeof key, "OR:%d:%s%s", q->or_group, field, suffix);
-    else n = snprintf(key, sizeof key, "%s%s", field, suffix);
+    if (q->or_group > 0) n = wf__snprintf(key, sizeof key, "OR:%d:%s%s", q->or_group, field, suffix);
+    else n = wf__snprintf(key, sizeof key, "%s%s", field, suffix);
     if (n < 0 || (size_t)n >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
     return wf_query_add(q, key, value);
 }
@@ -2322,8 +2554,8 @@ WF_API wf_result wf_query_sort(wf_query *q, const char *field, wf_sort dir) {
     if (wf__field_ok(q, field)) return q->result;
     if ((int)dir < 0 || dir > WF_SORT_CIDESC) return wf__query_fail(q, WF_ERR_INVALID, "unknown sort direction");
     /* the first key is field_Sort, later ones field_2_Sort, field_3_Sort ... */
-    if (q->nsort == 0) snprintf(suffix, sizeof suffix, "_Sort");
-    else snprintf(suffix, sizeof suffix, "_%d_Sort", q->nsort + 1);
+    if (q->nsort == 0) wf__snprintf(suffix, sizeof suffix, "_Sort");
+    else wf__snprintf(suffix, sizeof suffix, "_%d_Sort", q->nsort + 1);
     {
         int g = q->or_group; /* a sort key never belongs to an OR group */
         q->or_group = 0;
@@ -2346,8 +2578,8 @@ WF_API wf_result wf_query_group_by(wf_query *q, const char *field) {
     if (q->result) return q->result;
     if (wf__field_ok(q, field)) return q->result;
     /* counted like sort keys: a filter on a field named like "xGroupBy" is no grouping */
-    if (q->ngroup == 0) n = snprintf(key, sizeof key, "%s_GroupBy", field);
-    else n = snprintf(key, sizeof key, "%s_%d_GroupBy", field, q->ngroup + 1);
+    if (q->ngroup == 0) n = wf__snprintf(key, sizeof key, "%s_GroupBy", field);
+    else n = wf__snprintf(key, sizeof key, "%s_%d_GroupBy", field, q->ngroup + 1);
     if (n < 0 || (size_t)n >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
     if ((r = wf_query_add(q, key, "true")) == WF_OK) q->ngroup++;
     return r;
@@ -2362,7 +2594,7 @@ WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) 
     if (wf__field_ok(q, field)) return q->result;
     for (i = 0; funcs[i] && (!func || strcmp(func, funcs[i]) != 0); i++) {}
     if (!funcs[i]) return wf__query_fail(q, WF_ERR_INVALID, "aggregate must be sum, avg, min, max or count");
-    if ((size_t)snprintf(key, sizeof key, "%s_AggFunc", field) >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
+    if ((size_t)wf__snprintf(key, sizeof key, "%s_AggFunc", field) >= sizeof key) return wf__query_fail(q, WF_ERR_INVALID, "field name too long");
     return wf_query_add(q, key, func);
 }
 
@@ -2501,24 +2733,20 @@ static wf_result wf__upd_lit(wf_updates *u, const char *lit, size_t n) {
 }
 
 WF_API wf_result wf_updates_int(wf_updates *u, long long v) {
-    char t[32];
-    int n = snprintf(t, sizeof t, "%lld", v);
-    return wf__upd_lit(u, t, (size_t)n);
+    char t[24];
+    return wf__upd_lit(u, t, wf__itoa(t, (int64_t)v));
 }
 
 WF_API wf_result wf_updates_double(wf_updates *u, double v) {
     char t[40];
-    int n;
+    size_t n;
     if (!u) return WF_ERR_INVALID;
     if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
         return wf__upd_fail(u, WF_ERR_RANGE, "NaN and infinity have no JSON form");
-    n = snprintf(t, sizeof t, "%.17g", v);
-    {
-        /* a locale may have written a decimal comma */
-        int i;
-        for (i = 0; i < n; i++) if (t[i] == ',') t[i] = '.';
-    }
-    return wf__upd_lit(u, t, (size_t)n);
+    n = wf__fmt_double(t, sizeof t, v);
+    if (n == 0) /* the C library cannot format doubles: an error, never a wrong number */
+        return wf__upd_fail(u, WF_ERR_UNSUPPORTED, "cannot format a double: the C library's snprintf has no %g (newlib-nano: link with -u _printf_float)");
+    return wf__upd_lit(u, t, n);
 }
 
 WF_API wf_result wf_updates_decimal(wf_updates *u, const char *num) {
@@ -2564,149 +2792,726 @@ WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
     return u->buf;
 }
 
-/* >> platform: clock, sleep, sockets =================================== */
+/* >> platform: clock, sleep, sockets, files, entropy, CA store ============= */
 
-/* The only place that includes OS headers. */
-#include <time.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
-#include <netdb.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#ifndef MSG_NOSIGNAL
-#  define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
+/* Everything that touches the operating system is here and only here: the
+   sections below call wf__now_ms, wf__sleep_ms, wf__time_s, wf__tcp_*,
+   wf__file_*, wf__entropy_setup, wf__random and wf__system_ca.  Each piece
+   is a hook macro listed under PORTING in the doc block, with POSIX and
+   Win32 defaults; a target with neither stops here with an #error naming
+   the macro to define. */
+
+#if defined(_WIN32)
+#  define WF__WIN32 1
+#  if defined(_WIN32_WINNT) && _WIN32_WINNT < 0x0600
+#    error "workfront.h needs _WIN32_WINNT >= 0x0600 (Vista: WSAPoll, GetTickCount64)"
+#  endif
+#  ifndef _WIN32_WINNT
+#    define _WIN32_WINNT 0x0600
+#  endif
+#  ifndef WF_NO_SOCKETS
+#    include <winsock2.h> /* before windows.h, which would pull in winsock 1 */
+#    include <ws2tcpip.h>
+#  endif
+#  include <windows.h>
+#  include <wincrypt.h>
+#  include <io.h>
+#  include <fcntl.h>
+#  include <sys/stat.h>
+#  include <time.h>
+#elif defined(__unix__) || defined(__unix) || (defined(__APPLE__) && defined(__MACH__))
+#  define WF__POSIX 1
+#  include <time.h>
+#  include <fcntl.h>
+#  include <unistd.h>
+#  include <sys/types.h>
+#  include <sys/stat.h>
+#  ifndef WF_NO_SOCKETS
+#    include <poll.h>
+#    include <netdb.h>
+#    include <sys/socket.h>
+#    include <netinet/in.h>
+#    include <netinet/tcp.h>
+#  endif
 #endif
 
-static uint64_t wf__now_ms(void) {
+/* -- clock and sleep ------------------------------------------------------ */
+
+#ifndef WF_NOW_MS
+#  if defined(WF__WIN32)
+#    define WF_NOW_MS() ((uint64_t)GetTickCount64())
+#  elif defined(WF__POSIX)
+static uint64_t wf__posix_now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
+#    define WF_NOW_MS() wf__posix_now_ms()
+#  else
+#    error "workfront.h: no monotonic clock known for this target: define WF_NOW_MS() (milliseconds, never going back)"
+#  endif
+#endif
 
-static void wf__sleep_ms(int ms) {
+#ifndef WF_SLEEP_MS
+#  if defined(WF__WIN32)
+#    define WF_SLEEP_MS(ms) Sleep((DWORD)(ms))
+#  elif defined(WF__POSIX)
+static void wf__posix_sleep_ms(int ms) {
     struct timespec ts;
     ts.tv_sec = ms / 1000;
     ts.tv_nsec = (long)(ms % 1000) * 1000000L;
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
+#    define WF_SLEEP_MS(ms) wf__posix_sleep_ms(ms)
+#  else
+#    error "workfront.h: no sleep known for this target: define WF_SLEEP_MS(ms) (block the calling task for ms milliseconds)"
+#  endif
+#endif
 
+/* Wall-clock seconds since 1970, for JWT claims and Retry-After dates; a
+   target without a real-time clock may answer 0 (JWTs are then refused). */
+#ifndef WF_TIME_S
+#  if defined(WF__WIN32) || defined(WF__POSIX)
+#    define WF_TIME_S() ((long long)time(NULL))
+#  else
+#    error "workfront.h: no wall clock known for this target: define WF_TIME_S() (seconds since 1970, or 0 when unknown)"
+#  endif
+#endif
 
-/* Sockets are non-blocking so that connect, send and recv each wait in
-   poll() with a timeout; mbedtls_net_* is avoided because it can raise
-   SIGPIPE and has no connect timeout. */
-typedef struct wf__tcp { int fd; } wf__tcp;
+static uint64_t wf__now_ms(void) { return (uint64_t)(WF_NOW_MS()); }
+static void wf__sleep_ms(int ms) { if (ms > 0) WF_SLEEP_MS(ms); }
+static long long wf__time_s(void) {
+    long long t = (long long)(WF_TIME_S());
+    return t > 0 ? t : 0;
+}
 
-static int wf__poll_fd(int fd, short events, int timeout_ms) {
-    struct pollfd pfd;
+/* -- system error texts ---------------------------------------------------- */
+
+#if defined(WF__WIN32)
+/* Winsock and Win32 errors have no strerror(): FormatMessage, as UTF-8. */
+static const char *wf__win32_text(unsigned long code, char *buf, size_t cap) {
+    wchar_t w[256];
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, (DWORD)code, 0, w,
+                             (DWORD)(sizeof w / sizeof w[0]), NULL);
+    int k;
+    while (n > 0 && (w[n - 1] == L'\r' || w[n - 1] == L'\n' || w[n - 1] == L' ' || w[n - 1] == L'.')) n--;
+    k = n ? WideCharToMultiByte(CP_UTF8, 0, w, (int)n, buf, (int)cap - 1, NULL, NULL) : 0;
+    if (k <= 0) wf__snprintf(buf, cap, "Windows error %lu", code);
+    else buf[k] = 0;
+    return buf;
+}
+#endif
+
+/* -- sockets --------------------------------------------------------------- */
+
+/* The built-in transport: TCP through the system's sockets.  Sockets are
+   non-blocking so that connect, send and recv each wait with a timeout;
+   mbedtls_net_* is avoided because it can raise SIGPIPE and has no connect
+   timeout.  WF_NO_SOCKETS leaves all of it out (desc.transport is then
+   required). */
+#ifndef WF_NO_SOCKETS
+#  if defined(WF__WIN32)
+typedef SOCKET wf__sockfd;
+#    define WF__NO_SOCKET INVALID_SOCKET
+#    define WF__EINTR WSAEINTR
+#    define WF__WOULDBLOCK(err) ((err) == WSAEWOULDBLOCK)
+#    define WF__EINPROGRESS WSAEWOULDBLOCK /* what a non-blocking connect() answers */
+#    define WF__ECONNRESET WSAECONNRESET
+#    define WF__SEND_FLAGS 0
+static int wf__sock_errno(void) { return WSAGetLastError(); }
+static void wf__sock_close(wf__sockfd fd) { closesocket(fd); }
+static int wf__sock_poll(wf__sockfd fd, short events, int timeout_ms) {
+    WSAPOLLFD p;
+    p.fd = fd;
+    p.events = events;
+    p.revents = 0;
+    return WSAPoll(&p, 1, timeout_ms); /* >0 ready, 0 timeout, <0 error */
+}
+static const char *wf__sock_text(int code, char *buf, size_t cap) { return wf__win32_text((unsigned long)code, buf, cap); }
+#  elif defined(WF__POSIX)
+typedef int wf__sockfd;
+#    define WF__NO_SOCKET (-1)
+#    define WF__EINTR EINTR
+#    define WF__WOULDBLOCK(err) ((err) == EAGAIN || (err) == EWOULDBLOCK)
+#    define WF__EINPROGRESS EINPROGRESS
+#    define WF__ECONNRESET ECONNRESET
+#    ifdef MSG_NOSIGNAL
+#      define WF__SEND_FLAGS MSG_NOSIGNAL
+#    elif defined(SO_NOSIGPIPE)
+#      define WF__SEND_FLAGS 0 /* macOS and older BSDs: SO_NOSIGPIPE is set on the socket */
+#    else
+#      error "workfront.h: neither MSG_NOSIGNAL nor SO_NOSIGPIPE: a closed peer would raise SIGPIPE; define WF_NO_SOCKETS and pass a transport"
+#    endif
+static int wf__sock_errno(void) { return errno; }
+static void wf__sock_close(wf__sockfd fd) { close(fd); }
+static int wf__sock_poll(wf__sockfd fd, short events, int timeout_ms) {
+    struct pollfd p;
     int r;
-    pfd.fd = fd;
-    pfd.events = events;
-    pfd.revents = 0;
-    do { r = poll(&pfd, 1, timeout_ms); } while (r < 0 && errno == EINTR);
+    p.fd = fd;
+    p.events = events;
+    p.revents = 0;
+    do { r = poll(&p, 1, timeout_ms); } while (r < 0 && errno == EINTR);
     return r; /* >0 ready, 0 timeout, <0 error */
+}
+static const char *wf__sock_text(int code, char *buf, size_t cap) {
+    wf__snprintf(buf, cap, "%s", strerror(code));
+    return buf;
+}
+#  else
+#    error "workfront.h: no socket API known for this target: define WF_NO_SOCKETS and pass wf_client_desc.transport"
+#  endif
+
+typedef struct wf__tcp { wf__sockfd fd; bool started; } wf__tcp;
+
+/* Waits until a non-blocking connect() has finished; 0 timeout, <0 error. */
+static int wf__sock_wait_connected(wf__sockfd fd, int timeout_ms) {
+#  if defined(WF__WIN32)
+    /* select, not WSAPoll: WSAPoll did not report a refused connection
+       before Windows 10 2004, it waited for the whole timeout instead */
+    fd_set w, x;
+    struct timeval tv, *tvp = NULL;
+    FD_ZERO(&w);
+    FD_ZERO(&x);
+    FD_SET(fd, &w);
+    FD_SET(fd, &x);
+    if (timeout_ms >= 0) { tv.tv_sec = timeout_ms / 1000; tv.tv_usec = (timeout_ms % 1000) * 1000; tvp = &tv; }
+    return select(0, NULL, &w, &x, tvp);
+#  else
+    return wf__sock_poll(fd, POLLOUT, timeout_ms);
+#  endif
 }
 
 static wf_result wf__tcp_connect(void *user, const char *host, int port, int timeout_ms, wf_error *e) {
     wf__tcp *t = (wf__tcp *)user;
     struct addrinfo hints, *res = NULL, *ai;
-    char portstr[16];
-    int rc, last_errno = 0;
+    char portstr[16], why[160];
+    int rc, last = 0;
     bool timed_out = false;
     uint64_t deadline = wf__now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
-    t->fd = -1;
+    t->fd = WF__NO_SOCKET;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC; /* IPv4 and IPv6, in the resolver's order */
     hints.ai_socktype = SOCK_STREAM;
-    snprintf(portstr, sizeof portstr, "%d", port);
+    wf__snprintf(portstr, sizeof portstr, "%d", port);
     rc = getaddrinfo(host, portstr, &hints, &res);
     if (rc != 0) {
+#  if defined(WF__WIN32)
+        e->sys_errno = rc;
+        return wf__fail(e, WF_ERR_DNS, "cannot resolve host %.200s: %s", host, wf__sock_text(rc, why, sizeof why));
+#  else
         e->sys_errno = rc == EAI_SYSTEM ? errno : 0;
         return wf__fail(e, WF_ERR_DNS, "cannot resolve host %.200s: %s", host, gai_strerror(rc));
+#  endif
     }
     for (ai = res; ai; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol), one = 1, soerr = 0;
-        socklen_t sl = sizeof soerr;
+        wf__sockfd fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        int one = 1, soerr = 0;
+        socklen_t sl = (socklen_t)sizeof soerr;
         int64_t left;
-        if (fd < 0) { last_errno = errno; continue; }
+        if (fd == WF__NO_SOCKET) { last = wf__sock_errno(); continue; }
+#  if defined(WF__WIN32)
+        {
+            u_long nb = 1;
+            if (ioctlsocket(fd, FIONBIO, &nb) != 0) { last = wf__sock_errno(); wf__sock_close(fd); continue; }
+        }
+#  else
         (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) < 0) { last_errno = errno; close(fd); continue; }
-#ifdef SO_NOSIGPIPE
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) < 0) { last = errno; close(fd); continue; }
+#    ifdef SO_NOSIGPIPE
         (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-#endif
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-            if (errno != EINPROGRESS) { last_errno = errno; close(fd); continue; }
+#    endif
+#  endif
+        if (connect(fd, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0) {
+            int ce = wf__sock_errno();
+            if (ce != WF__EINPROGRESS) { last = ce; wf__sock_close(fd); continue; }
             left = (int64_t)(deadline - wf__now_ms());
             if (timeout_ms <= 0) left = -1;
             else if (left < 0) left = 0;
-            rc = wf__poll_fd(fd, POLLOUT, (int)left);
-            if (rc == 0) { timed_out = true; close(fd); break; }
-            if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
-                last_errno = soerr ? soerr : errno;
-                close(fd);
+            rc = wf__sock_wait_connected(fd, (int)left);
+            if (rc == 0) { timed_out = true; wf__sock_close(fd); break; }
+            if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, (char *)&soerr, &sl) != 0 || soerr != 0) {
+                last = soerr ? soerr : wf__sock_errno();
+                wf__sock_close(fd);
                 continue;
             }
         }
         /* requests are small writes followed by a read: no Nagle delay */
-        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, (socklen_t)sizeof one);
         t->fd = fd;
         break;
     }
     freeaddrinfo(res);
-    if (t->fd >= 0) return WF_OK;
+    if (t->fd != WF__NO_SOCKET) return WF_OK;
     if (timed_out)
         return wf__fail(e, WF_ERR_TIMEOUT, "connecting to %.200s port %d timed out after %d ms", host, port, timeout_ms);
-    e->sys_errno = last_errno;
-    return wf__fail(e, WF_ERR_CONNECT, "cannot connect to %.200s port %d: %s", host, port, strerror(last_errno));
+    e->sys_errno = last;
+    return wf__fail(e, WF_ERR_CONNECT, "cannot connect to %.200s port %d: %s", host, port, wf__sock_text(last, why, sizeof why));
 }
 
 static long wf__tcp_send(void *user, const unsigned char *buf, size_t len, int timeout_ms, wf_error *e) {
     wf__tcp *t = (wf__tcp *)user;
+    char why[160];
+    int err;
+    if (len > 1u << 30) len = 1u << 30; /* Winsock counts in int */
     for (;;) {
-        ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL);
-        if (n >= 0) return (long)n;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wf__poll_fd(t->fd, POLLOUT, timeout_ms);
+        long n = (long)send(t->fd, (const char *)buf, (int)len, WF__SEND_FLAGS);
+        if (n >= 0) return n;
+        err = wf__sock_errno();
+        if (err == WF__EINTR) continue;
+        if (WF__WOULDBLOCK(err)) {
+            int rc = wf__sock_poll(t->fd, POLLOUT, timeout_ms);
             if (rc == 0) { wf__fail(e, WF_ERR_TIMEOUT, "sending timed out after %d ms", timeout_ms); return -(long)WF_ERR_TIMEOUT; }
             if (rc > 0) continue;
+            err = wf__sock_errno();
         }
-        e->sys_errno = errno;
-        wf__fail(e, WF_ERR_IO, "send failed: %s", strerror(errno));
+        e->sys_errno = err;
+        wf__fail(e, WF_ERR_IO, "send failed: %s", wf__sock_text(err, why, sizeof why));
         return -(long)WF_ERR_IO;
     }
 }
 
 static long wf__tcp_recv(void *user, unsigned char *buf, size_t cap, int timeout_ms, wf_error *e) {
     wf__tcp *t = (wf__tcp *)user;
+    char why[160];
+    int err;
+    if (cap > 1u << 30) cap = 1u << 30;
     for (;;) {
-        ssize_t n = recv(t->fd, buf, cap, 0);
-        if (n >= 0) return (long)n;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = timeout_ms == 0 ? 0 : wf__poll_fd(t->fd, POLLIN, timeout_ms);
+        long n = (long)recv(t->fd, (char *)buf, (int)cap, 0);
+        if (n >= 0) return n;
+        err = wf__sock_errno();
+        if (err == WF__EINTR) continue;
+        if (WF__WOULDBLOCK(err)) {
+            int rc = timeout_ms == 0 ? 0 : wf__sock_poll(t->fd, POLLIN, timeout_ms);
             if (rc == 0) { e->result = WF_ERR_TIMEOUT; return -(long)WF_ERR_TIMEOUT; }
             if (rc > 0) continue;
+            err = wf__sock_errno();
         }
-        e->sys_errno = errno;
-        if (errno == ECONNRESET) { wf__fail(e, WF_ERR_CLOSED, "connection reset by peer"); return -(long)WF_ERR_CLOSED; }
-        wf__fail(e, WF_ERR_IO, "receive failed: %s", strerror(errno));
+        e->sys_errno = err;
+        if (err == WF__ECONNRESET) { wf__fail(e, WF_ERR_CLOSED, "connection reset by peer"); return -(long)WF_ERR_CLOSED; }
+        wf__fail(e, WF_ERR_IO, "receive failed: %s", wf__sock_text(err, why, sizeof why));
         return -(long)WF_ERR_IO;
     }
 }
 
 static void wf__tcp_close(void *user) {
     wf__tcp *t = (wf__tcp *)user;
-    if (t->fd >= 0) close(t->fd);
-    t->fd = -1;
+    if (t->fd != WF__NO_SOCKET) wf__sock_close(t->fd);
+    t->fd = WF__NO_SOCKET;
 }
 
-/* >> client ================================================================ */
+/* Fills *tr with the built-in TCP transport over *t.  Winsock is started per
+   client (Windows counts WSAStartup calls, so clients stay independent). */
+static wf_result wf__tcp_transport(wf__tcp *t, wf_transport *tr, wf_error *e) {
+    (void)e;
+    t->fd = WF__NO_SOCKET;
+    t->started = false;
+#  if defined(WF__WIN32)
+    {
+        WSADATA wsa;
+        char why[160];
+        int rc = WSAStartup(MAKEWORD(2, 2), &wsa);
+        if (rc != 0) {
+            e->sys_errno = rc;
+            return wf__fail(e, WF_ERR_CONNECT, "WSAStartup failed: %s", wf__sock_text(rc, why, sizeof why));
+        }
+    }
+#  endif
+    t->started = true;
+    tr->connect = wf__tcp_connect;
+    tr->send = wf__tcp_send;
+    tr->recv = wf__tcp_recv;
+    tr->close = wf__tcp_close;
+    tr->user = t;
+    return WF_OK;
+}
 
-#define WF__RBUF 16384
+static void wf__tcp_release(wf__tcp *t) {
+    if (!t->started) return;
+    wf__tcp_close(t);
+#  if defined(WF__WIN32)
+    WSACleanup();
+#  endif
+    t->started = false;
+}
+#else /* WF_NO_SOCKETS */
+typedef struct wf__tcp { bool started; } wf__tcp;
 
+static wf_result wf__tcp_transport(wf__tcp *t, wf_transport *tr, wf_error *e) {
+    (void)t;
+    (void)tr;
+    return wf__fail(e, WF_ERR_INVALID, "this build has no sockets (WF_NO_SOCKETS): wf_client_desc.transport is required");
+}
+
+static void wf__tcp_release(wf__tcp *t) { (void)t; }
+#endif /* WF_NO_SOCKETS */
+
+/* -- files ----------------------------------------------------------------- */
+
+/* The few file operations the library needs: read a file (CA bundle, JWT
+   key, token cache, upload) with 64-bit sizes, and write one privately
+   (mode 0600) through a temporary name that is renamed over the target only
+   when complete, so a reader never sees half a file.  WF_NO_FILES leaves
+   them out: every file-based option then answers WF_ERR_UNSUPPORTED and
+   the in-memory alternatives (ca_pem, jwt_key_pem, upload read callback)
+   remain. */
+typedef struct wf__file {
+    void *f;       /* FILE *, or NULL */
+    const char *name; /* for error texts */
+    char *tmp;     /* wf__file_create_temp: the temporary name (allocated) */
+    char *target;  /* ... and the name it becomes at commit (allocated) */
+} wf__file;
+
+#ifdef WF_NO_FILES
+static wf_result wf__file_none(wf_error *e, const char *what, const char *path) {
+    return wf__fail(e, WF_ERR_UNSUPPORTED, "cannot use %s%s%.300s: this build has no file access (WF_NO_FILES)", what,
+                    *what ? " " : "", path);
+}
+static wf_result wf__file_open_read(wf__file *f, const char *path, const char *what, wf_error *e) {
+    memset(f, 0, sizeof *f);
+    return wf__file_none(e, what, path);
+}
+static wf_result wf__file_size(wf__file *f, uint64_t *size, const char *path, wf_error *e) {
+    (void)f;
+    *size = 0;
+    return wf__file_none(e, "", path);
+}
+static wf_result wf__file_read(wf__file *f, void *buf, size_t cap, size_t *got, wf_error *e) {
+    (void)f;
+    (void)buf;
+    (void)cap;
+    *got = 0;
+    return wf__file_none(e, "", "");
+}
+WF__MAYBE_UNUSED static wf_result wf__file_write(wf__file *f, const void *buf, size_t n, wf_error *e) {
+    (void)f;
+    (void)buf;
+    (void)n;
+    return wf__file_none(e, "", "");
+}
+WF__MAYBE_UNUSED static wf_result wf__file_create_temp(const wf_allocator *a, wf__file *f, const char *path, const char *what, wf_error *e) {
+    (void)a;
+    memset(f, 0, sizeof *f);
+    return wf__file_none(e, what, path);
+}
+WF__MAYBE_UNUSED static wf_result wf__file_commit(const wf_allocator *a, wf__file *f, wf_error *e) {
+    (void)a;
+    (void)f;
+    return wf__file_none(e, "", "");
+}
+static void wf__file_close(const wf_allocator *a, wf__file *f) {
+    (void)a;
+    memset(f, 0, sizeof *f);
+}
+WF__MAYBE_UNUSED static wf_result wf__file_remove(const char *path, wf_error *e) { return wf__file_none(e, "", path); }
+#else
+#  if defined(WF__POSIX)
+/* 2 GiB and larger files need a 64-bit off_t: -D_FILE_OFFSET_BITS=64 on
+   32-bit systems (set above unless a system header came first). */
+typedef char wf__define_FILE_OFFSET_BITS_64_before_any_system_header[sizeof(off_t) >= 8 ? 1 : -1];
+#    define WF__SEEK(f, off, wh) fseeko((FILE *)(f), (off_t)(off), wh)
+#    define WF__TELL(f) ((int64_t)ftello((FILE *)(f)))
+#  elif defined(WF__WIN32)
+#    define WF__SEEK(f, off, wh) _fseeki64((FILE *)(f), (__int64)(off), wh)
+#    define WF__TELL(f) ((int64_t)_ftelli64((FILE *)(f)))
+#  else
+#    define WF__SEEK(f, off, wh) fseek((FILE *)(f), (long)(off), wh)
+#    define WF__TELL(f) ((int64_t)ftell((FILE *)(f)))
+#  endif
+
+/* "cannot <verb> <what> <path>: <reason>", with errno kept in the record. */
+static wf_result wf__file_fail(wf_error *e, int code, const char *verb, const char *what, const char *path) {
+    e->sys_errno = code;
+    return wf__fail(e, WF_ERR_FILE, "cannot %s %s%s%.300s: %s", verb, what, *what ? " " : "", path ? path : "",
+                    code ? strerror(code) : "unknown error");
+}
+
+static wf_result wf__file_open_read(wf__file *f, const char *path, const char *what, wf_error *e) {
+    memset(f, 0, sizeof *f);
+    errno = 0;
+    if (!path || !*path) return wf__fail(e, WF_ERR_INVALID, "no file name given for %s", *what ? what : "a file");
+    f->name = path;
+    f->f = fopen(path, "rb");
+    if (!f->f) return wf__file_fail(e, errno, "read", what, path);
+    return WF_OK;
+}
+
+/* The size of an open file, 64-bit everywhere; leaves the position at 0. */
+static wf_result wf__file_size(wf__file *f, uint64_t *size, const char *path, wf_error *e) {
+    int64_t n;
+    *size = 0;
+    errno = 0;
+    if (WF__SEEK(f->f, 0, SEEK_END) != 0 || (n = WF__TELL(f->f)) < 0 || WF__SEEK(f->f, 0, SEEK_SET) != 0)
+        return wf__file_fail(e, errno, "find the size of", "", path);
+    *size = (uint64_t)n;
+    return WF_OK;
+}
+
+/* Reads up to cap bytes; *got 0 means the end of the file. */
+static wf_result wf__file_read(wf__file *f, void *buf, size_t cap, size_t *got, wf_error *e) {
+    errno = 0;
+    *got = fread(buf, 1, cap, (FILE *)f->f);
+    if (*got == 0 && ferror((FILE *)f->f)) return wf__file_fail(e, errno ? errno : EIO, "read", "", f->name);
+    return WF_OK;
+}
+
+WF__MAYBE_UNUSED static wf_result wf__file_write(wf__file *f, const void *buf, size_t n, wf_error *e) {
+    errno = 0;
+    if (n && fwrite(buf, 1, n, (FILE *)f->f) != n) return wf__file_fail(e, errno ? errno : EIO, "write", "", f->name);
+    return WF_OK;
+}
+
+/* Creates path.tmp-XXXXXXXX, new, writable by the owner only; commit renames it over path. */
+WF__MAYBE_UNUSED static wf_result wf__file_create_temp(const wf_allocator *a, wf__file *f, const char *path, const char *what, wf_error *e) {
+    size_t n;
+    int attempt;
+    memset(f, 0, sizeof *f);
+    if (!path || !*path) return wf__fail(e, WF_ERR_INVALID, "no file name given for %s", *what ? what : "a file");
+    n = strlen(path);
+    f->target = wf__strdup(a, path);
+    f->tmp = (char *)wf__alloc(a, n + 16);
+    if (!f->target || !f->tmp) {
+        wf__free(a, f->target);
+        wf__free(a, f->tmp);
+        memset(f, 0, sizeof *f);
+        return wf__fail(e, WF_ERR_NOMEM, "out of memory");
+    }
+    for (attempt = 0; attempt < 100; attempt++) {
+        /* the name only has to be new; O_EXCL makes sure it is */
+        uint64_t r = wf__now_ms() * 6364136223846793005ull + (uint64_t)(uintptr_t)f->tmp + (uint64_t)attempt * 1442695040888963407ull;
+        int fd;
+        wf__snprintf(f->tmp, n + 16, "%s.tmp-%08x", path, (unsigned)(r >> 32));
+        errno = 0;
+#  if defined(WF__POSIX)
+        fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0 && !(f->f = fdopen(fd, "wb"))) { int k = errno; close(fd); remove(f->tmp); errno = k; }
+#  elif defined(WF__WIN32)
+        fd = _open(f->tmp, _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT, _S_IREAD | _S_IWRITE);
+        if (fd >= 0 && !(f->f = _fdopen(fd, "wb"))) { int k = errno; _close(fd); remove(f->tmp); errno = k; }
+#  else
+        fd = -1;
+        errno = ENOSYS; /* no portable way to create a private file */
+#  endif
+        if (f->f) { f->name = f->tmp; return WF_OK; }
+        if (errno != EEXIST) break;
+    }
+    {
+        int k = errno;
+        wf_result r = wf__file_fail(e, k, "create", what, f->tmp);
+        wf__free(a, f->target);
+        wf__free(a, f->tmp);
+        memset(f, 0, sizeof *f);
+        return r;
+    }
+}
+
+/* Flushes the temporary file to disk and renames it over its target. */
+WF__MAYBE_UNUSED static wf_result wf__file_commit(const wf_allocator *a, wf__file *f, wf_error *e) {
+    wf_result r = WF_OK;
+    FILE *fp = (FILE *)f->f;
+    int bad;
+    errno = 0;
+    bad = fflush(fp) != 0;
+#  if defined(WF__POSIX)
+    if (!bad) bad = fsync(fileno(fp)) != 0;
+#  elif defined(WF__WIN32)
+    if (!bad) bad = _commit(_fileno(fp)) != 0;
+#  endif
+    if (bad) r = wf__file_fail(e, errno ? errno : EIO, "write", "", f->tmp);
+    if (fclose(fp) != 0 && r == WF_OK) r = wf__file_fail(e, errno ? errno : EIO, "write", "", f->tmp);
+    f->f = NULL;
+    if (r == WF_OK) {
+#  if defined(WF__WIN32)
+        if (!MoveFileExA(f->tmp, f->target, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+            char why[160];
+            e->sys_errno = (int)GetLastError();
+            r = wf__fail(e, WF_ERR_FILE, "cannot replace %.300s: %s", f->target, wf__win32_text(GetLastError(), why, sizeof why));
+        }
+#  else
+        if (rename(f->tmp, f->target) != 0) r = wf__file_fail(e, errno, "replace", "", f->target);
+#  endif
+    }
+    if (r != WF_OK) remove(f->tmp);
+    wf__free(a, f->tmp);
+    wf__free(a, f->target);
+    memset(f, 0, sizeof *f);
+    return r;
+}
+
+/* Closes a file; a temporary one that was not committed is removed. */
+static void wf__file_close(const wf_allocator *a, wf__file *f) {
+    if (f->f) fclose((FILE *)f->f);
+    if (f->tmp) remove(f->tmp);
+    wf__free(a, f->tmp);
+    wf__free(a, f->target);
+    memset(f, 0, sizeof *f);
+}
+
+WF__MAYBE_UNUSED static wf_result wf__file_remove(const char *path, wf_error *e) {
+    errno = 0;
+    if (remove(path) != 0 && errno != ENOENT) return wf__file_fail(e, errno, "remove", "", path);
+    return WF_OK;
+}
+#endif /* WF_NO_FILES */
+
+/* A whole (small) file into memory, NUL-terminated: keys, CA bundles, caches. */
+static wf_result wf__file_read_all(const wf_allocator *a, const char *path, size_t max, const char *what, char **out,
+                                   size_t *len, wf_error *e) {
+    wf__file f;
+    uint64_t size = 0;
+    size_t got = 0, n;
+    char *p = NULL;
+    wf_result r;
+    *out = NULL;
+    if (len) *len = 0;
+    if ((r = wf__file_open_read(&f, path, what, e)) != WF_OK) return r;
+    if ((r = wf__file_size(&f, &size, path, e)) != WF_OK) goto done;
+    if (size > (uint64_t)max) {
+        r = wf__fail(e, WF_ERR_FILE, "%s%s%.300s is larger than %u KB", what, *what ? " " : "", path, (unsigned)(max >> 10));
+        goto done;
+    }
+    p = (char *)wf__alloc(a, (size_t)size + 1);
+    if (!p) { r = wf__fail(e, WF_ERR_NOMEM, "out of memory"); goto done; }
+    while (got < (size_t)size) {
+        if ((r = wf__file_read(&f, p + got, (size_t)size - got, &n, e)) != WF_OK) goto done;
+        if (n == 0) break; /* shrank while reading: keep what was there */
+        got += n;
+    }
+    p[got] = 0;
+    *out = p;
+    p = NULL;
+    if (len) *len = got;
+done:
+    wf__free(a, p);
+    wf__file_close(a, &f);
+    return r;
+}
+
+/* -- entropy ---------------------------------------------------------------- */
+
+/* TLS needs a strong entropy source.  mbedTLS brings the platform's
+   (getrandom, /dev/urandom, BCryptGenRandom) unless it was built with
+   MBEDTLS_NO_PLATFORM_ENTROPY; WF_ENTROPY_SOURCE names one more, e.g. a
+   hardware RNG:  int fn(void *data, unsigned char *out, size_t len, size_t *olen).
+   Without any, wf_client_create fails for https:// URLs: never a weak RNG. */
+#ifndef WF_NO_TLS
+#  if defined(MBEDTLS_NO_PLATFORM_ENTROPY) && !defined(WF_ENTROPY_SOURCE) && !defined(MBEDTLS_ENTROPY_HARDWARE_ALT) && \
+      !defined(MBEDTLS_ENTROPY_NV_SEED)
+#    error "workfront.h: this mbedTLS has no entropy source (MBEDTLS_NO_PLATFORM_ENTROPY): define WF_ENTROPY_SOURCE (a hardware RNG) or build with WF_NO_TLS"
+#  endif
+#  ifdef WF_ENTROPY_SOURCE
+int WF_ENTROPY_SOURCE(void *data, unsigned char *out, size_t len, size_t *olen);
+#  endif
+
+static wf_result wf__entropy_setup(mbedtls_entropy_context *ctx, wf_error *e) {
+    (void)e;
+    mbedtls_entropy_init(ctx);
+#  ifdef WF_ENTROPY_SOURCE
+    {
+        int rc = mbedtls_entropy_add_source(ctx, WF_ENTROPY_SOURCE, NULL, 32, MBEDTLS_ENTROPY_SOURCE_STRONG);
+        if (rc) {
+            e->tls_code = rc;
+            return wf__fail(e, WF_ERR_TLS, "cannot add the entropy source WF_ENTROPY_SOURCE (-0x%04x)", (unsigned)-rc);
+        }
+    }
+#  endif
+    return WF_OK;
+}
+
+/* Says why a random generator could not be seeded, in terms a porter can act on. */
+static wf_result wf__entropy_fail(wf_error *e, int rc) {
+    e->tls_code = rc;
+    if (rc == MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED || rc == MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE)
+        return wf__fail(e, WF_ERR_TLS, "no strong entropy source for TLS: define WF_ENTROPY_SOURCE (a hardware RNG) or use an mbedTLS with platform entropy (-0x%04x)",
+                        (unsigned)-rc);
+    return wf__fail(e, WF_ERR_TLS, "the entropy source failed, TLS cannot run without one (-0x%04x)", (unsigned)-rc);
+}
+#endif
+
+/* Bytes that only have to differ between calls (multipart boundaries). */
+static void wf__random(unsigned char *out, size_t n) {
+    uint64_t t = wf__now_ms() ^ (uint64_t)(uintptr_t)out ^ ((uint64_t)wf__time_s() << 20);
+    size_t i;
+#ifndef WF_NO_TLS
+    {
+        mbedtls_entropy_context ec;
+        wf_error scratch;
+        bool ok = wf__entropy_setup(&ec, &scratch) == WF_OK && mbedtls_entropy_func(&ec, out, n) == 0;
+        mbedtls_entropy_free(&ec);
+        if (ok) return;
+    }
+#endif
+    for (i = 0; i < n; i++) { t = t * 6364136223846793005ull + 1442695040888963407ull; out[i] = (unsigned char)(t >> 56); }
+}
+
+/* -- system CA store -------------------------------------------------------- */
+
+/* Adds the system's trusted roots to chain; answers how many certificates
+   were added and, in where, what was tried.  WF_DEFAULT_CA_FILE names one
+   bundle; otherwise Windows' ROOT store, or the first bundle found among
+   the usual places.  WF_NO_SYSTEM_CA: none (firmware: pass ca_pem). */
+#ifndef WF_NO_TLS
+static int wf__system_ca(const wf_allocator *a, mbedtls_x509_crt *chain, char *where, size_t cap) {
+    int before = 0, after = 0;
+    const mbedtls_x509_crt *k;
+    for (k = chain; k && k->version; k = k->next) before++;
+#  if defined(WF_NO_SYSTEM_CA)
+    (void)a;
+    wf__snprintf(where, cap, "this build has no system CA store (WF_NO_SYSTEM_CA)");
+#  elif defined(WF__WIN32) && !defined(WF_DEFAULT_CA_FILE)
+    {
+        HCERTSTORE store = CertOpenSystemStoreW(0, L"ROOT");
+        PCCERT_CONTEXT cc = NULL;
+        (void)a;
+        wf__snprintf(where, cap, "the Windows ROOT certificate store is empty or unreadable");
+        if (store) {
+            while ((cc = CertEnumCertificatesInStore(store, cc)) != NULL)
+                if (cc->dwCertEncodingType & X509_ASN_ENCODING)
+                    (void)mbedtls_x509_crt_parse_der(chain, cc->pbCertEncoded, cc->cbCertEncoded); /* skip what mbedTLS cannot parse */
+            CertCloseStore(store, 0);
+        }
+    }
+#  else
+    {
+#    ifdef WF_DEFAULT_CA_FILE
+        static const char *const paths[] = { WF_DEFAULT_CA_FILE, NULL };
+#    else
+        static const char *const paths[] = {
+            "/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Alpine, Arch, Gentoo */
+            "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* Fedora, RHEL, CentOS */
+            "/etc/pki/tls/certs/ca-bundle.crt",                  /* older Fedora and RHEL */
+            "/etc/ssl/ca-bundle.pem",                            /* openSUSE */
+            "/etc/ssl/cert.pem",                                 /* macOS, FreeBSD, OpenBSD, Alpine */
+            "/usr/local/etc/ssl/cert.pem",                       /* FreeBSD ports */
+            "/usr/local/share/certs/ca-root-nss.crt",            /* FreeBSD ca_root_nss */
+            NULL
+        };
+#    endif
+        int i;
+        wf__snprintf(where, cap, "no system CA bundle found (looked for %s%s)", paths[0], paths[1] ? " and the other usual places" : "");
+        for (i = 0; paths[i]; i++) {
+            char *pem = NULL;
+            size_t n = 0;
+            wf_error scratch;
+            if (wf__file_read_all(a, paths[i], (size_t)16 << 20, "", &pem, &n, &scratch) != WF_OK) continue;
+            (void)mbedtls_x509_crt_parse(chain, (const unsigned char *)pem, n + 1); /* >0: some were skipped */
+            wf__free(a, pem);
+            for (k = chain, after = 0; k && k->version; k = k->next) after++;
+            if (after > before) break;
+            wf__snprintf(where, cap, "the system CA bundle %.300s holds no usable certificate", paths[i]);
+        }
+    }
+#  endif
+    for (k = chain, after = 0; k && k->version; k = k->next) after++;
+    return after - before;
+}
+#endif
+
+/* >> transport: connection state ========================================== */
+
+/* What the transport layer (TLS, proxy, connection) works on: the byte
+   stream, the TLS state, the proxy, the timeouts, and pointers to the
+   owner's error record, logger and allocator.  The client embeds one; the
+   transport never sees the client. */
 #ifndef WF_NO_TLS
 typedef struct wf__tls {
     bool conf_ready, ssl_ready, have_session;
@@ -2719,60 +3524,30 @@ typedef struct wf__tls {
 } wf__tls;
 #endif
 
-struct wf_client {
-    wf_allocator a;
-    wf_logger log;
-    wf_error err;
-    char *api_base;            /* "https://host:port/attask/api/v22.0" */
-    wf__url url;               /* parsed api_base; url.path points into api_base */
-    char host_header[300];
-    char *api_key, *session_id, *user_id, *user_agent;
-    char *bearer, *ims_org, *username, *password, *client_id, *client_secret;
-    char *refresh_token, *jwt_pem, *customer_id, *jwt_sub;
-    int jwt_ttl_s;
-    wf_result (*renew)(void *user, wf_client *c);
-    void *renew_user;
-    bool renewing;             /* inside a renewal: never renew again */
-    int timeout_ms, connect_timeout_ms, read_timeout_ms;
-    int max_retries, retry_base_ms, retry_max_ms;
-    uint64_t rng;              /* backoff jitter only; nothing secret depends on it */
+typedef struct wf__conn {
+    wf_transport tr;           /* the byte stream: built-in TCP or the caller's */
+    wf__tcp tcp;               /* the built-in transport's state */
+    bool open, reusable;
+    const wf__url *origin;     /* the server: host, port, tls */
+    const char *user_agent;    /* sent in CONNECT */
     wf__url proxy;             /* proxy.host[0] == 0: direct */
     char *proxy_auth;          /* "Basic ..." header value, a secret */
-    size_t max_response;
-    /* connection */
-    wf_transport tr;
-    wf__tcp tcp;
-    bool conn_open, conn_reusable;
+    int timeout_ms, connect_timeout_ms, read_timeout_ms;
     uint64_t deadline;         /* of the request in flight */
     wf_result io_result;       /* transport failure seen under TLS */
+    wf_error *err;             /* the owner's error record */
+    const wf_logger *log;
+    const wf_allocator *a;
 #ifndef WF_NO_TLS
     wf__tls *tls;
 #endif
-    /* per request */
-    const wf_body *stream;     /* body pulled through read() after the head */
-    struct wf__sx *sx;         /* streamed search in progress, or NULL */
-    wf__buf target, req, scratch;
-    wf__http http;
-    wf_doc doc;
-    unsigned char *rbuf;
-};
-
-static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) WF__PRINTF(3, 4);
-static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) {
-    char line[1024];
-    va_list ap;
-    if (!c->log.fn || lvl > c->log.level) return;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    c->log.fn(c->log.user_data, lvl, line);
-}
+} wf__conn;
 
 /* Time left for the request in flight, capped by the idle-read timeout. */
-static int wf__io_timeout(wf_client *c, bool reading) {
+static int wf__io_timeout(const wf__conn *k, bool reading) {
     uint64_t now = wf__now_ms();
-    int64_t left = c->deadline > now ? (int64_t)(c->deadline - now) : 0;
-    int cap = reading ? c->read_timeout_ms : c->timeout_ms;
+    int64_t left = k->deadline > now ? (int64_t)(k->deadline - now) : 0;
+    int cap = reading ? k->read_timeout_ms : k->timeout_ms;
     return left < cap ? (int)left : cap;
 }
 
@@ -2785,92 +3560,88 @@ static void wf__tls_text(wf_error *e, int rc) {
 }
 
 static int wf__bio_send(void *ctx, const unsigned char *buf, size_t len) {
-    wf_client *c = (wf_client *)ctx;
-    long n = c->tr.send(c->tr.user, buf, len, wf__io_timeout(c, false), &c->err);
+    wf__conn *k = (wf__conn *)ctx;
+    long n = k->tr.send(k->tr.user, buf, len, wf__io_timeout(k, false), k->err);
     if (n > 0) return (int)n;
-    c->io_result = n == 0 ? WF_ERR_IO : (wf_result)-n;
-    return c->io_result == WF_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+    k->io_result = n == 0 ? WF_ERR_IO : (wf_result)-n;
+    return k->io_result == WF_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
 static int wf__bio_recv(void *ctx, unsigned char *buf, size_t len) {
-    wf_client *c = (wf_client *)ctx;
-    long n = c->tr.recv(c->tr.user, buf, len, wf__io_timeout(c, true), &c->err);
+    wf__conn *k = (wf__conn *)ctx;
+    long n = k->tr.recv(k->tr.user, buf, len, wf__io_timeout(k, true), k->err);
     if (n >= 0) return (int)n; /* 0: end of stream, mbedTLS reports it */
-    c->io_result = (wf_result)-n;
-    return c->io_result == WF_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+    k->io_result = (wf_result)-n;
+    return k->io_result == WF_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
-static wf_result wf__tls_load_ca(wf_client *c, const wf_client_desc *d) {
-    wf__tls *t = c->tls;
+/* The trusted roots: the system's (see wf__system_ca), then ca_file, then ca_pem. */
+static wf_result wf__tls_load_ca(wf__conn *k, const wf_client_desc *d) {
+    wf__tls *t = k->tls;
     int rc;
     bool any = false;
-    if (!d->no_system_ca) {
-        FILE *f = fopen(WF_DEFAULT_CA_FILE, "rb");
-        if (f) {
-            fclose(f);
-            rc = mbedtls_x509_crt_parse_file(&t->ca, WF_DEFAULT_CA_FILE);
-            any = rc >= 0 && t->ca.version != 0; /* >0: some certificates were skipped */
-        }
-    }
+    char where[400];
+    where[0] = 0;
+    if (!d->no_system_ca) any = wf__system_ca(k->a, &t->ca, where, sizeof where) > 0;
     if (d->ca_file && *d->ca_file) {
-        FILE *f = fopen(d->ca_file, "rb");
-        if (!f) {
-            c->err.sys_errno = errno;
-            return wf__fail(&c->err, WF_ERR_FILE, "cannot read CA file %.300s: %s", d->ca_file, strerror(errno));
-        }
-        fclose(f);
-        rc = mbedtls_x509_crt_parse_file(&t->ca, d->ca_file);
+        char *pem = NULL;
+        size_t n = 0;
+        wf_result r = wf__file_read_all(k->a, d->ca_file, (size_t)64 << 20, "CA file", &pem, &n, k->err);
+        if (r) return r;
+        rc = mbedtls_x509_crt_parse(&t->ca, (const unsigned char *)pem, n + 1); /* the NUL counted: PEM */
+        wf__free(k->a, pem);
         if (rc < 0) {
-            wf__tls_text(&c->err, rc);
-            return wf__fail(&c->err, WF_ERR_FILE, "CA file %.300s holds no usable PEM certificate: %s", d->ca_file, c->err.tls_text);
+            wf__tls_text(k->err, rc);
+            return wf__fail(k->err, WF_ERR_FILE, "CA file %.300s holds no usable PEM certificate: %s", d->ca_file, k->err->tls_text);
         }
         any = any || t->ca.version != 0;
     }
     if (d->ca_pem) {
         size_t n = d->ca_pem_len ? d->ca_pem_len : strlen(d->ca_pem);
-        unsigned char *z = (unsigned char *)wf__alloc(&c->a, n + 1); /* mbedTLS wants the NUL counted */
-        if (!z) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+        unsigned char *z = (unsigned char *)wf__alloc(k->a, n + 1); /* mbedTLS wants the NUL counted */
+        if (!z) return wf__fail(k->err, WF_ERR_NOMEM, "out of memory");
         memcpy(z, d->ca_pem, n);
         z[n] = 0;
         rc = mbedtls_x509_crt_parse(&t->ca, z, n + 1);
-        wf__free(&c->a, z);
+        wf__free(k->a, z);
         if (rc < 0) {
-            wf__tls_text(&c->err, rc);
-            return wf__fail(&c->err, WF_ERR_INVALID, "ca_pem holds no usable PEM certificate: %s", c->err.tls_text);
+            wf__tls_text(k->err, rc);
+            return wf__fail(k->err, WF_ERR_INVALID, "ca_pem holds no usable PEM certificate: %s", k->err->tls_text);
         }
         any = true;
     }
     if (!any && d->no_system_ca)
-        return wf__fail(&c->err, WF_ERR_INVALID, "no trusted CA certificates: no_system_ca is set and neither ca_file nor ca_pem was given");
+        return wf__fail(k->err, WF_ERR_INVALID, "no trusted CA certificates: no_system_ca is set and neither ca_file nor ca_pem was given");
     if (!any)
-        return wf__fail(&c->err, WF_ERR_FILE, "no trusted CA certificates: %s is missing or empty and no CA file was given "
-                        "(install ca-certificates or pass a CA bundle)", WF_DEFAULT_CA_FILE);
+        return wf__fail(k->err, WF_ERR_FILE, "no trusted CA certificates: %s, and no CA file was given "
+                        "(install ca-certificates or pass a CA bundle)", where);
     return WF_OK;
 }
 
-static wf_result wf__tls_init(wf_client *c, const wf_client_desc *d) {
+static wf_result wf__tls_init(wf__conn *k, const wf_client_desc *d) {
     static const char pers[] = "workfront.h";
-    wf__tls *t = (wf__tls *)wf__alloc(&c->a, sizeof *t);
+    wf__tls *t = (wf__tls *)wf__alloc(k->a, sizeof *t);
     int rc;
     wf_result r;
-    if (!t) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    if (!t) return wf__fail(k->err, WF_ERR_NOMEM, "out of memory");
     memset(t, 0, sizeof *t);
-    c->tls = t;
-    mbedtls_entropy_init(&t->entropy);
+    k->tls = t;
+    r = wf__entropy_setup(&t->entropy, k->err);
     mbedtls_ctr_drbg_init(&t->drbg);
     mbedtls_x509_crt_init(&t->ca);
     mbedtls_ssl_config_init(&t->conf);
     mbedtls_ssl_init(&t->ssl);
     mbedtls_ssl_session_init(&t->session);
     t->conf_ready = true;
+    if (r) return r;
 #if MBEDTLS_VERSION_MAJOR >= 3
-    if (psa_crypto_init() != PSA_SUCCESS) return wf__fail(&c->err, WF_ERR_TLS, "psa_crypto_init failed");
+    if (psa_crypto_init() != PSA_SUCCESS) return wf__fail(k->err, WF_ERR_TLS, "psa_crypto_init failed");
 #endif
     rc = mbedtls_ctr_drbg_seed(&t->drbg, mbedtls_entropy_func, &t->entropy, (const unsigned char *)pers, sizeof pers - 1);
-    if (rc) { wf__tls_text(&c->err, rc); return wf__fail(&c->err, WF_ERR_TLS, "random generator: %s", c->err.tls_text); }
-    if ((r = wf__tls_load_ca(c, d)) != WF_OK) return r;
+    if (rc) { wf__tls_text(k->err, rc); return wf__entropy_fail(k->err, rc); }
+    if ((r = wf__tls_load_ca(k, d)) != WF_OK) return r;
     rc = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
-    if (rc) { wf__tls_text(&c->err, rc); return wf__fail(&c->err, WF_ERR_TLS, "TLS configuration: %s", c->err.tls_text); }
+    if (rc) { wf__tls_text(k->err, rc); return wf__fail(k->err, WF_ERR_TLS, "TLS configuration: %s", k->err->tls_text); }
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
@@ -2886,8 +3657,8 @@ static wf_result wf__tls_init(wf_client *c, const wf_client_desc *d) {
     return WF_OK;
 }
 
-static void wf__tls_free(wf_client *c) {
-    wf__tls *t = c->tls;
+static void wf__tls_free(wf__conn *k) {
+    wf__tls *t = k->tls;
     if (!t) return;
     if (t->conf_ready) {
         mbedtls_ssl_session_free(&t->session);
@@ -2897,31 +3668,31 @@ static void wf__tls_free(wf_client *c) {
         mbedtls_ctr_drbg_free(&t->drbg);
         mbedtls_entropy_free(&t->entropy);
     }
-    wf__free(&c->a, t);
-    c->tls = NULL;
+    wf__free(k->a, t);
+    k->tls = NULL;
 }
 
 /* Turns a failed mbedTLS call into the error record. */
-static wf_result wf__tls_fail(wf_client *c, int rc, const char *what) {
-    wf__tls *t = c->tls;
-    if (c->io_result) {
-        wf_result r = c->io_result;
-        if (r == WF_ERR_TIMEOUT) return wf__fail(&c->err, r, "%s: timed out", what);
-        return wf__fail(&c->err, r, "%s: %s", what, c->err.text[0] ? c->err.text : wf_result_str(r));
+static wf_result wf__tls_fail(wf__conn *k, int rc, const char *what) {
+    wf__tls *t = k->tls;
+    if (k->io_result) {
+        wf_result r = k->io_result;
+        if (r == WF_ERR_TIMEOUT) return wf__fail(k->err, r, "%s: timed out", what);
+        return wf__fail(k->err, r, "%s: %s", what, k->err->text[0] ? k->err->text : wf_result_str(r));
     }
-    wf__tls_text(&c->err, rc);
+    wf__tls_text(k->err, rc);
     if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
         char info[512], *s;
-        c->err.cert_flags = mbedtls_ssl_get_verify_result(&t->ssl);
-        mbedtls_x509_crt_verify_info(info, sizeof info, "", c->err.cert_flags);
+        k->err->cert_flags = mbedtls_ssl_get_verify_result(&t->ssl);
+        mbedtls_x509_crt_verify_info(info, sizeof info, "", k->err->cert_flags);
         for (s = info; *s; s++) if (*s == '\n') *s = s[1] ? ';' : 0;
-        wf__copy(c->err.cert_text, sizeof c->err.cert_text, info, strlen(info));
-        return wf__fail(&c->err, WF_ERR_CERT, "certificate of %.200s %s: %s", c->url.host,
-                        (c->err.cert_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) ? "not trusted" : "rejected", c->err.cert_text);
+        wf__copy(k->err->cert_text, sizeof k->err->cert_text, info, strlen(info));
+        return wf__fail(k->err, WF_ERR_CERT, "certificate of %.200s %s: %s", k->origin->host,
+                        (k->err->cert_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) ? "not trusted" : "rejected", k->err->cert_text);
     }
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
-        return wf__fail(&c->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, c->url.host);
-    return wf__fail(&c->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, c->err.tls_text, (unsigned)-rc);
+        return wf__fail(k->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, k->origin->host);
+    return wf__fail(k->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, k->err->tls_text, (unsigned)-rc);
 }
 
 /* Keeps the connection's session (TLS 1.3: its latest ticket) for resuming
@@ -2932,22 +3703,22 @@ static void wf__tls_keep_session(wf__tls *t) {
     t->have_session = mbedtls_ssl_get_session(&t->ssl, &t->session) == 0;
 }
 
-static wf_result wf__tls_handshake(wf_client *c) {
-    wf__tls *t = c->tls;
+static wf_result wf__tls_handshake(wf__conn *k) {
+    wf__tls *t = k->tls;
     int rc;
     if (!t->ssl_ready) {
-        if ((rc = mbedtls_ssl_setup(&t->ssl, &t->conf)) != 0) return wf__tls_fail(c, rc, "TLS setup");
+        if ((rc = mbedtls_ssl_setup(&t->ssl, &t->conf)) != 0) return wf__tls_fail(k, rc, "TLS setup");
         t->ssl_ready = true;
     } else if ((rc = mbedtls_ssl_session_reset(&t->ssl)) != 0) {
-        return wf__tls_fail(c, rc, "TLS reset");
+        return wf__tls_fail(k, rc, "TLS reset");
     }
     /* always set: without it mbedTLS 2.28 skips the certificate name check */
-    if ((rc = mbedtls_ssl_set_hostname(&t->ssl, c->url.host)) != 0) return wf__tls_fail(c, rc, "TLS host name");
-    mbedtls_ssl_set_bio(&t->ssl, c, wf__bio_send, wf__bio_recv, NULL);
+    if ((rc = mbedtls_ssl_set_hostname(&t->ssl, k->origin->host)) != 0) return wf__tls_fail(k, rc, "TLS host name");
+    mbedtls_ssl_set_bio(&t->ssl, k, wf__bio_send, wf__bio_recv, NULL);
     if (t->have_session) (void)mbedtls_ssl_set_session(&t->ssl, &t->session);
-    c->io_result = WF_OK;
+    k->io_result = WF_OK;
     while ((rc = mbedtls_ssl_handshake(&t->ssl)) != 0)
-        if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE) return wf__tls_fail(c, rc, "TLS handshake");
+        if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE) return wf__tls_fail(k, rc, "TLS handshake");
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     if (mbedtls_ssl_get_version_number(&t->ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {
         /* the session is the ticket the server sends next (wf__conn_read
@@ -2958,12 +3729,12 @@ static wf_result wf__tls_handshake(wf_client *c) {
     } else
 #endif
     wf__tls_keep_session(t);
-    wf__log(c, WF_LOG_TRACE, "* TLS %s, %s", mbedtls_ssl_get_version(&t->ssl), mbedtls_ssl_get_ciphersuite(&t->ssl));
+    wf__logf(k->log, WF_LOG_TRACE, "* TLS %s, %s", mbedtls_ssl_get_version(&t->ssl), mbedtls_ssl_get_ciphersuite(&t->ssl));
     return WF_OK;
 }
 #endif /* WF_NO_TLS */
 
-/* >> proxy ================================================================= */
+/* >> transport: proxy ===================================================== */
 
 /* NO_PROXY: comma/space list of hosts, ".suffix" or "suffix" domains, "*". */
 static bool wf__no_proxy(const char *list, const char *host) {
@@ -2989,155 +3760,192 @@ static bool wf__no_proxy(const char *list, const char *host) {
     return false;
 }
 
-static wf_result wf__proxy_setup(wf_client *c, const wf_client_desc *d) {
+static wf_result wf__proxy_setup(wf__conn *k, const wf_client_desc *d) {
     const char *p = d->proxy, *at;
     char *copy, *slashes;
     wf_result r;
     if (!p || !*p) {
         const char *np;
         if (d->no_env_proxy) return WF_OK;
-        p = c->url.tls ? getenv("HTTPS_PROXY") : getenv("HTTP_PROXY");
-        if (!p || !*p) p = c->url.tls ? getenv("https_proxy") : getenv("http_proxy");
+        p = k->origin->tls ? getenv("HTTPS_PROXY") : getenv("HTTP_PROXY");
+        if (!p || !*p) p = k->origin->tls ? getenv("https_proxy") : getenv("http_proxy");
         if (!p || !*p) return WF_OK;
         np = getenv("NO_PROXY");
         if (!np || !*np) np = getenv("no_proxy");
-        if (np && wf__no_proxy(np, c->url.host)) return WF_OK;
+        if (np && wf__no_proxy(np, k->origin->host)) return WF_OK;
     }
-    copy = wf__strdup(&c->a, strstr(p, "://") ? p : "");
+    copy = wf__strdup(k->a, strstr(p, "://") ? p : "");
     if (!strstr(p, "://")) {
         /* "host:port" without a scheme is common in environment variables */
         size_t n = strlen(p);
-        wf__free(&c->a, copy);
-        copy = (char *)wf__alloc(&c->a, n + 8);
+        wf__free(k->a, copy);
+        copy = (char *)wf__alloc(k->a, n + 8);
         if (copy) { memcpy(copy, "http://", 7); memcpy(copy + 7, p, n + 1); }
     }
-    if (!copy) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    if (!copy) return wf__fail(k->err, WF_ERR_NOMEM, "out of memory");
     /* user:password@ belongs to the proxy, not to a logged URL */
     slashes = strstr(copy, "://") + 3;
     at = wf__userinfo_at(slashes);
     if (at) {
 #ifdef WF_NO_TLS
-        wf__free_secret(&c->a, copy);
-        return wf__fail(&c->err, WF_ERR_UNSUPPORTED, "proxy authentication needs mbedTLS's base64 (WF_NO_TLS build)");
+        wf__free_secret(k->a, copy);
+        return wf__fail(k->err, WF_ERR_UNSUPPORTED, "proxy authentication needs mbedTLS's base64 (WF_NO_TLS build)");
 #else
         size_t ul = (size_t)(at - slashes), olen = 0;
-        char *hv = (char *)wf__alloc(&c->a, 6 + (ul * 4) / 3 + 8);
-        if (!hv) { wf__free_secret(&c->a, copy); return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); }
+        char *hv = (char *)wf__alloc(k->a, 6 + (ul * 4) / 3 + 8);
+        if (!hv) { wf__free_secret(k->a, copy); return wf__fail(k->err, WF_ERR_NOMEM, "out of memory"); }
         memcpy(hv, "Basic ", 6);
         mbedtls_base64_encode((unsigned char *)hv + 6, (ul * 4) / 3 + 8, &olen, (const unsigned char *)slashes, ul);
         hv[6 + olen] = 0;
-        c->proxy_auth = hv;
+        k->proxy_auth = hv;
         memmove(slashes, at + 1, strlen(at + 1) + 1);
 #endif
     }
     if (strncmp(copy, "http://", 7) != 0) {
-        wf__free_secret(&c->a, copy);
-        return wf__fail(&c->err, WF_ERR_URL, "proxy must be an http:// URL (CONNECT tunnel)");
+        wf__free_secret(k->a, copy);
+        return wf__fail(k->err, WF_ERR_URL, "proxy must be an http:// URL (CONNECT tunnel)");
     }
-    r = wf__url_parse(copy, &c->proxy, &c->err);
-    c->proxy.path = "";
-    if (r == WF_OK && strcmp(c->proxy.host, "") != 0 && c->proxy.port == 80 && !memchr(slashes, ':', strcspn(slashes, "/?#"))) c->proxy.port = 3128;
-    wf__free_secret(&c->a, copy);
-    if (r) c->proxy.host[0] = 0;
+    r = wf__url_parse(copy, &k->proxy, k->err);
+    k->proxy.path = "";
+    if (r == WF_OK && strcmp(k->proxy.host, "") != 0 && k->proxy.port == 80 && !memchr(slashes, ':', strcspn(slashes, "/?#"))) k->proxy.port = 3128;
+    wf__free_secret(k->a, copy);
+    if (r) k->proxy.host[0] = 0;
     return r;
 }
 
 /* CONNECT host:port through the proxy; the tunnel then carries TLS. */
-static wf_result wf__proxy_tunnel(wf_client *c) {
+static wf_result wf__proxy_tunnel(wf__conn *k) {
     char req[700];
-    size_t used = 0, got = 0;
+    unsigned char b;
+    size_t used = 0;
     int rc, n;
-    wf__http *p = &c->http;
-    n = snprintf(req, sizeof req, "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: %s\r\n%s%s%s\r\n",
-                 c->url.host, c->url.port, c->url.host, c->url.port, c->user_agent,
-                 c->proxy_auth ? "Proxy-Authorization: " : "", c->proxy_auth ? c->proxy_auth : "", c->proxy_auth ? "\r\n" : "");
-    if (n < 0 || (size_t)n >= sizeof req) return wf__fail(&c->err, WF_ERR_INVALID, "host name too long for CONNECT");
-    wf__log(c, WF_LOG_TRACE, "> CONNECT %s:%d HTTP/1.1%s", c->url.host, c->url.port, c->proxy_auth ? " (Proxy-Authorization: <redacted>)" : "");
+    wf_result r = WF_OK;
+    wf__http http, *p = &http;
+    n = wf__snprintf(req, sizeof req, "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: %s\r\n%s%s%s\r\n",
+                 k->origin->host, k->origin->port, k->origin->host, k->origin->port, k->user_agent,
+                 k->proxy_auth ? "Proxy-Authorization: " : "", k->proxy_auth ? k->proxy_auth : "", k->proxy_auth ? "\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof req) return wf__fail(k->err, WF_ERR_INVALID, "host name too long for CONNECT");
+    wf__logf(k->log, WF_LOG_TRACE, "> CONNECT %s:%d HTTP/1.1%s", k->origin->host, k->origin->port, k->proxy_auth ? " (Proxy-Authorization: <redacted>)" : "");
     while (used < (size_t)n) {
-        long k = c->tr.send(c->tr.user, (const unsigned char *)req + used, (size_t)n - used, wf__io_timeout(c, false), &c->err);
-        if (k <= 0) { wf__zero(req, sizeof req); return k < 0 ? (wf_result)-k : WF_ERR_IO; }
-        used += (size_t)k;
+        long m = k->tr.send(k->tr.user, (const unsigned char *)req + used, (size_t)n - used, wf__io_timeout(k, false), k->err);
+        if (m <= 0) { wf__zero(req, sizeof req); return m < 0 ? (wf_result)-m : WF_ERR_IO; }
+        used += (size_t)m;
     }
     wf__zero(req, sizeof req);
-    wf__http_begin(p, &c->a, 4096, true); /* a 2xx answer to CONNECT has no body */
+    memset(&http, 0, sizeof http);
+    wf__http_begin(p, k->a, 4096, true); /* a 2xx answer to CONNECT has no body */
     for (;;) {
-        long k = c->tr.recv(c->tr.user, c->rbuf, 1, wf__io_timeout(c, true), &c->err); /* byte-wise: TLS follows */
-        if (k <= 0) return wf__fail(&c->err, k == 0 ? WF_ERR_CLOSED : (wf_result)-k, "proxy %.200s closed or failed during CONNECT", c->proxy.host);
-        got++;
-        rc = wf__http_feed(p, (const char *)c->rbuf, 1, &used);
-        if (rc < 0) return wf__fail(&c->err, WF_ERR_CONNECT, "proxy %.200s answered CONNECT with a malformed response", c->proxy.host);
+        long m = k->tr.recv(k->tr.user, &b, 1, wf__io_timeout(k, true), k->err); /* byte-wise: TLS follows */
+        if (m <= 0) {
+            r = wf__fail(k->err, m == 0 ? WF_ERR_CLOSED : (wf_result)-m, "proxy %.200s closed or failed during CONNECT", k->proxy.host);
+            goto done;
+        }
+        rc = wf__http_feed(p, (const char *)&b, 1, &used);
+        if (rc < 0) { r = wf__fail(k->err, WF_ERR_CONNECT, "proxy %.200s answered CONNECT with a malformed response", k->proxy.host); goto done; }
         if (rc == WF__HTTP_DONE) break;
     }
-    if (p->status < 200 || p->status > 299)
-        return wf__fail(&c->err, WF_ERR_CONNECT, "proxy %.200s refused CONNECT to %.200s:%d: HTTP %d%s", c->proxy.host, c->url.host,
-                        c->url.port, p->status, p->status == 407 ? " (proxy authentication required)" : "");
-    wf__log(c, WF_LOG_TRACE, "* tunnel through %s:%d established", c->proxy.host, c->proxy.port);
-    (void)got;
-    return WF_OK;
+    if (p->status < 200 || p->status > 299) {
+        r = wf__fail(k->err, WF_ERR_CONNECT, "proxy %.200s refused CONNECT to %.200s:%d: HTTP %d%s", k->proxy.host, k->origin->host,
+                     k->origin->port, p->status, p->status == 407 ? " (proxy authentication required)" : "");
+        goto done;
+    }
+    wf__logf(k->log, WF_LOG_TRACE, "* tunnel through %s:%d established", k->proxy.host, k->proxy.port);
+done:
+    wf__buf_free(k->a, &p->body);
+    return r;
 }
 
-/* >> connection ============================================================ */
+/* >> transport: connection ================================================ */
 
-static void wf__conn_close(wf_client *c) {
-    if (c->conn_open) c->tr.close(c->tr.user);
-    c->conn_open = false;
-    c->conn_reusable = false;
+static void wf__conn_close(wf__conn *k) {
+    if (k->open) k->tr.close(k->tr.user);
+    k->open = false;
+    k->reusable = false;
 }
 
-static wf_result wf__conn_open(wf_client *c) {
+/* Sets up the byte stream (the caller's transport, or TCP), TLS for https
+   origins, and the proxy; origin, err, log and a must be set first. */
+static wf_result wf__conn_init(wf__conn *k, const wf_client_desc *d) {
     wf_result r;
-    int left = wf__io_timeout(c, false);
-    if (left > c->connect_timeout_ms) left = c->connect_timeout_ms;
-    if (c->proxy.host[0]) {
-        r = c->tr.connect(c->tr.user, c->proxy.host, c->proxy.port, left, &c->err);
-        if (r) { c->err.result = r; return r; }
-        c->conn_open = true;
-        if ((r = wf__proxy_tunnel(c)) != WF_OK) { wf__conn_close(c); return r; }
-    } else {
-        r = c->tr.connect(c->tr.user, c->url.host, c->url.port, left, &c->err);
-        if (r) { c->err.result = r; return r; }
-        c->conn_open = true;
+    if (d->transport) k->tr = *d->transport;
+    else if ((r = wf__tcp_transport(&k->tcp, &k->tr, k->err)) != WF_OK) return r;
+    if (!k->tr.connect || !k->tr.send || !k->tr.recv || !k->tr.close)
+        return wf__fail(k->err, WF_ERR_INVALID, "transport needs connect, send, recv and close");
+    if ((r = wf__proxy_setup(k, d)) != WF_OK) return r;
+    if (k->origin->tls) {
+#ifdef WF_NO_TLS
+        return wf__fail(k->err, WF_ERR_UNSUPPORTED, "https:// URL but this build has no TLS (WF_NO_TLS)");
+#else
+        if ((r = wf__tls_init(k, d)) != WF_OK) return r;
+#endif
     }
-    wf__log(c, WF_LOG_TRACE, "* connected to %s port %d", c->url.host, c->url.port);
+    return WF_OK;
+}
+
+static void wf__conn_free(wf__conn *k) {
+    wf__conn_close(k);
 #ifndef WF_NO_TLS
-    if (c->url.tls && (r = wf__tls_handshake(c)) != WF_OK) { wf__conn_close(c); return r; }
+    wf__tls_free(k);
+#endif
+    wf__tcp_release(&k->tcp);
+    wf__free_secret(k->a, k->proxy_auth);
+    k->proxy_auth = NULL;
+}
+
+static wf_result wf__conn_open(wf__conn *k) {
+    wf_result r;
+    int left = wf__io_timeout(k, false);
+    if (left > k->connect_timeout_ms) left = k->connect_timeout_ms;
+    if (k->proxy.host[0]) {
+        r = k->tr.connect(k->tr.user, k->proxy.host, k->proxy.port, left, k->err);
+        if (r) { k->err->result = r; return r; }
+        k->open = true;
+        if ((r = wf__proxy_tunnel(k)) != WF_OK) { wf__conn_close(k); return r; }
+    } else {
+        r = k->tr.connect(k->tr.user, k->origin->host, k->origin->port, left, k->err);
+        if (r) { k->err->result = r; return r; }
+        k->open = true;
+    }
+    wf__logf(k->log, WF_LOG_TRACE, "* connected to %s port %d", k->origin->host, k->origin->port);
+#ifndef WF_NO_TLS
+    if (k->origin->tls && (r = wf__tls_handshake(k)) != WF_OK) { wf__conn_close(k); return r; }
 #endif
     return WF_OK;
 }
 
-static long wf__conn_write(wf_client *c, const unsigned char *buf, size_t len) {
+static long wf__conn_write(wf__conn *k, const unsigned char *buf, size_t len) {
 #ifndef WF_NO_TLS
-    if (c->url.tls) {
+    if (k->origin->tls) {
         int rc;
-        c->io_result = WF_OK;
-        do { rc = mbedtls_ssl_write(&c->tls->ssl, buf, len); } while (rc == MBEDTLS_ERR_SSL_WANT_WRITE || rc == MBEDTLS_ERR_SSL_WANT_READ);
+        k->io_result = WF_OK;
+        do { rc = mbedtls_ssl_write(&k->tls->ssl, buf, len); } while (rc == MBEDTLS_ERR_SSL_WANT_WRITE || rc == MBEDTLS_ERR_SSL_WANT_READ);
         if (rc >= 0) return rc;
-        return -(long)wf__tls_fail(c, rc, "TLS write");
+        return -(long)wf__tls_fail(k, rc, "TLS write");
     }
 #endif
-    return c->tr.send(c->tr.user, buf, len, wf__io_timeout(c, false), &c->err);
+    return k->tr.send(k->tr.user, buf, len, wf__io_timeout(k, false), k->err);
 }
 
-static long wf__conn_read(wf_client *c, unsigned char *buf, size_t cap) {
+static long wf__conn_read(wf__conn *k, unsigned char *buf, size_t cap) {
 #ifndef WF_NO_TLS
-    if (c->url.tls) {
+    if (k->origin->tls) {
         int rc;
-        c->io_result = WF_OK;
+        k->io_result = WF_OK;
         for (;;) {
-            rc = mbedtls_ssl_read(&c->tls->ssl, buf, cap);
+            rc = mbedtls_ssl_read(&k->tls->ssl, buf, cap);
             if (rc >= 0) return rc;
             if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
 #ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
-            if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) { wf__tls_keep_session(c->tls); continue; } /* TLS 1.3 */
+            if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) { wf__tls_keep_session(k->tls); continue; } /* TLS 1.3 */
 #endif
             if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || rc == MBEDTLS_ERR_SSL_CONN_EOF) return 0;
-            if (c->io_result == WF_ERR_CLOSED) return 0;
-            return -(long)wf__tls_fail(c, rc, "TLS read");
+            if (k->io_result == WF_ERR_CLOSED) return 0;
+            return -(long)wf__tls_fail(k, rc, "TLS read");
         }
     }
 #endif
     {
-        long n = c->tr.recv(c->tr.user, buf, cap, wf__io_timeout(c, true), &c->err);
+        long n = k->tr.recv(k->tr.user, buf, cap, wf__io_timeout(k, true), k->err);
         if (n == -(long)WF_ERR_CLOSED) return 0;
         return n;
     }
@@ -3145,13 +3953,56 @@ static long wf__conn_read(wf_client *c, unsigned char *buf, size_t cap) {
 
 /* An idle keep-alive connection the server has closed (or that has bytes
    pending, which HTTP never sends unasked) must not carry the next request. */
-static bool wf__conn_alive(wf_client *c) {
+static bool wf__conn_alive(wf__conn *k) {
     unsigned char b;
     wf_error scratch;
     long n;
     wf__err_clear(&scratch);
-    n = c->tr.recv(c->tr.user, &b, 1, 0, &scratch);
+    n = k->tr.recv(k->tr.user, &b, 1, 0, &scratch);
     return n == -(long)WF_ERR_TIMEOUT;
+}
+
+
+/* >> client ================================================================ */
+
+#define WF__RBUF 16384
+
+struct wf_client {
+    wf_allocator a;
+    wf_logger log;
+    wf_error err;
+    char *api_base;            /* "https://host:port/attask/api/v22.0" */
+    wf__url url;               /* parsed api_base; url.path points into api_base */
+    char host_header[300];
+    char *api_key, *session_id, *user_id, *user_agent;
+    char *bearer, *ims_org, *username, *password, *client_id, *client_secret;
+    char *refresh_token, *jwt_pem, *customer_id, *jwt_sub;
+    int jwt_ttl_s;
+    wf_result (*renew)(void *user, wf_client *c);
+    void *renew_user;
+    bool renewing;             /* inside a renewal: never renew again */
+    int max_retries, retry_base_ms, retry_max_ms;
+    uint64_t rng;              /* backoff jitter only; nothing secret depends on it */
+    size_t max_response;
+    wf__conn conn;             /* transport, TLS, proxy, timeouts */
+    /* per request */
+    const wf_body *stream;     /* body pulled through read() after the head */
+    struct wf__sx *sx;         /* streamed search in progress, or NULL */
+    wf__buf target, req, scratch;
+    wf__http http;
+    wf_doc doc;
+    unsigned char *rbuf;
+};
+
+static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) WF__PRINTF(3, 4);
+static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) {
+    char line[1024];
+    va_list ap;
+    if (!c->log.fn || lvl > c->log.level) return;
+    va_start(ap, fmt);
+    wf__vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    c->log.fn(c->log.user_data, lvl, line);
 }
 
 /* >> client: lifecycle ===================================================== */
@@ -3160,8 +4011,6 @@ static wf_result wf__set_secret(wf_client *c, char **slot, const char *v);
 
 /* Keeps the JWT key PEM (wiped at destroy); parsed when signing. */
 static wf_result wf__load_jwt_key(wf_client *c, const wf_client_desc *d) {
-    FILE *f;
-    long n;
     char *pem;
     if (d->jwt_key_pem) {
         size_t kl = d->jwt_key_pem_len ? d->jwt_key_pem_len : strlen(d->jwt_key_pem);
@@ -3173,25 +4022,7 @@ static wf_result wf__load_jwt_key(wf_client *c, const wf_client_desc *d) {
         return WF_OK;
     }
     if (!d->jwt_key_file || !*d->jwt_key_file) return WF_OK;
-    f = fopen(d->jwt_key_file, "rb");
-    if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 1 << 20 || fseek(f, 0, SEEK_SET) != 0) {
-        c->err.sys_errno = errno;
-        if (f) fclose(f);
-        return wf__fail(&c->err, WF_ERR_FILE, "cannot read the JWT key %.300s: %s", d->jwt_key_file,
-                        errno ? strerror(errno) : "too large");
-    }
-    pem = (char *)wf__alloc(&c->a, (size_t)n + 1);
-    if (!pem) { fclose(f); return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); }
-    if (fread(pem, 1, (size_t)n, f) != (size_t)n) {
-        c->err.sys_errno = errno;
-        fclose(f);
-        wf__free(&c->a, pem);
-        return wf__fail(&c->err, WF_ERR_FILE, "cannot read the JWT key %.300s", d->jwt_key_file);
-    }
-    fclose(f);
-    pem[n] = 0;
-    c->jwt_pem = pem;
-    return WF_OK;
+    return wf__file_read_all(&c->a, d->jwt_key_file, (size_t)1 << 20, "the JWT key", &c->jwt_pem, NULL, &c->err);
 }
 
 WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_error *err) {
@@ -3219,22 +4050,13 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->a = *a;
     c->doc.a = *a;
     c->log = d->logger;
-    c->tcp.fd = -1;
-    if (d->transport) c->tr = *d->transport;
-    else {
-        c->tr.connect = wf__tcp_connect;
-        c->tr.send = wf__tcp_send;
-        c->tr.recv = wf__tcp_recv;
-        c->tr.close = wf__tcp_close;
-        c->tr.user = &c->tcp;
-    }
-    if (!c->tr.connect || !c->tr.send || !c->tr.recv || !c->tr.close) {
-        r = wf__fail(&c->err, WF_ERR_INVALID, "transport needs connect, send, recv and close");
-        goto fail;
-    }
-    c->timeout_ms = d->timeout_ms > 0 ? d->timeout_ms : 60000;
-    c->connect_timeout_ms = d->connect_timeout_ms > 0 ? d->connect_timeout_ms : (c->timeout_ms < 10000 ? c->timeout_ms : 10000);
-    c->read_timeout_ms = d->read_timeout_ms > 0 ? d->read_timeout_ms : (c->timeout_ms < 30000 ? c->timeout_ms : 30000);
+    c->conn.err = &c->err;
+    c->conn.log = &c->log;
+    c->conn.a = &c->a;
+    c->conn.origin = &c->url;
+    c->conn.timeout_ms = d->timeout_ms > 0 ? d->timeout_ms : 60000;
+    c->conn.connect_timeout_ms = d->connect_timeout_ms > 0 ? d->connect_timeout_ms : (c->conn.timeout_ms < 10000 ? c->conn.timeout_ms : 10000);
+    c->conn.read_timeout_ms = d->read_timeout_ms > 0 ? d->read_timeout_ms : (c->conn.timeout_ms < 30000 ? c->conn.timeout_ms : 30000);
     c->max_response = d->max_response_bytes ? d->max_response_bytes : (size_t)64 << 20;
     c->max_retries = d->max_retries < 0 ? 0 : d->max_retries ? d->max_retries : 3;
     c->retry_base_ms = d->retry_base_ms > 0 ? d->retry_base_ms : 500;
@@ -3243,12 +4065,12 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     if ((r = wf__base_url(d, a, &c->api_base, &c->err)) != WF_OK) goto fail;
     if ((r = wf__url_parse(c->api_base, &c->url, &c->err)) != WF_OK) goto fail;
     if (strchr(c->url.host, ':'))
-        snprintf(c->host_header, sizeof c->host_header, "[%s]", c->url.host);
+        wf__snprintf(c->host_header, sizeof c->host_header, "[%s]", c->url.host);
     else
-        snprintf(c->host_header, sizeof c->host_header, "%s", c->url.host);
+        wf__snprintf(c->host_header, sizeof c->host_header, "%s", c->url.host);
     if (c->url.port != (c->url.tls ? 443 : 80)) {
         size_t hl = strlen(c->host_header);
-        snprintf(c->host_header + hl, sizeof c->host_header - hl, ":%d", c->url.port);
+        wf__snprintf(c->host_header + hl, sizeof c->host_header - hl, ":%d", c->url.port);
     }
     c->user_agent = wf__strdup(a, d->user_agent && *d->user_agent ? d->user_agent : "workfront.h/" WF_VERSION_STRING);
     c->rbuf = (unsigned char *)wf__alloc(a, WF__RBUF);
@@ -3268,15 +4090,8 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->jwt_ttl_s = d->jwt_ttl_s > 0 ? d->jwt_ttl_s : 300;
     c->renew = d->renew;
     c->renew_user = d->renew_user;
-    if ((r = wf__proxy_setup(c, d)) != WF_OK) goto fail;
-    if (c->url.tls) {
-#ifdef WF_NO_TLS
-        r = wf__fail(&c->err, WF_ERR_UNSUPPORTED, "https:// URL but this build has no TLS (WF_NO_TLS)");
-        goto fail;
-#else
-        if ((r = wf__tls_init(c, d)) != WF_OK) goto fail;
-#endif
-    }
+    c->conn.user_agent = c->user_agent;
+    if ((r = wf__conn_init(&c->conn, d)) != WF_OK) goto fail;
     *out = c;
     return WF_OK;
 fail:
@@ -3289,10 +4104,7 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf_allocator a;
     if (!c) return;
     a = c->a;
-    wf__conn_close(c);
-#ifndef WF_NO_TLS
-    wf__tls_free(c);
-#endif
+    wf__conn_free(&c->conn);
     wf__free_secret(&a, c->api_key);
     wf__free_secret(&a, c->session_id);
     wf__free_secret(&a, c->bearer);
@@ -3305,7 +4117,6 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__free_secret(&a, c->jwt_pem);
     wf__free_secret(&a, c->customer_id);
     wf__free_secret(&a, c->jwt_sub);
-    wf__free_secret(&a, c->proxy_auth);
     wf__free(&a, c->user_id);
     wf__free(&a, c->user_agent);
     wf__free(&a, c->api_base);
@@ -3322,7 +4133,7 @@ WF_API void wf_client_destroy(wf_client *c) {
 
 WF_API const wf_error *wf_client_error(const wf_client *c) { return c ? &c->err : NULL; }
 WF_API const char *wf_client_api_base(const wf_client *c) { return c ? c->api_base : NULL; }
-WF_API void wf_client_close_connection(wf_client *c) { if (c) wf__conn_close(c); }
+WF_API void wf_client_close_connection(wf_client *c) { if (c) wf__conn_close(&c->conn); }
 
 static wf_result wf__set_secret(wf_client *c, char **slot, const char *v) {
     char *n = NULL;
@@ -3566,7 +4377,7 @@ static wf_result wf__send_all(wf_client *c, size_t *sent) {
     size_t streamed = 0;
     *sent = 0;
     while (*sent < c->req.len) {
-        long n = wf__conn_write(c, (const unsigned char *)c->req.p + *sent, c->req.len - *sent);
+        long n = wf__conn_write(&c->conn, (const unsigned char *)c->req.p + *sent, c->req.len - *sent);
         if (n < 0) return (wf_result)-n;
         if (n == 0) return wf__fail(&c->err, WF_ERR_IO, "connection accepted no bytes");
         *sent += (size_t)n;
@@ -3579,7 +4390,7 @@ static wf_result wf__send_all(wf_client *c, size_t *sent) {
             return wf__fail(&c->err, got < 0 ? WF_ERR_FILE : WF_ERR_INVALID, "body source %s after %zu of %zu bytes",
                             got < 0 ? "failed" : got == 0 ? "ended early" : "overran", streamed, b->len);
         while (off < (size_t)got) {
-            long n = wf__conn_write(c, c->rbuf + off, (size_t)got - off);
+            long n = wf__conn_write(&c->conn, c->rbuf + off, (size_t)got - off);
             if (n < 0) return (wf_result)-n;
             if (n == 0) return wf__fail(&c->err, WF_ERR_IO, "connection accepted no bytes");
             off += (size_t)n;
@@ -3617,7 +4428,7 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     for (;;) {
         size_t used = 0;
         int rc;
-        long n = wf__conn_read(c, c->rbuf, WF__RBUF);
+        long n = wf__conn_read(&c->conn, c->rbuf, WF__RBUF);
         if (n < 0) {
             wf_result r = (wf_result)-n;
             if (r == WF_ERR_TIMEOUT)
@@ -3629,7 +4440,7 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
             if (*got == 0) return wf__fail(&c->err, WF_ERR_CLOSED, "%.200s closed the connection without answering", c->url.host);
             rc = wf__http_eof(p);
             if (rc != WF__HTTP_DONE) return wf__http_fail(c, rc);
-            c->conn_reusable = false;
+            c->conn.reusable = false;
             if (c->sx) { wf_result sr = wf__sx_step(c); return sr ? sr : wf__sx_finish(c); }
             return WF_OK;
         }
@@ -3638,13 +4449,13 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
         if (rc < 0) return wf__http_fail(c, rc);
         if (c->sx && p->state > WF__HS_HEADER) {
             wf_result sr = wf__sx_step(c);
-            if (sr) { c->conn_reusable = false; return sr; }
-            if (c->sx->phase == WF__SX_STOPPED) { c->conn_reusable = false; return WF_OK; } /* the caller has enough */
-            if (rc == WF__HTTP_DONE && (sr = wf__sx_finish(c)) != WF_OK) { c->conn_reusable = false; return sr; }
+            if (sr) { c->conn.reusable = false; return sr; }
+            if (c->sx->phase == WF__SX_STOPPED) { c->conn.reusable = false; return WF_OK; } /* the caller has enough */
+            if (rc == WF__HTTP_DONE && (sr = wf__sx_finish(c)) != WF_OK) { c->conn.reusable = false; return sr; }
         }
         if (rc == WF__HTTP_DONE) {
             /* bytes after the response mean the stream is out of step */
-            c->conn_reusable = p->keep_alive && used == (size_t)n;
+            c->conn.reusable = p->keep_alive && used == (size_t)n;
             return WF_OK;
         }
     }
@@ -3661,17 +4472,17 @@ static wf_result wf__exchange(wf_client *c, bool idempotent, bool head) {
         bool reused = false;
         size_t sent = 0, got = 0;
         wf_result r;
-        if (c->conn_open && c->conn_reusable && wf__conn_alive(c)) reused = true;
-        else wf__conn_close(c);
-        if (!c->conn_open && (r = wf__conn_open(c)) != WF_OK) return r;
+        if (c->conn.open && c->conn.reusable && wf__conn_alive(&c->conn)) reused = true;
+        else wf__conn_close(&c->conn);
+        if (!c->conn.open && (r = wf__conn_open(&c->conn)) != WF_OK) return r;
         c->err.attempts++;
         r = wf__send_all(c, &sent);
         if (r == WF_OK) r = wf__read_response(c, head, &got);
         if (r == WF_OK) {
-            if (!c->conn_reusable) wf__conn_close(c);
+            if (!c->conn.reusable) wf__conn_close(&c->conn);
             return WF_OK;
         }
-        wf__conn_close(c);
+        wf__conn_close(&c->conn);
         /* A reused connection the server dropped while idle: the request did
            not reach it if nothing was accepted, and an idempotent one may be
            repeated when nothing came back. */
@@ -3765,7 +4576,7 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
     }
     if (c->ims_org && !wf__hdr(c, "x-gw-ims-org-id", c->ims_org)) goto nomem;
     if (body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
-        snprintf(num, sizeof num, "%zu", body ? body->len : (size_t)0);
+        wf__snprintf(num, sizeof num, "%zu", body ? body->len : (size_t)0);
         if (body && !wf__hdr(c, "Content-Type", body->content_type ? body->content_type : "application/x-www-form-urlencoded")) goto nomem;
         if (!wf__hdr(c, "Content-Length", num)) goto nomem;
     }
@@ -3852,26 +4663,34 @@ static wf_result wf__renew(wf_client *c);
 /* Retry-After: delta-seconds or an HTTP-date (RFC 9110 10.2.3); -1 if absent. */
 static long long wf__retry_after_ms(const char *v) {
     static const char *const months = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    uint64_t secs;
-    int day, year, hh, mm, ss, mon;
+    uint64_t secs, day, year, hh, mm, ss;
+    int mon;
     char mname[4];
-    long long y, m, days, when;
+    long long y, m, days, when, now;
+    size_t n;
     if (!v || !*v) return -1;
-    if (wf__parse_u64(v, strlen(v), 10, &secs)) return secs > 86400 ? 86400000LL : (long long)secs * 1000;
-    /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
-    if (sscanf(v, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &day, mname, &year, &hh, &mm, &ss) != 6) return -1;
+    n = strlen(v);
+    if (wf__parse_u64(v, n, 10, &secs)) return secs > 86400 ? 86400000LL : (long long)secs * 1000;
+    /* IMF-fixdate, fixed columns: "Sun, 06 Nov 1994 08:49:37 GMT" */
+    if (n != 29 || v[3] != ',' || v[4] != ' ' || v[7] != ' ' || v[11] != ' ' || v[16] != ' ' || v[19] != ':' ||
+        v[22] != ':' || memcmp(v + 25, " GMT", 4) != 0 || !wf__parse_u64(v + 5, 2, 10, &day) ||
+        !wf__parse_u64(v + 12, 4, 10, &year) || !wf__parse_u64(v + 17, 2, 10, &hh) || !wf__parse_u64(v + 20, 2, 10, &mm) ||
+        !wf__parse_u64(v + 23, 2, 10, &ss) || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
+        return -1;
+    memcpy(mname, v + 8, 3);
     mname[3] = 0;
     {
         const char *f = strstr(months, mname);
         if (!f || (f - months) % 3) return -1;
         mon = (int)(f - months) / 3 + 1;
     }
+    if ((now = wf__time_s()) == 0) return -1; /* no wall clock: back off as usual */
     /* days from civil (proleptic Gregorian), no timegm() in POSIX */
-    y = year - (mon <= 2);
+    y = (long long)year - (mon <= 2);
     m = mon <= 2 ? mon + 9 : mon - 3;
-    days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1 - 719468;
-    when = days * 86400 + hh * 3600 + mm * 60 + ss;
-    when -= (long long)time(NULL);
+    days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + (long long)day - 1 - 719468;
+    when = days * 86400 + (long long)(hh * 3600 + mm * 60 + ss);
+    when -= now;
     return when <= 0 ? 0 : when > 86400 ? 86400000LL : when * 1000;
 }
 
@@ -3897,7 +4716,7 @@ static int wf__retry_wait(wf_client *c, wf_result r, bool idempotent, int retrie
     } else if (wait > c->retry_max_ms) {
         return -1; /* the server asks for longer than we may wait */
     }
-    left = (long long)c->deadline - (long long)wf__now_ms();
+    left = (long long)c->conn.deadline - (long long)wf__now_ms();
     if (wait >= left) return -1; /* bounded by the request timeout */
     return (int)wait;
 }
@@ -3920,7 +4739,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     if (rq->query && rq->query->result)
         return wf__fail(&c->err, wf__refused(rq->query->result),
                         "invalid query, nothing sent: %s", rq->query->error);
-    c->deadline = wf__now_ms() + (uint64_t)c->timeout_ms;
+    c->conn.deadline = wf__now_ms() + (uint64_t)c->conn.timeout_ms;
     if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
     head = strcmp(method, "HEAD") == 0;
     for (retries = 0;; retries++) {
@@ -3954,7 +4773,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
         if (rr == WF_OK) return r;
         {
             char msg[sizeof c->err.text + 64];
-            snprintf(msg, sizeof msg, "renewing credentials failed: %s", c->err.text);
+            wf__snprintf(msg, sizeof msg, "renewing credentials failed: %s", c->err.text);
             wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
         }
         /* out of memory is not a credentials problem */
@@ -3965,7 +4784,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
         char msg[sizeof c->err.text + 256];
         const char *qm = strchr(rq->path, '?');
         int pl = qm ? (int)(qm - rq->path) : (int)strlen(rq->path);
-        snprintf(msg, sizeof msg, "%s %.*s: %s", rq->method, pl > 200 ? 200 : pl, rq->path, c->err.text);
+        wf__snprintf(msg, sizeof msg, "%s %.*s: %s", rq->method, pl > 200 ? 200 : pl, rq->path, c->err.text);
         wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
         c->err.result = r;
         wf__log(c, WF_LOG_ERROR, "%s", c->err.text);
@@ -4551,7 +5370,7 @@ WF_API wf_result wf_bulk_edit(wf_client *c, const wf_bulk_desc *d, size_t *done)
             r = wf__fail(&c->err, WF_ERR_RESPONSE, "answer is not an array of %zu objects", index - first);
         if (r) {
             char msg[sizeof c->err.text];
-            snprintf(msg, sizeof msg, "bulk chunk %zu of %zu (objects %zu-%zu) failed: %.600s", chunk_no, nchunks, first, index - 1, c->err.text);
+            wf__snprintf(msg, sizeof msg, "bulk chunk %zu of %zu (objects %zu-%zu) failed: %.600s", chunk_no, nchunks, first, index - 1, c->err.text);
             wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
             break;
         }
@@ -4622,7 +5441,8 @@ WF_API void wf_batch_free(wf_batch *b) {
 
 typedef struct wf__upload_src {
     const wf_upload_desc *d;
-    FILE *f;
+    wf__file f;               /* f.f NULL: the caller's read callback */
+    wf_error *err;
     const char *pre, *post;   /* multipart framing around the file bytes */
     size_t pre_len, post_len, pos;
     uint64_t file_pos, total;
@@ -4642,9 +5462,9 @@ static long wf__upload_read(void *user, void *buf, size_t cap) {
             uint64_t left = s->d->size - s->file_pos;
             size_t want = left < (uint64_t)(cap - o) ? (size_t)left : cap - o;
             long got;
-            if (s->f) {
-                size_t g = fread(out + o, 1, want, s->f);
-                if (g == 0) { s->error = ferror(s->f) ? errno : 0; return -1; }
+            if (s->f.f) {
+                size_t g = 0;
+                if (wf__file_read(&s->f, out + o, want, &g, s->err) != WF_OK || g == 0) { s->error = s->err->sys_errno; return -1; }
                 got = (long)g;
             } else {
                 got = s->d->read(s->d->user, out + o, want);
@@ -4667,19 +5487,7 @@ static void wf__boundary(char out[41]) {
     static const char hex[] = "0123456789abcdef";
     unsigned char rnd[16];
     int i;
-#ifndef WF_NO_TLS
-    {
-        mbedtls_entropy_context e;
-        mbedtls_entropy_init(&e);
-        if (mbedtls_entropy_func(&e, rnd, sizeof rnd) != 0) memset(rnd, 0x5a, sizeof rnd);
-        mbedtls_entropy_free(&e);
-    }
-#else
-    {
-        uint64_t t = wf__now_ms() ^ (uint64_t)(uintptr_t)out;
-        for (i = 0; i < 16; i++) { t = t * 6364136223846793005ull + 1442695040888963407ull; rnd[i] = (unsigned char)(t >> 56); }
-    }
-#endif
+    wf__random(rnd, sizeof rnd);
     memcpy(out, "wfboundary", 10);
     for (i = 0; i < 15; i++) { out[10 + 2 * i] = hex[rnd[i] >> 4]; out[11 + 2 * i] = hex[rnd[i] & 15]; }
     out[40] = 0;
@@ -4709,15 +5517,11 @@ WF_API wf_result wf_upload(wf_client *c, const wf_upload_desc *d, char handle[64
     memset(&ct, 0, sizeof ct);
     memset(&u, 0, sizeof u);
     u.allocator = c->a;
+    src.err = &c->err;
     if (d->file) {
-        long sz;
-        src.f = fopen(d->file, "rb");
-        if (!src.f || fseek(src.f, 0, SEEK_END) != 0 || (sz = ftell(src.f)) < 0 || fseek(src.f, 0, SEEK_SET) != 0) {
-            c->err.sys_errno = errno;
-            r = wf__fail(&c->err, WF_ERR_FILE, "cannot read %.300s: %s", d->file, strerror(errno));
-            goto done;
-        }
-        dd.size = (uint64_t)sz;
+        /* 64-bit sizes and offsets: files of 2 GiB and more */
+        if ((r = wf__file_open_read(&src.f, d->file, "", &c->err)) != WF_OK) goto done;
+        if ((r = wf__file_size(&src.f, &dd.size, d->file, &c->err)) != WF_OK) goto done;
     }
     fname = d->file_name;
     if (!fname || !*fname) {
@@ -4745,10 +5549,15 @@ WF_API wf_result wf_upload(wf_client *c, const wf_upload_desc *d, char handle[64
     memset(&body, 0, sizeof body);
     body.content_type = ct.p;
     body.data = NULL;
+    /* the Content-Length is a size_t: 32-bit builds send up to 4 GiB */
+    if (dd.size > (uint64_t)((size_t)-1) - pre.len - post.len - 65536) {
+        r = wf__fail(&c->err, WF_ERR_RANGE, "file of %llu bytes is too large for a build with a %d-bit size_t",
+                     (unsigned long long)dd.size, (int)(sizeof(size_t) * 8));
+        goto done;
+    }
     body.len = pre.len + (size_t)dd.size + post.len; /* known up front: no chunked upload */
     body.read = wf__upload_read;
     body.user = &src;
-    if (dd.size > (uint64_t)((size_t)-1 / 2)) { r = wf__fail(&c->err, WF_ERR_RANGE, "file too large"); goto done; }
     if ((r = wf_request(c, "POST", "upload", NULL, &body, &up)) != WF_OK) goto done;
     if (wf_json_str(wf_json_get(up, "handle"), h, sizeof h, NULL) != WF_OK) {
         r = wf__fail(&c->err, WF_ERR_RESPONSE, "upload answer has no handle");
@@ -4767,7 +5576,7 @@ WF_API wf_result wf_upload(wf_client *c, const wf_upload_desc *d, char handle[64
     wf_updates_end_object(&u);
     r = wf_create(c, "document", NULL, &u, data);
 done:
-    if (src.f) fclose(src.f);
+    wf__file_close(&c->a, &src.f);
     wf__buf_free(&c->a, &pre);
     wf__buf_free(&c->a, &post);
     wf__buf_free(&c->a, &ct);
@@ -4836,7 +5645,7 @@ WF_API wf_result wf_object_new(wf_client *c, const char *obj, wf_object **out) {
     memset(o, 0, sizeof *o);
     o->c = c;
     o->doc.a = c->a;
-    snprintf(o->obj, sizeof o->obj, "%s", obj);
+    wf__snprintf(o->obj, sizeof o->obj, "%s", obj);
     *out = o;
     return WF_OK;
 }
@@ -5204,9 +6013,9 @@ static wf_result wf__jwt_sign(const wf_allocator *a, const char *key_pem, size_t
         if (r == WF_OK) r = wf_json_write_string(sub, strlen(sub), wf__sink_buf, &sink);
         if (r == WF_ERR_INVALID) { r = wf__fail(err, WF_ERR_INVALID, "iss/sub must be UTF-8"); goto done; }
         if (r) goto nomem; /* the sink fails only when the claims buffer cannot grow */
-        snprintf(num, sizeof num, "%lld", iat);
+        wf__snprintf(num, sizeof num, "%lld", iat);
         if (!wf__buf_adds(a, &claims, ",\"iat\":") || !wf__buf_adds(a, &claims, num)) goto nomem;
-        snprintf(num, sizeof num, "%lld", exp);
+        wf__snprintf(num, sizeof num, "%lld", exp);
         if (!wf__buf_adds(a, &claims, ",\"exp\":") || !wf__buf_adds(a, &claims, num) || !wf__buf_adds(a, &claims, "}")) goto nomem;
         need = (sizeof hdr * 4) / 3 + 4 + (claims.len * 4) / 3 + 4 + 700;
         if (cap < need) { r = wf__fail(err, WF_ERR_TRUNCATED, "JWT buffer too small (need %zu bytes)", need); goto done; }
@@ -5274,11 +6083,12 @@ WF_API wf_result wf_jwt_exchange(wf_client *c) {
     wf_result r;
     char *jwt;
     size_t cap = 4096;
-    long long now = (long long)time(NULL);
+    long long now = wf__time_s();
     if (!c) return WF_ERR_INVALID;
     wf__err_clear(&c->err);
     if (!c->jwt_pem || !c->customer_id || !c->jwt_sub || !c->client_id || !c->client_secret)
         return wf__fail(&c->err, WF_ERR_INVALID, "JWT exchange needs a private key, customer ID, user ID, client ID and client secret");
+    if (now == 0) return wf__fail(&c->err, WF_ERR_UNSUPPORTED, "JWT exchange needs the time of day, and WF_TIME_S() has none");
     jwt = (char *)wf__alloc(&c->a, cap);
     if (!jwt) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
     r = wf__jwt_sign(&c->a, c->jwt_pem, 0, c->customer_id, c->jwt_sub, now, now + c->jwt_ttl_s, jwt, cap, &c->err);

@@ -5,7 +5,7 @@
        cc -I. examples/wf.c -o build/wf -lmbedtls -lmbedx509 -lmbedcrypto
 
    Its interface (options, environment variables, commands, output, exit
-   codes) is the contract in shared/cli.md; `wf --help` summarises it.
+   codes) is the contract in docs/cli.md; `wf --help` summarises it.
 
    Layout: exit codes -> option table -> command table -> argument parsing
    -> reporting -> output (plain, streamed, progress) -> client ->

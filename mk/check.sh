@@ -11,8 +11,8 @@ printf '#include "workfront.h"\nint main(void){return 0;}\n' > "$B/check/decl.c"
 printf '#define WORKFRONT_IMPLEMENTATION\n#include "workfront.h"\nint main(void){return 0;}\n' > "$B/check/impl.c"
 cp "$B/check/impl.c" "$B/check/impl.cpp"
 cp "$B/check/decl.c" "$B/check/decl.cpp"
-fail=0
-run() { desc=$1; shift; if "$@" 2>"$B/check/err"; then echo "check: $desc ok"; else echo "check: $desc FAILED"; head -20 "$B/check/err"; fail=1; fi; }
+fail=0 npass=0 nfail=0
+run() { desc=$1; shift; if "$@" 2>"$B/check/err"; then echo "check: $desc ok"; npass=$((npass + 1)); else echo "check: $desc FAILED"; head -20 "$B/check/err"; fail=1; nfail=$((nfail + 1)); fi; }
 for cc in cc clang; do
   command -v $cc >/dev/null 2>&1 || continue
   for std in c99 c11; do
@@ -27,5 +27,6 @@ for cxx in c++ clang++; do
 done
 run "WF_NO_TLS build" cc -std=c99 $W -DWF_NO_TLS $CHECK_INC -I. -c "$B/check/impl.c" -o "$B/check/notls.o"
 bad=$(nm -g --defined-only "$B/check/impl-cc-c99.o" 2>/dev/null | awk '{print $3}' | grep -v -E '^(wf_|main$)')
-if [ -n "$bad" ]; then echo "check: exported symbols without the wf_ prefix:"; echo "$bad"; fail=1; else echo "check: exports only wf_ symbols"; fi
+if [ -n "$bad" ]; then echo "check: exported symbols without the wf_ prefix:"; echo "$bad"; fail=1; nfail=$((nfail + 1)); else echo "check: exports only wf_ symbols"; npass=$((npass + 1)); fi
+echo "check: $npass passed, $nfail failed"
 exit $fail

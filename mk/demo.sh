@@ -21,12 +21,12 @@ done
 HTTPS_PORT=$(sed -n 's/^HTTPS_PORT=//p' "$dir/server.info")
 CA=$(sed -n 's/^CA=//p' "$dir/server.info")
 export WF_URL="https://127.0.0.1:$HTTPS_PORT" WF_CACERT="$CA"
+# (these exports live only in this script: the server stops when it ends)
 # headings in bold on a terminal only: a log file or pipe gets plain text
 if [ -t 1 ]; then say() { printf '\n\033[1m%s\033[0m\n' "$*"; }; else say() { printf '\n== %s\n' "$*"; }; fi
 run() { printf '$ wf'; for a in "$@"; do case "$a" in *[\ \$\'\"]*) printf " '%s'" "$a";; *) printf ' %s' "$a";; esac; done; printf '\n'; "$WF" "$@"; rc=$?; [ $rc = 0 ] || echo "(exit $rc)"; return $rc; }
 
 say "Test server (pid $pid) on $WF_URL, TLS verified against the generated test CA"
-echo "export WF_URL=$WF_URL WF_CACERT=$CA"
 run version
 
 say "1. Log in (POST /login; the password travels in the body, never in the URL)"
@@ -65,3 +65,5 @@ run search task '$$LIMIT=1'
 [ $? = 4 ] && echo "(exit 4: authentication failure, as expected)"
 unset WF_SESSION_ID
 say "Demo finished; stopping the test server (pid $pid)."
+echo "For a server that keeps running, and the export lines to use it from"
+echo "your shell and your own programs: make server (README: Try it against the test server)."

@@ -5,20 +5,23 @@
 #   make static-musl   build/static/wf-musl  fully static, stripped: musl-gcc + a trimmed mbedTLS
 #                                            built from Debian's mbedtls source package (build/musl)
 #   make install       PREFIX (default /usr/local), DESTDIR: include/workfront.h,
-#                      lib/pkgconfig/workfront.pc, bin/wf (WF_BIN=path installs another build)
-#   make uninstall     removes exactly those three files
-#   make examples      build/examples/*: every example, -std=c99 with all warnings as errors
-#                      (a prerequisite of `make test`)
+#                      lib/pkgconfig/workfront.pc, bin/wf: a release build (build/release/wf:
+#                      -O2, no debug information, stripped; WF_BIN=path installs another build)
+#   make uninstall     removes exactly those three files and names them; when none of them
+#                      is under DESTDIR/PREFIX it says so and fails (exit 1)
+#   make examples-build  build/examples/*: every example, -std=c99 with all warnings as errors
+#   make examples      the examples suite of `make test`: examples-build, then each example
+#                      against the test server (tests/dist/test_dist.sh examples)
 #   make dist-test     static and static-musl first, then tests/dist/test_dist.sh: install +
 #                      pkg-config build, examples against the test server (embedded.c on musl
-#                      too), and tests/cli/test_wf.sh against both static binaries
+#                      too), and tests/cli/test_wf.sh against both static binaries (make ci)
 #   make dist          the same as dist-test
 # Run as root, each target installs the Debian packages it needs (apt-get);
 # otherwise it names them and stops.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
-WF_BIN  ?= $(B)/wf
+WF_BIN  ?= $(B)/release/wf
 MUSL_CC ?= musl-gcc
 
 # no unwind tables: C needs none, and .eh_frame was 32 KB of the musl binary
@@ -34,10 +37,11 @@ DIST_NEED     := cmd:cc=gcc hdr:mbedtls/ssl.h=libmbedtls-dev hdr:jsmn.h=libjsmn-
 DIST_NEED_STATIC := $(DIST_NEED) 'file:/usr/lib/*/libmbedtls.a=libmbedtls-dev' \
                  'file:/usr/lib/*/libc.a=libc6-dev'
 
-.PHONY: static static-musl install uninstall examples dist-test dist dist-deps
+.PHONY: static static-musl install uninstall examples examples-build dist-test dist dist-deps
 
-# `make test` compiles every example too (warnings are errors): the top
-# Makefile lists `examples` and `dist-test` in TEST_SUITES.
+TEST_SUITES += examples
+TEST_BUILD  += $(DIST_EX_BINS)
+CI_SUITES   += dist-test
 
 dist-deps:
 	@sh mk/dist/need.sh $(DIST_NEED)
@@ -73,6 +77,11 @@ static-musl:
 	@sh mk/dist/sizes.sh $(B)/static
 
 # --------------------------------------------------------------- install
+# make install's wf: -O2 without -g, stripped at link time (-s)
+$(B)/release/wf: examples/wf.c workfront.h
+	@mkdir -p $(B)/release
+	$(CC) -std=c99 -O2 $(WARN) -I. examples/wf.c -o $@ -s $(TLSLIBS)
+
 # Debian ships no .pc for mbedTLS, so workfront.pc carries its link flags.
 install:
 	@sh mk/dist/need.sh $(DIST_NEED)
@@ -83,8 +92,11 @@ uninstall:
 	@sh mk/dist/install.sh uninstall "$(DESTDIR)" "$(PREFIX)"
 
 # -------------------------------------------------------------- examples
-examples: $(DIST_EX_BINS)
-	@echo "examples: $(DIST_EXAMPLES) built warning-free in $(B)/examples"
+examples-build: $(DIST_EX_BINS)
+	@echo "examples-build: $(DIST_EXAMPLES) built warning-free in $(B)/examples"
+
+examples: dist-deps
+	@sh tests/dist/test_dist.sh examples
 
 $(DIST_EX_BINS): $(B)/examples/%: examples/%.c workfront.h | dist-deps
 	@mkdir -p $(B)/examples
@@ -92,10 +104,8 @@ $(DIST_EX_BINS): $(B)/examples/%: examples/%.c workfront.h | dist-deps
 	@$(CC) $(DIST_EXFLAGS) $< -o $@ $(TLSLIBS)
 
 # ------------------------------------------------------------------ tests
-# make test runs dist-test, so CI builds both static binaries and runs the CLI
-# integration tests against each (about 20 s of building from a cold build/,
-# then 30 s of CLI tests per binary); test_dist.sh run by hand skips what is
-# not built.
+# make ci runs dist-test: both static binaries and the CLI tests against
+# each; test_dist.sh run by hand skips what is not built.
 dist-test: dist-deps
 	@$(MAKE) --no-print-directory static
 	@$(MAKE) --no-print-directory static-musl

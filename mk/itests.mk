@@ -1,10 +1,11 @@
-# mk/itests.mk - integration tests of issues 4 (reads), 5 (writes) and 6 (auth).
+# mk/itests.mk - integration tests of reads, writes and auth.
 # Included by the top Makefile (-include mk/*.mk), which defines B, CC,
 # TESTCF and TLSLIBS.  Each program starts its own test server
 # (tests/server/wfserver.py through tests/harness.h) and stops it.
 #
-#   make itests                  build and run all three
-#   ./build/test_reads pager     run only the tests whose names contain "pager"
+#   make reads, make writes, make auth   build and run one (three suites of make test)
+#   make itests                          all three
+#   ./build/test_reads pager             only the tests whose names contain "pager"
 
 ITESTS := $(B)/test_reads $(B)/test_writes $(B)/test_auth
 
@@ -17,8 +18,11 @@ $(B)/test_writes: tests/test_writes.c tests/harness.h workfront.h | $(B)
 $(B)/test_auth: tests/test_auth.c tests/harness.h workfront.h | $(B)
 	$(CC) $(TESTCF) tests/test_auth.c -o $@ -lcmocka $(TLSLIBS)
 
-.PHONY: itests
-itests: deps $(ITESTS)
-	@fail=0; \
-	for t in $(ITESTS); do echo "== $$t"; ./$$t || fail=1; done; \
-	if [ $$fail = 0 ]; then echo "itests: all passed"; else echo "itests: FAILED"; exit 1; fi
+.PHONY: itests reads writes auth
+reads writes auth: %: deps $(B)/test_%
+	./$(B)/test_$*
+
+itests: reads writes auth
+
+TEST_SUITES += reads writes auth
+TEST_BUILD  += $(ITESTS)

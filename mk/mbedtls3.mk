@@ -53,6 +53,6 @@ test-mbedtls3: deps $(MB3)/lib/libmbedtls.a $(B)/mbedtls3-bin/check.stamp $(B)/m
 	if [ -z "$$fail" ]; then echo "test-mbedtls3: all passed against mbedTLS 3.6"; \
 	else echo "test-mbedtls3: FAILED:$$fail"; exit 1; fi
 
-# make test runs it too (about 1.5 minutes from a cold build/, most of it the
+# make ci runs it (about 1.5 minutes from a cold build/, most of it the
 # tests themselves; the mbedTLS 3.6 build is about 20 s with -j2).
-TEST_SUITES += test-mbedtls3
+CI_SUITES += test-mbedtls3

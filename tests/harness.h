@@ -630,4 +630,264 @@ WFH_FN void wfh_check_jstr(wf_json v, const char *expect, const char *what, cons
 }
 #define JSTR(v, expect) wfh_check_jstr((v), (expect), #v, __FILE__, __LINE__)
 
+/* -------------------------------------------------- fixtures of the suites
+   What every cmocka suite against the test server shares.  The names are
+   short (like the assertion macros above) because each test uses them.
+
+   The server and its control client:
+       static int group_setup(void **st)    { return wfh_group_start(args); }
+       static int group_teardown(void **st) { wfh_group_stop(); return 0; }
+   start g_srv (with extra server arguments, or NULL) and g_ctl (plain HTTP,
+   no auth), and stop both.
+
+   Per test, everything a test makes through these is freed by teardown,
+   also when an assertion ends the test early:
+       client_desc(&d)   wf_client_create that must succeed, tracked
+       drop_client(c)    destroys a tracked client now (untrack_client: only
+                         forget it, the test destroys it itself)
+       track_client(c)   tracks a client made some other way
+       query(), updates()  zeroed builders, freed at teardown
+       track(o)          a wf_object, freed at teardown (before the clients)
+   wfh_fixture_setup / wfh_fixture_teardown are cmocka setup and teardown
+   functions doing just that; wfh_fixture_setup_reset also resets the server
+   (/__test/reset).  A suite with more to do per test calls them from its own.
+
+   Server control that fails the test when the server refuses:
+       config("chunked=1&tiny=%d", 1)    /__test/config?...
+       stats_doc()                       /__test/stats (valid until the next
+                                         control call); jint(v): an integer
+                                         or -1
+
+   wfh_counting: an allocator (wfh_counting_allocator) that counts
+   allocations, frees, live blocks and bytes, the peak of live bytes and
+   frees of blocks it never handed out.
+
+   The runner: WFH_RUN("name", tests, group_setup, group_teardown, argc, argv)
+   runs the tests whose names contain one of the arguments (all without
+   arguments) through cmocka_run_group_tests_name, and exits 2 when no test
+   matches. */
+
+#define WFH_MAX_CLIENTS 16
+#define WFH_MAX_QUERIES 8
+#define WFH_MAX_UPDATES 4
+#define WFH_MAX_OBJECTS 4
+
+static WFH_UNUSED wfh_server g_srv;
+static WFH_UNUSED wf_client *g_ctl;
+
+static WFH_UNUSED struct wfh_fixture {
+    wf_client *clients[WFH_MAX_CLIENTS];
+    int nclients;
+    wf_query queries[WFH_MAX_QUERIES];
+    int nqueries;
+    wf_updates updates[WFH_MAX_UPDATES];
+    int nupdates;
+    wf_object *objects[WFH_MAX_OBJECTS];
+    int nobjects;
+} wfh_F;
+
+WFH_FN int wfh_group_start(const char *const *server_args) {
+    if (wfh_server_start_args(&g_srv, server_args) != 0) return -1;
+    if (wfh_control_client(&g_srv, &g_ctl) != WF_OK) {
+        wfh_server_stop(&g_srv);
+        return -1;
+    }
+    return 0;
+}
+
+WFH_FN void wfh_group_stop(void) {
+    if (g_ctl) wf_client_destroy(g_ctl);
+    g_ctl = NULL;
+    wfh_server_stop(&g_srv);
+}
+
+WFH_FN wf_client *track_client(wf_client *c) {
+    assert_true(wfh_F.nclients < WFH_MAX_CLIENTS);
+    wfh_F.clients[wfh_F.nclients++] = c;
+    return c;
+}
+
+WFH_FN wf_client *client_desc(const wf_client_desc *d) {
+    wf_client *c = NULL;
+    wf_error err;
+    wf_result r;
+    assert_true(wfh_F.nclients < WFH_MAX_CLIENTS);
+    r = wf_client_create(d, &c, &err);
+    if (r != WF_OK) print_error("wf_client_create(%s): %s\n", d->url ? d->url : "?", err.text);
+    assert_int_equal(r, WF_OK);
+    return track_client(c);
+}
+
+WFH_FN void untrack_client(wf_client *c) {
+    int i;
+    for (i = 0; i < wfh_F.nclients; i++)
+        if (wfh_F.clients[i] == c) {
+            wfh_F.clients[i] = wfh_F.clients[--wfh_F.nclients];
+            break;
+        }
+}
+
+WFH_FN void drop_client(wf_client *c) {
+    untrack_client(c);
+    wf_client_destroy(c);
+}
+
+WFH_FN wf_query *query(void) {
+    wf_query *q;
+    assert_true(wfh_F.nqueries < WFH_MAX_QUERIES);
+    q = &wfh_F.queries[wfh_F.nqueries++];
+    memset(q, 0, sizeof *q);
+    return q;
+}
+
+WFH_FN wf_updates *updates(void) {
+    wf_updates *u;
+    assert_true(wfh_F.nupdates < WFH_MAX_UPDATES);
+    u = &wfh_F.updates[wfh_F.nupdates++];
+    memset(u, 0, sizeof *u);
+    return u;
+}
+
+WFH_FN wf_object *track(wf_object *o) {
+    assert_true(wfh_F.nobjects < WFH_MAX_OBJECTS);
+    wfh_F.objects[wfh_F.nobjects++] = o;
+    return o;
+}
+
+WFH_FN int wfh_fixture_setup(void **state) {
+    (void)state;
+    memset(&wfh_F, 0, sizeof wfh_F);
+    return 0;
+}
+
+WFH_FN int wfh_fixture_setup_reset(void **state) {
+    wfh_fixture_setup(state);
+    return wfh_ctl(g_ctl, "reset", NULL) == WF_OK ? 0 : -1;
+}
+
+WFH_FN int wfh_fixture_teardown(void **state) {
+    int i;
+    (void)state;
+    for (i = 0; i < wfh_F.nobjects; i++) wf_object_free(wfh_F.objects[i]); /* before their clients */
+    for (i = 0; i < wfh_F.nclients; i++) wf_client_destroy(wfh_F.clients[i]);
+    for (i = 0; i < wfh_F.nqueries; i++) wf_query_free(&wfh_F.queries[i]);
+    for (i = 0; i < wfh_F.nupdates; i++) wf_updates_free(&wfh_F.updates[i]);
+    memset(&wfh_F, 0, sizeof wfh_F);
+    return 0;
+}
+
+WFH_FN void config(const char *fmt, ...) {
+    char what[1900];
+    va_list ap;
+    memcpy(what, "config?", 7);
+    va_start(ap, fmt);
+    vsnprintf(what + 7, sizeof what - 7, fmt, ap);
+    va_end(ap);
+    if (wfh_ctl(g_ctl, what, NULL) != WF_OK) {
+        print_error("server switch %s failed: %s\n", what, wf_client_error(g_ctl)->text);
+        fail();
+    }
+}
+
+WFH_FN wf_json stats_doc(void) {
+    wf_json d;
+    if (wfh_ctl(g_ctl, "stats", &d) != WF_OK) {
+        print_error("stats: %s\n", wf_client_error(g_ctl)->text);
+        fail();
+    }
+    return d;
+}
+
+WFH_FN long long jint(wf_json v) {
+    long long n = -1;
+    if (wf_json_int(v, &n) != WF_OK) n = -1;
+    return n;
+}
+
+/* ------------------------------------------------------- counting allocator */
+
+typedef struct wfh_counting {
+    long long allocs, frees, live, bytes_live, peak, bad_frees;
+} wfh_counting;
+
+#define WFH_CNT_MAGIC 0x5746616c6c6f63ULL
+/* the union keeps the block after the header aligned for any type */
+typedef union wfh__cnt_hdr {
+    struct { unsigned long long magic; size_t size; } h;
+    long double ld;
+    void *vp;
+    long long ll;
+} wfh__cnt_hdr;
+
+WFH_FN void *wfh_cnt_alloc(size_t n, void *user) {
+    wfh_counting *k = (wfh_counting *)user;
+    wfh__cnt_hdr *h = (wfh__cnt_hdr *)malloc(sizeof *h + n);
+    if (!h) return NULL;
+    h->h.magic = WFH_CNT_MAGIC;
+    h->h.size = n;
+    k->allocs++;
+    k->live++;
+    k->bytes_live += (long long)n;
+    if (k->bytes_live > k->peak) k->peak = k->bytes_live;
+    return h + 1;
+}
+
+WFH_FN void wfh_cnt_free(void *p, void *user) {
+    wfh_counting *k = (wfh_counting *)user;
+    wfh__cnt_hdr *h;
+    if (!p) return;
+    h = (wfh__cnt_hdr *)p - 1;
+    if (h->h.magic != WFH_CNT_MAGIC) {
+        k->bad_frees++;
+        return;
+    }
+    h->h.magic = 0;
+    k->frees++;
+    k->live--;
+    k->bytes_live -= (long long)h->h.size;
+    free(h);
+}
+
+/* An allocator counting into *k (zeroed here). */
+WFH_FN wf_allocator wfh_counting_allocator(wfh_counting *k) {
+    wf_allocator a;
+    memset(k, 0, sizeof *k);
+    memset(&a, 0, sizeof a);
+    a.alloc_fn = wfh_cnt_alloc;
+    a.free_fn = wfh_cnt_free;
+    a.user_data = k;
+    return a;
+}
+
+/* ------------------------------------------------------------------ runner */
+
+/* Runs the tests whose names contain one of argv[1..] (all of them without
+   arguments) as one cmocka group. */
+WFH_FN int wfh_run(const char *name, const struct CMUnitTest *all, size_t nall, CMFixtureFunction group_setup,
+                   CMFixtureFunction group_teardown, int argc, char **argv) {
+    size_t i, n = 0;
+    int j;
+    for (i = 0; i < nall; i++) {
+        bool want = argc < 2;
+        for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
+        if (want) n++;
+    }
+    if (n == 0) {
+        fprintf(stderr, "%s: no test name contains any of the arguments\n", name);
+        return 2;
+    }
+    {
+        struct CMUnitTest sel[n]; /* C99 VLA: cmocka's macro takes the count from sizeof */
+        size_t k = 0;
+        for (i = 0; i < nall; i++) {
+            bool want = argc < 2;
+            for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
+            if (want) sel[k++] = all[i];
+        }
+        return cmocka_run_group_tests_name(name, sel, group_setup, group_teardown);
+    }
+}
+#define WFH_RUN(name, tests, group_setup, group_teardown, argc, argv) \
+    wfh_run((name), (tests), sizeof(tests) / sizeof((tests)[0]), (group_setup), (group_teardown), (argc), (argv))
+
 #endif /* WF_TEST_HARNESS_H */

@@ -25,6 +25,7 @@
    ALLOC_FAIL_VERBOSE=1 prints every failing run's result and text. */
 #define WORKFRONT_IMPLEMENTATION
 #include "workfront.h"
+#include "harness.h" /* WFH_RUN */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -261,8 +262,8 @@ static wf_result sc_create(fa *f, mem *m, out *o, char *err_text, size_t cap) {
         snprintf(err_text, cap, "%s", e.text);
         return r;
     }
-    out_add(o, "%s proxy %s:%d auth %s ua %s", wf_client_api_base(c), c->proxy.host, c->proxy.port,
-            c->proxy_auth ? c->proxy_auth : "-", c->user_agent);
+    out_add(o, "%s proxy %s:%d auth %s ua %s", wf_client_api_base(c), c->conn.proxy.host, c->conn.proxy.port,
+            c->conn.proxy_auth ? c->conn.proxy_auth : "-", c->user_agent);
     wf_client_destroy(c);
     return r;
 }
@@ -819,7 +820,7 @@ static char *new_rsa_key(void) {
     return k;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_client_create),
         cmocka_unit_test(test_search),
@@ -938,7 +939,7 @@ int main(void) {
         free(a); free(b);
         k_upload_conns[0] = all;
     }
-    rc = cmocka_run_group_tests_name("alloc-fail", tests, NULL, NULL);
+    rc = WFH_RUN("alloc-fail", tests, NULL, NULL, argc, argv);
     free(doc);
     free((void *)k_search_conns[0]);
     free((void *)k_login_conns[0]);

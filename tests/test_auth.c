@@ -1,4 +1,4 @@
-/* tests/test_auth.c - issue 6 (auth and sessions) against the test server.
+/* tests/test_auth.c - auth and sessions against the test server.
 
    RS256 JWTs signed by the library (accepted by the server's openssl
    check; one signed with another key refused), the JWT exchange, OAuth2
@@ -52,45 +52,12 @@ static void *test_default_malloc(size_t n) { g_default_allocs++; return malloc(n
 #define JWT_PATH          "/integrations/oauth2/api/v1/jwt/exchange"
 #define BOGUS_SESSION     "0123456789abcdef0123456789abcdef"
 
-/* ------------------------------------------------------------ assert helpers */
-
-static long long jint(wf_json v) {
-    long long n = -1;
-    if (wf_json_int(v, &n) != WF_OK) n = -1;
-    return n;
-}
-
 /* ------------------------------------------------------------------ fixture */
 
-static wfh_server g_srv;
-static wf_client *g_ctl;
+/* g_srv, g_ctl, client_desc(), drop_client(), config(), stats_doc(), jint():
+   tests/harness.h */
 static char g_key_path[WFH_PATH + 32], g_other_key_path[WFH_PATH + 32];
 static char g_pub_path[WFH_PATH + 32], g_other_pub_path[WFH_PATH + 32];
-
-#define MAX_CLIENTS 10
-static struct fixture {
-    wf_client *clients[MAX_CLIENTS];
-    int nclients;
-} F;
-
-static wf_client *client_desc(wf_client_desc *d) {
-    wf_client *c = NULL;
-    wf_error err;
-    wf_result r;
-    assert_true(F.nclients < MAX_CLIENTS);
-    r = wf_client_create(d, &c, &err);
-    if (r != WF_OK) print_error("wf_client_create(%s): %s\n", d->url ? d->url : "?", err.text);
-    assert_int_equal(r, WF_OK);
-    F.clients[F.nclients++] = c;
-    return c;
-}
-
-static void drop_client(wf_client *c) {
-    int i;
-    for (i = 0; i < F.nclients; i++)
-        if (F.clients[i] == c) { F.clients[i] = F.clients[--F.nclients]; break; }
-    wf_client_destroy(c);
-}
 
 /* A description for the listener with a short retry policy. */
 static void desc_on(int which, wf_client_desc *d) {
@@ -99,27 +66,8 @@ static void desc_on(int which, wf_client_desc *d) {
     d->retry_base_ms = 20;
 }
 
-static void config(const char *fmt, ...) {
-    char what[1900];
-    va_list ap;
-    memcpy(what, "config?", 7);
-    va_start(ap, fmt);
-    vsnprintf(what + 7, sizeof what - 7, fmt, ap);
-    va_end(ap);
-    if (wfh_ctl(g_ctl, what, NULL) != WF_OK) {
-        print_error("server switch %s failed: %s\n", what, wf_client_error(g_ctl)->text);
-        fail();
-    }
-}
-
 static void ctl(const char *what) {
     if (wfh_ctl(g_ctl, what, NULL) != WF_OK) { print_error("control %s failed\n", what); fail(); }
-}
-
-static wf_json stats_doc(void) {
-    wf_json d;
-    if (wfh_ctl(g_ctl, "stats", &d) != WF_OK) { print_error("stats: %s\n", wf_client_error(g_ctl)->text); fail(); }
-    return d;
 }
 
 /* Counters since the last stats_reset(). */
@@ -165,8 +113,7 @@ static char *read_text(const char *path) {
 static int group_setup(void **state) {
     static const char *const args[] = { "--tasks", "2500", NULL };
     (void)state;
-    if (wfh_server_start_args(&g_srv, args) != 0) return -1;
-    if (wfh_control_client(&g_srv, &g_ctl) != WF_OK) { wfh_server_stop(&g_srv); return -1; }
+    if (wfh_group_start(args) != 0) return -1;
     wfh_cert_path(&g_srv, "jwt.key", g_key_path, sizeof g_key_path);
     wfh_cert_path(&g_srv, "other.key", g_other_key_path, sizeof g_other_key_path);
     wfh_cert_path(&g_srv, "jwt.pub", g_pub_path, sizeof g_pub_path);
@@ -176,25 +123,11 @@ static int group_setup(void **state) {
 
 static int group_teardown(void **state) {
     (void)state;
-    if (g_ctl) wf_client_destroy(g_ctl);
-    g_ctl = NULL;
-    wfh_server_stop(&g_srv);
+    wfh_group_stop();
     return 0;
 }
 
-static int setup(void **state) {
-    (void)state;
-    memset(&F, 0, sizeof F);
-    return wfh_ctl(g_ctl, "reset", NULL) == WF_OK ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    int i;
-    (void)state;
-    for (i = 0; i < F.nclients; i++) wf_client_destroy(F.clients[i]);
-    F.nclients = 0;
-    return 0;
-}
+/* per test: wfh_fixture_setup_reset, wfh_fixture_teardown */
 
 /* ----------------------------------------------- raw HTTP for the endpoints
    A minimal POST over plain TCP, to hand the server JWTs the client would
@@ -1129,9 +1062,7 @@ static void scan_free_fn(void *p, void *user) {
 }
 
 static void destroy_scanned(wf_client *c, scan_alloc *a, const char *mode) {
-    int i;
-    for (i = 0; i < F.nclients; i++)
-        if (F.clients[i] == c) { F.clients[i] = F.clients[--F.nclients]; break; }
+    untrack_client(c);
     a->armed = true;
     wf_client_destroy(c);
     a->armed = false;
@@ -1256,7 +1187,7 @@ static void test_auth_allocations_use_client_allocator(void **state) {
 
 /* ======================================================================= */
 
-#define T(name) { #name, test_##name, setup, teardown, NULL }
+#define T(name) { #name, test_##name, wfh_fixture_setup_reset, wfh_fixture_teardown, NULL }
 
 int main(int argc, char **argv) {
     static const struct CMUnitTest all[] = {
@@ -1272,16 +1203,7 @@ int main(int argc, char **argv) {
         T(secrets_wiped_on_destroy),
         T(auth_allocations_use_client_allocator),
     };
-    struct CMUnitTest sel[sizeof all / sizeof all[0]];
-    size_t i, n = 0;
-    int j, rc;
-    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-        bool want = argc < 2;
-        for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
-        if (want) sel[n++] = all[i];
-    }
-    if (n == 0) { fprintf(stderr, "no test matches\n"); return 2; }
-    rc = _cmocka_run_group_tests("auth", sel, n, group_setup, group_teardown);
+    int rc = WFH_RUN("auth", all, group_setup, group_teardown, argc, argv);
     free(g_trace.p);
     return rc;
 }

@@ -377,7 +377,7 @@ static void test_gzip_body_is_reported(void **st) {
     wf_client_destroy(c);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_retry_429_then_success, reset),
         cmocka_unit_test_setup(test_retry_503_backoff_without_retry_after, reset),
@@ -395,5 +395,5 @@ int main(void) {
         cmocka_unit_test_setup(test_proxy_from_environment_and_no_proxy, reset),
         cmocka_unit_test_setup(test_gzip_body_is_reported, reset),
     };
-    return cmocka_run_group_tests_name("hardening", tests, group_setup, group_teardown);
+    return WFH_RUN("hardening", tests, group_setup, group_teardown, argc, argv);
 }

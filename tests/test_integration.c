@@ -55,21 +55,14 @@
 
 /* ------------------------------------------------------------------ fixture */
 
-static wfh_server g_srv;
-static wf_client *g_ctl;         /* control client: plain HTTP, no auth */
 static long long g_ctl_conns;    /* connections one stats call itself costs */
 static long long g_ctl_reqs;     /* requests one stats call itself costs */
 
 static const int k_http = WFH_HTTP, k_https = WFH_HTTPS;
 
-#define MAX_CLIENTS 8
-#define MAX_QUERIES 8
+/* g_srv, g_ctl and the per-test clients and queries: tests/harness.h */
 static struct fixture {
     int which;                   /* WFH_HTTP or WFH_HTTPS for this run */
-    wf_client *clients[MAX_CLIENTS];
-    int nclients;
-    wf_query queries[MAX_QUERIES];
-    int nqueries;
 } F;
 
 /* ------------------------------------------------------------ assert helpers */
@@ -87,18 +80,6 @@ static bool is_id(wf_json v) {
 
 /* ------------------------------------------------------- clients and queries */
 
-static wf_client *client_desc(wf_client_desc *d) {
-    wf_client *c = NULL;
-    wf_error err;
-    wf_result r;
-    assert_true(F.nclients < MAX_CLIENTS);
-    r = wf_client_create(d, &c, &err);
-    if (r != WF_OK) print_error("wf_client_create(%s): %s\n", d->url ? d->url : "?", err.text);
-    assert_int_equal(r, WF_OK);
-    F.clients[F.nclients++] = c;
-    return c;
-}
-
 /* A client on this run's transport (or on `which`) with an API key or none. */
 static wf_client *client_on(int which, const char *api_key) {
     wf_client_desc d;
@@ -108,35 +89,7 @@ static wf_client *client_on(int which, const char *api_key) {
 }
 static wf_client *client(const char *api_key) { return client_on(F.which, api_key); }
 
-static void drop_client(wf_client *c) {
-    int i;
-    for (i = 0; i < F.nclients; i++)
-        if (F.clients[i] == c) { F.clients[i] = F.clients[--F.nclients]; break; }
-    wf_client_destroy(c);
-}
-
-static wf_query *query(void) {
-    wf_query *q;
-    assert_true(F.nqueries < MAX_QUERIES);
-    q = &F.queries[F.nqueries++];
-    memset(q, 0, sizeof *q);
-    return q;
-}
-
 /* ------------------------------------------------------------- server control */
-
-static void config(const char *fmt, ...) {
-    char what[1900];
-    va_list ap;
-    memcpy(what, "config?", 7);
-    va_start(ap, fmt);
-    vsnprintf(what + 7, sizeof what - 7, fmt, ap);
-    va_end(ap);
-    if (wfh_ctl(g_ctl, what, NULL) != WF_OK) {
-        print_error("server switch %s failed: %s\n", what, wf_client_error(g_ctl)->text);
-        fail();
-    }
-}
 
 static wfh_stats stats(void) {
     wfh_stats st;
@@ -158,14 +111,11 @@ static int group_setup(void **state) {
     /* 2500 tasks: enough for a 2000-object page, and /__test/reset (which
        regenerates the data) stays fast */
     static const char *const args[] = { "--tasks", "2500", NULL };
-    if (wfh_server_start_args(&g_srv, args) != 0) return -1;
-    if (wfh_control_client(&g_srv, &g_ctl) != WF_OK) { wfh_server_stop(&g_srv); return -1; }
+    if (wfh_group_start(args) != 0) return -1;
     /* what one stats call costs on the server's counters: stats calls are
        made by the control client, one fresh connection each */
     if (wfh_ctl(g_ctl, "reset", NULL) != WF_OK || wfh_get_stats(g_ctl, &a) != WF_OK || wfh_get_stats(g_ctl, &b) != WF_OK) {
-        wf_client_destroy(g_ctl);
-        g_ctl = NULL;
-        wfh_server_stop(&g_srv);
+        wfh_group_stop();
         return -1;
     }
     g_ctl_conns = b.connections - a.connections;
@@ -176,26 +126,16 @@ static int group_setup(void **state) {
 
 static int group_teardown(void **state) {
     (void)state;
-    if (g_ctl) wf_client_destroy(g_ctl);
-    g_ctl = NULL;
-    wfh_server_stop(&g_srv);
+    wfh_group_stop();
     return 0;
 }
 
 static int setup(void **state) {
-    memset(&F, 0, sizeof F);
     F.which = *state ? *(const int *)*state : WFH_HTTP;
-    return wfh_ctl(g_ctl, "reset", NULL) == WF_OK ? 0 : -1;
+    return wfh_fixture_setup_reset(state);
 }
 
-static int teardown(void **state) {
-    int i;
-    (void)state;
-    for (i = 0; i < F.nclients; i++) wf_client_destroy(F.clients[i]);
-    for (i = 0; i < F.nqueries; i++) wf_query_free(&F.queries[i]);
-    F.nclients = F.nqueries = 0;
-    return 0; /* the next setup resets the server */
-}
+/* teardown: wfh_fixture_teardown (the next setup resets the server) */
 
 /* ===================================================================== tests */
 
@@ -1530,51 +1470,19 @@ static void test_get_two_ids(void **state) {
 }
 
 /* Every byte allocated through the client's allocator is given back. */
-typedef struct counting { long long allocs, frees, live, bytes_live, bad_frees; } counting;
-#define CNT_MAGIC 0x5746616c6c6f63ULL
-typedef union cnt_hdr { struct { unsigned long long magic; size_t size; } h; long double ld; void *vp; long long ll; } cnt_hdr;
-
-static void *cnt_alloc(size_t n, void *user) {
-    counting *k = (counting *)user;
-    cnt_hdr *h = (cnt_hdr *)malloc(sizeof *h + n);
-    if (!h) return NULL;
-    h->h.magic = CNT_MAGIC;
-    h->h.size = n;
-    k->allocs++;
-    k->live++;
-    k->bytes_live += (long long)n;
-    return h + 1;
-}
-
-static void cnt_free(void *p, void *user) {
-    counting *k = (counting *)user;
-    cnt_hdr *h;
-    if (!p) return;
-    h = (cnt_hdr *)p - 1;
-    if (h->h.magic != CNT_MAGIC) { k->bad_frees++; return; }
-    h->h.magic = 0;
-    k->frees++;
-    k->live--;
-    k->bytes_live -= (long long)h->h.size;
-    free(h);
-}
-
 static void test_allocator(void **state) {
-    counting k;
+    wfh_counting k;
     wf_client_desc d;
     wf_client *c = NULL;
     wf_error err;
     wf_query q;
     wf_json data;
     (void)state;
-    memset(&k, 0, sizeof k);
     wfh_desc(&g_srv, F.which, &d);
-    d.allocator.alloc_fn = cnt_alloc;
-    d.allocator.free_fn = cnt_free;
-    d.allocator.user_data = &k;
+    d.allocator = wfh_counting_allocator(&k);
     OK(wf_client_create(&d, &c, &err), NULL);
     assert_true(k.allocs > 0);
-    F.clients[F.nclients++] = c; /* destroyed in teardown if an assert fails */
+    track_client(c); /* destroyed in teardown if an assert fails */
 
     memset(&q, 0, sizeof q);
     q.allocator = d.allocator;
@@ -1608,10 +1516,10 @@ static void test_allocator(void **state) {
 
 /* ======================================================================= */
 
-#define BOTH(name) { #name "/http", test_##name, setup, teardown, (void *)&k_http }, \
-                   { #name "/https", test_##name, setup, teardown, (void *)&k_https }
-#define HTTP(name) { #name, test_##name, setup, teardown, (void *)&k_http }
-#define HTTPS(name) { #name, test_##name, setup, teardown, (void *)&k_https }
+#define BOTH(name) { #name "/http", test_##name, setup, wfh_fixture_teardown, (void *)&k_http }, \
+                   { #name "/https", test_##name, setup, wfh_fixture_teardown, (void *)&k_https }
+#define HTTP(name) { #name, test_##name, setup, wfh_fixture_teardown, (void *)&k_http }
+#define HTTPS(name) { #name, test_##name, setup, wfh_fixture_teardown, (void *)&k_https }
 
 int main(int argc, char **argv) {
     static const struct CMUnitTest all[] = {
@@ -1654,15 +1562,6 @@ int main(int argc, char **argv) {
         BOTH(get_two_ids),
         BOTH(allocator),
     };
-    struct CMUnitTest sel[sizeof all / sizeof all[0]];
-    size_t i, n = 0;
-    int j;
     /* optional arguments: run only the tests whose names contain one of them */
-    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-        bool want = argc < 2;
-        for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
-        if (want) sel[n++] = all[i];
-    }
-    if (n == 0) { fprintf(stderr, "no test matches\n"); return 2; }
-    return _cmocka_run_group_tests("integration", sel, n, group_setup, group_teardown);
+    return WFH_RUN("integration", all, group_setup, group_teardown, argc, argv);
 }

@@ -1,4 +1,4 @@
-/* tests/test_reads.c - issue 4 (reads) against the Workfront test server.
+/* tests/test_reads.c - reads against the Workfront test server.
 
    Typed query builders, search/get/count/report/metadata/named queries,
    map=true, the $$LIMIT cap, the streaming pager over 10,000 tasks (with
@@ -40,39 +40,9 @@
 #define TOTAL_TASKS        10000
 #define DE_TEXT            "DE:Custom Text"
 
-/* ------------------------------------------------------------ assert helpers */
-
-static long long jint(wf_json v) {
-    long long n = -1;
-    if (wf_json_int(v, &n) != WF_OK) n = -1;
-    return n;
-}
-
 /* ------------------------------------------------------------------ fixture */
 
-static wfh_server g_srv;
-static wf_client *g_ctl;
-
-#define MAX_CLIENTS 8
-#define MAX_QUERIES 8
-static struct fixture {
-    wf_client *clients[MAX_CLIENTS];
-    int nclients;
-    wf_query queries[MAX_QUERIES];
-    int nqueries;
-} F;
-
-static wf_client *client_desc(wf_client_desc *d) {
-    wf_client *c = NULL;
-    wf_error err;
-    wf_result r;
-    assert_true(F.nclients < MAX_CLIENTS);
-    r = wf_client_create(d, &c, &err);
-    if (r != WF_OK) print_error("wf_client_create(%s): %s\n", d->url ? d->url : "?", err.text);
-    assert_int_equal(r, WF_OK);
-    F.clients[F.nclients++] = c;
-    return c;
-}
+/* g_srv, g_ctl, client_desc(), query(), stats_doc(), jint(): tests/harness.h */
 
 static wf_client *client_on(int which) {
     wf_client_desc d;
@@ -83,22 +53,7 @@ static wf_client *client_on(int which) {
 }
 static wf_client *client(void) { return client_on(WFH_HTTP); }
 
-static wf_query *query(void) {
-    wf_query *q;
-    assert_true(F.nqueries < MAX_QUERIES);
-    q = &F.queries[F.nqueries++];
-    memset(q, 0, sizeof *q);
-    return q;
-}
-
 /* ---------------------------------------------------------- server stats */
-
-/* The stats document (valid until the next control call). */
-static wf_json stats_doc(void) {
-    wf_json d;
-    if (wfh_ctl(g_ctl, "stats", &d) != WF_OK) { print_error("stats: %s\n", wf_client_error(g_ctl)->text); fail(); }
-    return d;
-}
 
 static long long stat_ll(const char *path) {
     long long n = 0;
@@ -183,12 +138,10 @@ out:
 
 static int group_setup(void **state) {
     (void)state;
-    if (wfh_server_start(&g_srv) != 0) return -1;     /* default data: 10,000 tasks */
-    if (wfh_control_client(&g_srv, &g_ctl) != WF_OK || wfh_ctl(g_ctl, "reset", NULL) != WF_OK || load_ref() != 0) {
-        if (g_ctl) wf_client_destroy(g_ctl);
-        g_ctl = NULL;
+    if (wfh_group_start(NULL) != 0) return -1;     /* default data: 10,000 tasks */
+    if (wfh_ctl(g_ctl, "reset", NULL) != WF_OK || load_ref() != 0) {
         free_ref();
-        wfh_server_stop(&g_srv);
+        wfh_group_stop();
         return -1;
     }
     return 0;
@@ -197,26 +150,12 @@ static int group_setup(void **state) {
 static int group_teardown(void **state) {
     (void)state;
     free_ref();
-    if (g_ctl) wf_client_destroy(g_ctl);
-    g_ctl = NULL;
-    wfh_server_stop(&g_srv);
+    wfh_group_stop();
     return 0;
 }
 
-static int setup(void **state) {
-    (void)state;
-    memset(&F, 0, sizeof F);
-    return 0;
-}
-
-static int teardown(void **state) {
-    int i;
-    (void)state;
-    for (i = 0; i < F.nclients; i++) wf_client_destroy(F.clients[i]);
-    for (i = 0; i < F.nqueries; i++) wf_query_free(&F.queries[i]);
-    F.nclients = F.nqueries = 0;
-    return 0;
-}
+/* per test: wfh_fixture_setup, wfh_fixture_teardown (the tests only read:
+   the server is never reset) */
 
 /* ------------------------------------------------------------- ID lists */
 
@@ -1111,55 +1050,20 @@ static void test_limit_and_invalid_input(void **state) {
     assert_int_equal(wf_json_len(data), 2000);
 }
 
-/* ------------------------------------------------- counting allocator */
-
-typedef struct counting { long long allocs, frees, live, bytes_live, peak, bad_frees; } counting;
-#define CNT_MAGIC 0x5746616c6c6f63ULL
-typedef union cnt_hdr { struct { unsigned long long magic; size_t size; } h; long double ld; void *vp; long long ll; } cnt_hdr;
-
-static void *cnt_alloc(size_t n, void *user) {
-    counting *k = (counting *)user;
-    cnt_hdr *h = (cnt_hdr *)malloc(sizeof *h + n);
-    if (!h) return NULL;
-    h->h.magic = CNT_MAGIC;
-    h->h.size = n;
-    k->allocs++;
-    k->live++;
-    k->bytes_live += (long long)n;
-    if (k->bytes_live > k->peak) k->peak = k->bytes_live;
-    return h + 1;
-}
-
-static void cnt_free(void *p, void *user) {
-    counting *k = (counting *)user;
-    cnt_hdr *h;
-    if (!p) return;
-    h = (cnt_hdr *)p - 1;
-    if (h->h.magic != CNT_MAGIC) { k->bad_frees++; return; }
-    h->h.magic = 0;
-    k->frees++;
-    k->live--;
-    k->bytes_live -= (long long)h->h.size;
-    free(h);
-}
-
 /* 10,000 tasks through wf_pager_run: exactly 10,000 distinct IDs in ID
    order, and the client's peak heap under 3x one page's body. */
 static void test_pager_10000(void **state) {
-    static counting k; /* static: the fixture frees the client after this frame is gone */
+    static wfh_counting k; /* static: the fixture frees the client after this frame is gone */
     wf_client_desc d;
     wf_client *c;
     walk w;
     wf_pager_desc pd;
     long long total = -1, reqs;
     (void)state;
-    memset(&k, 0, sizeof k);
     wfh_desc(&g_srv, WFH_HTTP, &d);
     d.api_key = WFH_ADMIN_API_KEY;
     d.timeout_ms = 30000;
-    d.allocator.alloc_fn = cnt_alloc;
-    d.allocator.free_fn = cnt_free;
-    d.allocator.user_data = &k;
+    d.allocator = wfh_counting_allocator(&k);
     c = client_desc(&d);
     walk_init(&w, c, 32768);
     memset(&pd, 0, sizeof pd);
@@ -1194,7 +1098,7 @@ static void test_pager_10000(void **state) {
 /* The same walk with on_object alone: objects are streamed as the bytes
    arrive, so the heap stays near one object, not one page. */
 static void test_pager_10000_streaming(void **state) {
-    static counting k; /* static: the fixture frees the client after this frame is gone */
+    static wfh_counting k; /* static: the fixture frees the client after this frame is gone */
     wf_client_desc d;
     wf_client *c;
     walk w;
@@ -1204,13 +1108,10 @@ static void test_pager_10000_streaming(void **state) {
     long long total = -1, page_body;
     size_t n = 0;
     (void)state;
-    memset(&k, 0, sizeof k);
     wfh_desc(&g_srv, WFH_HTTP, &d);
     d.api_key = WFH_ADMIN_API_KEY;
     d.timeout_ms = 30000;
-    d.allocator.alloc_fn = cnt_alloc;
-    d.allocator.free_fn = cnt_free;
-    d.allocator.user_data = &k;
+    d.allocator = wfh_counting_allocator(&k);
     c = client_desc(&d);
     /* one full page, buffered, to know what a page body weighs */
     memset(&q, 0, sizeof q);
@@ -1540,7 +1441,7 @@ static void test_percent_encoding(void **state) {
 
 /* ======================================================================= */
 
-#define T(name) { #name, test_##name, setup, teardown, NULL }
+#define T(name) { #name, test_##name, wfh_fixture_setup, wfh_fixture_teardown, NULL }
 
 int main(int argc, char **argv) {
     static const struct CMUnitTest all[] = {
@@ -1564,14 +1465,5 @@ int main(int argc, char **argv) {
         T(long_filter),
         T(percent_encoding),
     };
-    struct CMUnitTest sel[sizeof all / sizeof all[0]];
-    size_t i, n = 0;
-    int j;
-    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-        bool want = argc < 2;
-        for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
-        if (want) sel[n++] = all[i];
-    }
-    if (n == 0) { fprintf(stderr, "no test matches\n"); return 2; }
-    return _cmocka_run_group_tests("reads", sel, n, group_setup, group_teardown);
+    return WFH_RUN("reads", all, group_setup, group_teardown, argc, argv);
 }

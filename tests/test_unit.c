@@ -3,6 +3,7 @@
    builders), plus the whole client over an in-memory transport. */
 #define WORKFRONT_IMPLEMENTATION
 #include "workfront.h"
+#include "harness.h" /* WFH_RUN */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1158,12 +1159,12 @@ static void test_fuzz_regressions(void **st) {
         desc.no_env_proxy = true;
         desc.proxy = "ohttp/:/user:secret@proxy.example:3128";
         assert_int_equal(wf_client_create(&desc, &c, &e), WF_OK);
-        assert_null(c->proxy_auth);
+        assert_null(c->conn.proxy_auth);
         wf_client_destroy(c);
         desc.proxy = "http://user:p@ss@proxy.example:3128/";
         assert_int_equal(wf_client_create(&desc, &c, &e), WF_OK);
-        assert_non_null(c->proxy_auth);
-        assert_string_equal(c->proxy.host, "proxy.example");
+        assert_non_null(c->conn.proxy_auth);
+        assert_string_equal(c->conn.proxy.host, "proxy.example");
         wf_client_destroy(c);
     }
     /* fuzz_client/login-sessionid-crlf: a sessionID that would inject a header */
@@ -1183,7 +1184,7 @@ static void test_fuzz_regressions(void **st) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_http_whole),
         cmocka_unit_test(test_fuzz_regressions),
@@ -1219,5 +1220,5 @@ int main(void) {
         cmocka_unit_test(test_invalid_query_sends_nothing),
         cmocka_unit_test(test_trace_is_redacted),
     };
-    return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
+    return WFH_RUN("unit", tests, NULL, NULL, argc, argv);
 }

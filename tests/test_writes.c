@@ -1,4 +1,4 @@
-/* tests/test_writes.c - issue 5 (writes) against the Workfront test server.
+/* tests/test_writes.c - writes against the Workfront test server.
 
    Create/edit/delete round trips of awkward strings, bulk edits in chunks
    of at most 100, atomic and non-atomic batches, a 20 MB streamed upload
@@ -51,44 +51,13 @@
 #define S_UNICODE "\xC3\xBCn\xC3\xAF\x63\xC3\xB6\x64\xC3\xA9 \xE2\x80\xA6 \xC2\xAB\xC2\xBB \xE2\x80\x94 \xE2\x88\x91 " \
                   "\xF0\x9D\x84\x9E \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xEF\xBB\xBF bom"
 
-/* ------------------------------------------------------------ assert helpers */
-
-static long long jint(wf_json v) {
-    long long n = -1;
-    if (wf_json_int(v, &n) != WF_OK) n = -1;
-    return n;
-}
-
 /* ------------------------------------------------------------------ fixture */
 
-static wfh_server g_srv;
-static wf_client *g_ctl;
-
-#define MAX_CLIENTS 8
-#define MAX_QUERIES 8
+/* g_srv, g_ctl, client_desc(), drop_client(), query(), updates(), track(),
+   config(), stats_doc(), jint(): tests/harness.h */
 static struct fixture {
-    wf_client *clients[MAX_CLIENTS];
-    int nclients;
-    wf_query queries[MAX_QUERIES];
-    int nqueries;
-    wf_updates updates[4];
-    int nupdates;
-    wf_object *objects[4];
-    int nobjects;
     char tmpfile[64];
 } F;
-
-static wf_client *client_desc(wf_client_desc *d) {
-    wf_client *c = NULL;
-    wf_error err;
-    wf_result r;
-    assert_true(F.nclients < MAX_CLIENTS);
-    r = wf_client_create(d, &c, &err);
-    if (r != WF_OK) print_error("wf_client_create(%s): %s\n", d->url ? d->url : "?", err.text);
-    assert_int_equal(r, WF_OK);
-    F.clients[F.nclients++] = c;
-    return c;
-}
 
 static wf_client *client_key(const char *api_key) {
     wf_client_desc d;
@@ -98,55 +67,6 @@ static wf_client *client_key(const char *api_key) {
     return client_desc(&d);
 }
 static wf_client *client(void) { return client_key(WFH_ADMIN_API_KEY); }
-
-static void drop_client(wf_client *c) {
-    int i;
-    for (i = 0; i < F.nclients; i++)
-        if (F.clients[i] == c) { F.clients[i] = F.clients[--F.nclients]; break; }
-    wf_client_destroy(c);
-}
-
-static wf_query *query(void) {
-    wf_query *q;
-    assert_true(F.nqueries < MAX_QUERIES);
-    q = &F.queries[F.nqueries++];
-    memset(q, 0, sizeof *q);
-    return q;
-}
-
-static wf_updates *updates(void) {
-    wf_updates *u;
-    assert_true(F.nupdates < 4);
-    u = &F.updates[F.nupdates++];
-    memset(u, 0, sizeof *u);
-    return u;
-}
-
-static wf_object *track(wf_object *o) {
-    assert_true(F.nobjects < 4);
-    F.objects[F.nobjects++] = o;
-    return o;
-}
-
-static void config(const char *fmt, ...) {
-    char what[1900];
-    va_list ap;
-    memcpy(what, "config?", 7);
-    va_start(ap, fmt);
-    vsnprintf(what + 7, sizeof what - 7, fmt, ap);
-    va_end(ap);
-    if (wfh_ctl(g_ctl, what, NULL) != WF_OK) {
-        print_error("server switch %s failed: %s\n", what, wf_client_error(g_ctl)->text);
-        fail();
-    }
-}
-
-/* The stats document (valid until the next control call). */
-static wf_json stats_doc(void) {
-    wf_json d;
-    if (wfh_ctl(g_ctl, "stats", &d) != WF_OK) { print_error("stats: %s\n", wf_client_error(g_ctl)->text); fail(); }
-    return d;
-}
 
 static long long stat_ll(const char *path) {
     long long n = 0;
@@ -175,35 +95,24 @@ static methods by_method(void) {
 static int group_setup(void **state) {
     static const char *const args[] = { "--tasks", "2500", NULL };
     (void)state;
-    if (wfh_server_start_args(&g_srv, args) != 0) return -1;
-    if (wfh_control_client(&g_srv, &g_ctl) != WF_OK) { wfh_server_stop(&g_srv); return -1; }
-    return 0;
+    return wfh_group_start(args);
 }
 
 static int group_teardown(void **state) {
     (void)state;
-    if (g_ctl) wf_client_destroy(g_ctl);
-    g_ctl = NULL;
-    wfh_server_stop(&g_srv);
+    wfh_group_stop();
     return 0;
 }
 
 static int setup(void **state) {
-    (void)state;
     memset(&F, 0, sizeof F);
-    return wfh_ctl(g_ctl, "reset", NULL) == WF_OK ? 0 : -1;
+    return wfh_fixture_setup_reset(state);
 }
 
 static int teardown(void **state) {
-    int i;
-    (void)state;
-    for (i = 0; i < F.nobjects; i++) wf_object_free(F.objects[i]); /* before their clients */
-    for (i = 0; i < F.nclients; i++) wf_client_destroy(F.clients[i]);
-    for (i = 0; i < F.nqueries; i++) wf_query_free(&F.queries[i]);
-    for (i = 0; i < F.nupdates; i++) wf_updates_free(&F.updates[i]);
     if (F.tmpfile[0]) unlink(F.tmpfile);
-    F.nclients = F.nqueries = F.nupdates = F.nobjects = 0;
-    return 0;
+    F.tmpfile[0] = 0;
+    return wfh_fixture_teardown(state);
 }
 
 /* ------------------------------------------------- a capturing transport
@@ -375,38 +284,6 @@ static char *form_get(const char *body, size_t n, const char *key) {
         i = e + 1;
     }
     return NULL;
-}
-
-/* --------------------------------------------------- counting allocator */
-
-typedef struct counting { long long allocs, frees, live, bytes_live, peak, bad_frees; } counting;
-#define CNT_MAGIC 0x5746616c6c6f63ULL
-typedef union cnt_hdr { struct { unsigned long long magic; size_t size; } h; long double ld; void *vp; long long ll; } cnt_hdr;
-
-static void *cnt_alloc(size_t n, void *user) {
-    counting *k = (counting *)user;
-    cnt_hdr *h = (cnt_hdr *)malloc(sizeof *h + n);
-    if (!h) return NULL;
-    h->h.magic = CNT_MAGIC;
-    h->h.size = n;
-    k->allocs++;
-    k->live++;
-    k->bytes_live += (long long)n;
-    if (k->bytes_live > k->peak) k->peak = k->bytes_live;
-    return h + 1;
-}
-
-static void cnt_free(void *p, void *user) {
-    counting *k = (counting *)user;
-    cnt_hdr *h;
-    if (!p) return;
-    h = (cnt_hdr *)p - 1;
-    if (h->h.magic != CNT_MAGIC) { k->bad_frees++; return; }
-    h->h.magic = 0;
-    k->frees++;
-    k->live--;
-    k->bytes_live -= (long long)h->h.size;
-    free(h);
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -807,7 +684,7 @@ static void on_progress(void *user, uint64_t sent, uint64_t total) {
 #define UPLOAD_SIZE (20u << 20)
 
 static void test_upload_20mb(void **state) {
-    static counting k; /* static: the fixture frees the client after this frame is gone */
+    static wfh_counting k; /* static: the fixture frees the client after this frame is gone */
     wf_client_desc d;
     wf_client *c;
     wf_upload_desc ud;
@@ -845,13 +722,10 @@ static void test_upload_20mb(void **state) {
     assert_int_equal(fclose(f), 0);
     sha_hex(&s, sha);
 
-    memset(&k, 0, sizeof k);
     wfh_desc(&g_srv, WFH_HTTP, &d);
     d.api_key = WFH_ADMIN_API_KEY;
     d.timeout_ms = 60000;
-    d.allocator.alloc_fn = cnt_alloc;
-    d.allocator.free_fn = cnt_free;
-    d.allocator.user_data = &k;
+    d.allocator = wfh_counting_allocator(&k);
     c = client_desc(&d);
     memset(&ud, 0, sizeof ud);
     memset(&pr, 0, sizeof pr);
@@ -1357,16 +1231,7 @@ int main(int argc, char **argv) {
         T(object_model_scalars),
         T(object_state_after_save),
     };
-    struct CMUnitTest sel[sizeof all / sizeof all[0]];
-    size_t i, n = 0;
-    int j, rc;
-    for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-        bool want = argc < 2;
-        for (j = 1; j < argc && !want; j++) want = strstr(all[i].name, argv[j]) != NULL;
-        if (want) sel[n++] = all[i];
-    }
-    if (n == 0) { fprintf(stderr, "no test matches\n"); return 2; }
-    rc = _cmocka_run_group_tests("writes", sel, n, group_setup, group_teardown);
+    int rc = WFH_RUN("writes", all, group_setup, group_teardown, argc, argv);
     free(g_cap.buf);
     return rc;
 }

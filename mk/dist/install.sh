@@ -52,13 +52,20 @@ PC
     for f in $files; do echo "  installed $root/$f"; done
     ;;
 uninstall)
+    removed=0
     for f in $files; do
         if [ -e "$root/$f" ] || [ -L "$root/$f" ]; then
             writable "$root/$(dirname "$f")" || refuse "$root/$(dirname "$f")"
             rm -f "$root/$f"
             echo "  removed $root/$f"
+            removed=$((removed + 1))
         fi
     done
+    if [ $removed = 0 ]; then
+        echo "dist: nothing of workfront.h found under $root (none of: $files)" >&2
+        echo "dist: give the PREFIX (and DESTDIR) it was installed with, e.g. make uninstall PREFIX=\$HOME/.local" >&2
+        exit 1
+    fi
     ;;
 *) echo "usage: install.sh install|uninstall DESTDIR PREFIX [WF_BIN VERSION LIBS]" >&2; exit 2 ;;
 esac

@@ -25,6 +25,13 @@ for arg in "$@"; do
     case " $need " in *" $pkg "*) ;; *) need="$need $pkg" ;; esac
 done
 [ -z "$need" ] && exit 0
+# Suites run in parallel (make test, make ci) may need packages at once: one
+# install at a time (a lock under build/), and the checks again once it is
+# this one's turn, since the other may have installed them.
+if [ -z "${NEED_LOCKED:-}" ] && [ "$(id -u)" = 0 ] && command -v flock >/dev/null 2>&1; then
+    lock=$(cd "$(dirname "$0")/../.." && pwd)/build/.need-lock
+    mkdir -p "${lock%/*}" && exec 9>"$lock" && flock 9 && NEED_LOCKED=1 exec sh "$0" "$@"
+fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "$tag: installing:$need"
     export DEBIAN_FRONTEND=noninteractive

@@ -68,6 +68,8 @@ done
 elapsed=$(( $(date +%s) - t0 ))
 if [ "$MODE" = smoke ]; then
     echo "fuzz-smoke: $total executions over $# targets in ${elapsed}s"
+    nf=$(echo $failed | wc -w)
+    echo "fuzz-smoke: $(($# - nf)) passed, $nf failed (targets, each over its whole corpus)"
 else
     echo "fuzz: $total executions over $# targets in ${elapsed}s (FUZZ_SECONDS=$SECS per target)"
     {

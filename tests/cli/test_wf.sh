@@ -4,7 +4,7 @@
 #   WF=build/wf-san sh tests/cli/test_wf.sh      (make test does this)
 #
 # Starts tests/server/wfserver.py itself (stopped by PID on exit), runs wf,
-# and checks exit codes, stdout and stderr against shared/cli.md.  Prints one
+# and checks exit codes, stdout and stderr against docs/cli.md.  Prints one
 # line per check, a summary line, and exits non-zero if any check failed.
 #
 # Environment: WF (the binary, default build/wf), PYTHON (default python3),

@@ -1,7 +1,7 @@
 #!/bin/sh
-# tests/dist/test_dist.sh - the distribution checks (issue 9).
+# tests/dist/test_dist.sh - the distribution checks.
 #
-#   sh tests/dist/test_dist.sh          (make dist-test runs it)
+#   sh tests/dist/test_dist.sh [PART...]   (make dist-test runs it whole)
 #
 # 1. make install DESTDIR=<tmp> PREFIX=/usr/local, then a program built
 #    against the staged copy with nothing but pkg-config --cflags --libs
@@ -14,10 +14,14 @@
 # 4. build/static/wf and build/static/wf-musl: static, stripped, size, and
 #    tests/cli/test_wf.sh.  make dist-test (so make test) builds both first;
 #    run by hand, this skips the ones not built (make static, make static-musl).
+# PART is install (1 and 2), examples (3, which make examples runs) or static
+# (4); all of them without arguments.
 # Prints one line per check and a summary; exits non-zero on any failure.
 # Environment: MAKE (default make), PYTHON (python3), WF_BIN (passed to make
 # install; default build/wf), KEEP=1 keeps the temporary directory.
 set -u
+PARTS=${*:-install examples static}
+want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
@@ -87,6 +91,7 @@ int main(void) {
 EOF
 
 # ----------------------------------------------- 1. DESTDIR staging install
+if want install; then
 STAGE=$TMP/stage
 run "make install DESTDIR=$STAGE PREFIX=/usr/local" 0 \
     $MAKE --no-print-directory install DESTDIR="$STAGE" PREFIX=/usr/local ${WF_BIN:+WF_BIN=$WF_BIN}
@@ -94,6 +99,13 @@ for f in include/workfront.h lib/pkgconfig/workfront.pc bin/wf; do
     if [ -f "$STAGE/usr/local/$f" ]; then ok "installed /usr/local/$f"; else bad "missing $STAGE/usr/local/$f"; fi
 done
 if [ -x "$STAGE/usr/local/bin/wf" ]; then ok "bin/wf is executable"; else bad "bin/wf is not executable"; fi
+if [ -z "${WF_BIN:-}" ]; then
+    if readelf -SW "$STAGE/usr/local/bin/wf" 2>/dev/null | grep -q -e '\.symtab' -e '\.debug_'; then
+        bad "installed bin/wf carries symbols or debug information"
+    else
+        ok "installed bin/wf is a stripped release build"
+    fi
+fi
 if cmp -s workfront.h "$STAGE/usr/local/include/workfront.h"; then ok "installed header is workfront.h"; else bad "installed header differs"; fi
 # DESTDIR is a staging root: the .pc names the final prefix, and
 # PKG_CONFIG_SYSROOT_DIR points pkg-config at the staged tree.
@@ -137,9 +149,14 @@ done
 run "make uninstall PREFIX=$P" 0 $MAKE --no-print-directory uninstall PREFIX="$P"
 no_files "uninstall removed exactly the installed files" "$P"
 if [ -f "$P/include/keep.h" ]; then ok "uninstall left other files alone"; else bad "uninstall removed include/keep.h"; fi
+run "make uninstall with nothing installed fails" 2 $MAKE --no-print-directory uninstall PREFIX="$P"
+has "... and says nothing was found" "nothing of workfront.h found under $P"
+
+fi # install
 
 # ------------------------------------------------------------- 3. examples
-run "make examples (-std=c99 -Wall -Wextra -Wpedantic ... -Werror)" 0 $MAKE --no-print-directory examples
+if want examples; then
+run "make examples-build (-std=c99 -Wall -Wextra -Wpedantic ... -Werror)" 0 $MAKE --no-print-directory examples-build
 for e in search create_edit upload jwt embedded; do
     if [ -x "$B/examples/$e" ]; then ok "built $B/examples/$e"; else bad "no $B/examples/$e"; fi
 done
@@ -206,7 +223,10 @@ if [ -n "$SERVER_PID" ]; then
 fi
 if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=; fi
 
+fi # examples
+
 # ------------------------------------------------------ 4. static binaries
+want static &&
 for bin in "$B/static/wf" "$B/static/wf-musl"; do
     if [ ! -f "$bin" ]; then
         case $bin in *musl) skip "$bin not built (make static-musl)" ;; *) skip "$bin not built (make static)" ;; esac

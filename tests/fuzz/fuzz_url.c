@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             FZ_CHECK((unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f, "base URL byte 0x%02x would go raw into the request line: \"%s\"",
                      (unsigned char)*p, base);
         FZ_CHECK(strlen(c->host_header) < sizeof c->host_header - 1, "host header cut");
-        if (c->proxy_auth) FZ_CHECK(d.proxy && has_at_in_authority(d.proxy), "Proxy-Authorization from \"%s\"", d.proxy);
+        if (c->conn.proxy_auth) FZ_CHECK(d.proxy && has_at_in_authority(d.proxy), "Proxy-Authorization from \"%s\"", d.proxy);
         /* a url that names the API path is used as it is, less trailing
            slashes; any other gets /attask/api/<version> (once) */
         if (d.url && *d.url) {
