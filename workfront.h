@@ -288,24 +288,59 @@ typedef struct wf_transport {
 /* ------------------------------------------------------------------- client */
 typedef struct wf_client wf_client;
 
-/* python-workfront's templates; "ondemand" and "sandbox" name them in desc.url_template */
-#define WF_TEMPLATE_ONDEMAND "{protocol}://{domain}.attask-ondemand.com/attask/api/{api_version}"
-#define WF_TEMPLATE_SANDBOX  "{protocol}://{domain}.attasksandbox.com/attask/api/{api_version}"
+/* Host templates; desc.url_template takes these presets by name.
+   "adobe": the host Adobe's page "Domain format for Adobe Workfront API calls"
+            (experienceleague.adobe.com, .../locate-domain-for-api) documents
+            today, <domain>.my.workfront.adobe.com (orgs on the Adobe Unified
+            Shell, experience.adobe.com); the default for desc.domain.
+   "my":    <domain>.my.workfront.com, the page's earlier second row (orgs not
+            on the Unified Shell).
+   "ondemand", "sandbox": python-workfront's templates; its sandbox moved to
+            <domain>.preview.workfront.com ("Changed Workfront Sandbox URL so
+            it now works again").
+   In a template, api_version "unsupported" turns ".../api/{api_version}"
+   into ".../api-unsupported" (see desc.api_version). */
+#define WF_TEMPLATE_ADOBE    "{protocol}://{domain}.my.workfront.adobe.com/attask/api/{api_version}"
 #define WF_TEMPLATE_MY       "{protocol}://{domain}.my.workfront.com/attask/api/{api_version}"
+#define WF_TEMPLATE_ONDEMAND "{protocol}://{domain}.attask-ondemand.com/attask/api/{api_version}"
+#define WF_TEMPLATE_SANDBOX  "{protocol}://{domain}.preview.workfront.com/attask/api/{api_version}"
 
 typedef struct wf_client_desc {
     /* Where: one of url, domain (+ optional url_template). */
-    const char *url;          /* "https://acme.my.workfront.com", "http://127.0.0.1:8080",
-                                 or a full API base ".../attask/api/v22.0" */
-    const char *domain;       /* "acme" -> https://acme.my.workfront.com */
-    const char *url_template; /* with {protocol} {domain} {api_version}; or "ondemand"/"sandbox" */
+    const char *url;          /* "https://acme.my.workfront.adobe.com", "http://127.0.0.1:8080",
+                                 or a full API base ".../attask/api/v22.0" (taken as is) */
+    const char *domain;       /* "acme" -> https://acme.my.workfront.adobe.com; a name with a
+                                 dot is a whole host name */
+    const char *url_template; /* with {protocol} {domain} {api_version}; or a preset name:
+                                 "adobe" (default), "my", "ondemand", "sandbox" */
     const char *protocol;     /* for templates; default "https" */
-    const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION */
+    const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION.
+                                 "unsupported" is Workfront's unversioned API at
+                                 /attask/api-unsupported, with url and with templates alike
+                                 (as Adobe's docs and the official JS client have it); to reach
+                                 /attask/api/unsupported give it as a full url or in a template */
     /* Authentication: at most one of api_key / session_id is needed. */
     const char *api_key;      /* sent as the apiKey header */
     const char *session_id;   /* sent as the SessionID header (also an OAuth2 access token) */
     const char *bearer;       /* Adobe IMS access token: Authorization: Bearer ... */
     const char *ims_org;      /* Adobe IMS organisation: x-gw-ims-org-id */
+    /* OAuth Server-to-Server (an Adobe Developer Console credential): the
+       client POSTs grant_type=client_credentials to {ims_url}/ims/token/v3
+       before its first call, sends the token as Authorization: Bearer (with
+       x-gw-ims-org-id when ims_org is set), fetches a new one ahead of
+       expires_in (within 5 minutes of it, or half its lifetime when that is
+       shorter) and once when a call is answered 401. */
+    const char *ims_client_id;
+    const char *ims_client_secret;
+    const char *ims_scopes;   /* comma list from the credential's page, e.g.
+                                 "openid,AdobeID,additional_info.projectedProductContext" */
+    const char *ims_url;      /* default "https://ims-na1.adobelogin.com" (scheme, host, port) */
+    /* Keeps the access token the client obtains (IMS, OAuth2 code or
+       refresh, JWT exchange) in this file between runs while it is valid.
+       Created mode 0600 and replaced atomically; a file that group or others
+       may read or write, or that another user owns, is refused
+       (WF_ERR_FILE).  A token cached for other credentials is ignored. */
+    const char *token_cache;
     /* Renewal: when a call fails for authentication and one of these is
        held, the client renews once and repeats the call (a rejected call was
        not executed, so this is safe for writes). */
@@ -361,6 +396,14 @@ WF_API const char *wf_user_id(const wf_client *c);    /* after wf_login, else NU
    JWT and Adobe IMS.  Tokens land in the client; the access token is sent
    in the SessionID header.  Secrets are wiped when replaced or destroyed. */
 WF_API wf_result wf_set_bearer(wf_client *c, const char *token, const char *ims_org);
+/* Fetches an OAuth Server-to-Server token now (desc.ims_*); the client
+   also does this by itself when it needs one. */
+WF_API wf_result wf_ims_token(wf_client *c);
+/* When the access token the client holds expires (Unix time, seconds):
+   0 when its answer gave no expires_in, -1 when the client obtained none
+   (or it came from desc).  *from_cache (optional): it was read from
+   desc.token_cache rather than fetched in this process. */
+WF_API long long wf_token_expiry(const wf_client *c, bool *from_cache);
 WF_API wf_result wf_oauth2_code(wf_client *c, const char *code, const char *redirect_uri);
 WF_API wf_result wf_oauth2_refresh(wf_client *c);
 WF_API wf_result wf_jwt_exchange(wf_client *c);
@@ -420,8 +463,35 @@ WF_API const char *wf_json_raw(wf_json v, size_t *len);  /* exact source text (s
    characters escaped).  indent 0 = compact.  The sink returns false to abort. */
 typedef bool (*wf_sink)(void *user, const char *data, size_t len);
 WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user);
+/* Writes v as it came: strings and numbers exactly as the source spelled
+   them (its escapes kept; the document was validated when it was loaded),
+   whitespace between tokens dropped, or laid out anew with indent > 0.  A
+   value whose source text holds no such whitespace (Workfront's answers)
+   goes to the sink in one piece when indent is 0. */
+WF_API wf_result wf_json_write_raw(wf_json v, int indent, wf_sink sink, void *user);
 /* Writes s (UTF-8, validated) as a JSON string literal with quotes. */
 WF_API wf_result wf_json_write_string(const char *s, size_t len, wf_sink sink, void *user);
+
+/* -------------------------------------------------------------------- dates
+   Workfront writes dates as "2017-03-08T17:00:00:000+0400": milliseconds
+   after a colon and an offset without one (the API basics page).  The API
+   also returns ISO 8601 forms, which are read too: "2017-03-08T17:00:00.000+04:00",
+   "...Z", fewer or more fraction digits, no seconds, "+04", a space for
+   the "T", a bare date "2017-03-08".  A text without an offset is UTC. */
+typedef struct wf_time {
+    int64_t ms;        /* UTC milliseconds since 1970-01-01T00:00:00Z */
+    int offset_min;    /* the offset written, minutes east of UTC: "+0400" is 240 */
+} wf_time;
+/* Parses len bytes of s (no NUL needed); WF_ERR_INVALID when it is not a
+   date of the forms above (or not a real calendar date). */
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out);
+/* A JSON string holding such a date; WF_ERR_TYPE when v is not a string. */
+WF_API wf_result wf_json_time(wf_json v, wf_time *out);
+/* Writes t in Workfront's form, in the local time of t.offset_min
+   (-1439..1439): "2017-03-08T17:00:00:000+0400" and a NUL, 29 bytes.
+   Returns the length, or 0 when cap is too small or t is out of range
+   (years 0000-9999). */
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap);
 
 /* -------------------------------------------------------------------- query
    Percent-encoded key=value pairs.  Zero-initialise and use; or give it a
@@ -533,6 +603,12 @@ WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_
 WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data);
 WF_API wf_result wf_metadata(wf_client *c, const char *obj /* NULL: global */, wf_json *data);
 
+/* The key of an incremental walk.  All zero: from the beginning. */
+typedef struct wf_watermark {
+    char date[48];             /* the field's value as the server wrote it, e.g. 2026-05-18T17:00:00:000-0600 */
+    char id[48];               /* the ID of the last object handed over at that date */
+} wf_watermark;
+
 /* Walks a whole search, page by page ($$FIRST/$$LIMIT, ID order unless the
    query sorts).  With on_object alone, objects are streamed and memory stays
    at one object; with on_page, at one page.  A callback returning false
@@ -544,7 +620,19 @@ typedef struct wf_pager_desc {
     bool (*on_object)(void *user, wf_json object);     /* per object, or NULL */
     bool (*on_page)(void *user, wf_json page, long long first); /* per page, or NULL */
     void *user;
+    /* Incremental walks: with since set, only objects created or changed
+       after the watermark *since come, in (lastUpdateDate, ID) order, and
+       *since moves past each object on_object accepts (on_object only; the
+       query may not sort, its fields must include the watermark field).
+       Pages are asked for by that key, not by $$FIRST: objects changed
+       during the walk are neither skipped nor repeated (they come again
+       later, changed), and equal timestamps across a page boundary are
+       told apart by ID.  Keep *since only once what was handed over is
+       safe: the next walk starts after it. */
+    wf_watermark *since;
+    const char *since_field;                           /* default "lastUpdateDate" */
 } wf_pager_desc;
+
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *desc, long long *total);
 
 /* ------------------------------------------------------------------ writes
@@ -588,6 +676,9 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *key, const char *
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *key, long long v);
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *key, bool v);
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *key);
+/* A date as Workfront writes it (wf_time_format), as a value or key + value */
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t);
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *key, wf_time t);
 /* The finished JSON text (closes an implicit top-level object); NULL when
    containers are still open or a call failed. */
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len);
@@ -693,12 +784,12 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
    base         util & buffers . errors . redaction . url & percent-encoding
    codecs       http/1.1: response parser . json: tokens, validation, views .
                 json: writer . envelope & errors . query builder .
-                json: updates writer
+                dates . json: updates writer
    platform     platform: clock, sleep, sockets, files, entropy, CA store
                 (the only code that touches the OS; hooks under PORTING)
    transport    transport: connection state . transport: tls .
                 transport: proxy . transport: connection
-   client       client . client: lifecycle . streaming . http/1.1: requests
+   client       client . client: token cache . client: lifecycle . streaming . http/1.1: requests
    API          api calls . pager . writes . upload . object model . auth
 */
 
@@ -1271,11 +1362,20 @@ static wf_result wf__base_url(const wf_client_desc *d, const wf_allocator *a, ch
         for (s = d->domain; *s; s++)
             if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
                 return wf__fail(e, WF_ERR_URL, "invalid Workfront domain \"%.100s\" (letters, digits, '-' and '.')", d->domain);
-        if (!tpl || !*tpl) tpl = strchr(d->domain, '.') ? "{protocol}://{domain}/attask/api/{api_version}" : WF_TEMPLATE_MY;
+        if (!tpl || !*tpl) tpl = strchr(d->domain, '.') ? "{protocol}://{domain}/attask/api/{api_version}" : WF_TEMPLATE_ADOBE;
+        else if (strcmp(tpl, "adobe") == 0) tpl = WF_TEMPLATE_ADOBE;
+        else if (strcmp(tpl, "my") == 0) tpl = WF_TEMPLATE_MY;
         else if (strcmp(tpl, "ondemand") == 0) tpl = WF_TEMPLATE_ONDEMAND;
         else if (strcmp(tpl, "sandbox") == 0) tpl = WF_TEMPLATE_SANDBOX;
-        else if (strcmp(tpl, "my") == 0) tpl = WF_TEMPLATE_MY;
+        else if (!strstr(tpl, "://"))
+            return wf__fail(e, WF_ERR_URL, "unknown URL template \"%.60s\" (presets: adobe, my, ondemand, sandbox)", tpl);
         for (s = tpl; *s; ) {
+            /* one rule with url and templates: "unsupported" is /attask/api-unsupported */
+            if (strcmp(ver, "unsupported") == 0 && strncmp(s, "/api/{api_version}", 18) == 0) {
+                if (!wf__buf_adds(a, &b, "/api-unsupported")) goto nomem;
+                s += 18;
+                continue;
+            }
             if (strncmp(s, "{protocol}", 10) == 0) {
                 const char *proto = d->protocol && *d->protocol ? d->protocol : "https";
                 if (strcmp(proto, "http") != 0 && strcmp(proto, "https") != 0)
@@ -1477,6 +1577,31 @@ static int wf__http_body_bytes(wf__http *p, const char *d, size_t n) {
     return WF__HTTP_MORE;
 }
 
+/* Body bytes can be received straight into the body buffer, without the
+   copy through the client's read buffer: how many may come now (at most
+   cap), or 0 when the parser must see them (head, chunk sizes) or the
+   buffer cannot grow (the parser then reports it). */
+static size_t wf__http_direct_room(wf__http *p, size_t cap) {
+    size_t want;
+    if (p->state == WF__HS_BODY_LEN || p->state == WF__HS_CHUNK_DATA) want = p->remaining < cap ? (size_t)p->remaining : cap;
+    else if (p->state == WF__HS_BODY_CLOSE) want = cap;
+    else return 0;
+    if (want == 0 || want > p->max_body - p->body.len || !wf__buf_reserve(p->a, &p->body, want)) return 0;
+    return want;
+}
+
+/* n bytes arrived at the end of the body buffer (after wf__http_direct_room). */
+static int wf__http_direct_done(wf__http *p, size_t n) {
+    p->body.len += n;
+    p->body.p[p->body.len] = 0;
+    if (p->state == WF__HS_BODY_CLOSE) return WF__HTTP_MORE;
+    p->remaining -= n;
+    if (p->remaining > 0) return WF__HTTP_MORE;
+    if (p->state == WF__HS_BODY_LEN) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
+    p->state = WF__HS_CHUNK_END;
+    return WF__HTTP_MORE;
+}
+
 /* Handles one complete line (without its CR LF) in the line-oriented states. */
 static int wf__http_line(wf__http *p, const char *s, size_t n) {
     switch (p->state) {
@@ -1570,6 +1695,12 @@ struct wf_doc {
     int *next;        /* next[i]: index just past token i's subtree (O(1) sibling steps) */
     int ntok, cap;
     int next_cap;     /* next[] outlives a load: streaming loads one object after another */
+    bool compact;     /* no whitespace between the root's tokens: its text can be copied whole */
+    bool borrowed;    /* tok is a streamed element's, lent for one callback: never freed here */
+    int pbase;        /* parent links count from this index (a lent element's place in its array) */
+    jsmntok_t *owned_tok; /* while lent: the document's own array, and its capacity */
+    int owned_cap;
+    size_t lo;        /* the root's text starts at or after text + lo */
     wf_allocator a;
     bool own;         /* allocated by wf_doc_parse (else embedded in a client) */
 };
@@ -1687,26 +1818,27 @@ static long wf__unescape(const char *s, size_t n, char *out, size_t cap) {
 }
 
 static bool wf__number_ok(const char *s, size_t n) {
-    size_t i = 0;
-    if (i < n && s[i] == '-') i++;
-    if (i >= n) return false;
-    if (s[i] == '0') i++;
-    else if (s[i] >= '1' && s[i] <= '9') { while (i < n && s[i] >= '0' && s[i] <= '9') i++; }
+    const char *p = s, *e = s + n, *d;
+#define WF__DIGIT(ch) ((unsigned)((ch) - '0') < 10u)
+    if (p < e && *p == '-') p++;
+    if (p >= e) return false;
+    if (*p == '0') p++;
+    else if (WF__DIGIT(*p)) { do p++; while (p < e && WF__DIGIT(*p)); }
     else return false;
-    if (i < n && s[i] == '.') {
-        size_t d = ++i;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-        if (i == d) return false;
+    if (p < e && *p == '.') {
+        d = ++p;
+        while (p < e && WF__DIGIT(*p)) p++;
+        if (p == d) return false;
     }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        size_t d;
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-        d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-        if (i == d) return false;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        d = p;
+        while (p < e && WF__DIGIT(*p)) p++;
+        if (p == d) return false;
     }
-    return i == n;
+#undef WF__DIGIT
+    return p == e;
 }
 
 /* A double as the shortest JSON number that reads back the same, through
@@ -1762,63 +1894,170 @@ static bool wf__gap_ok(const char *t, size_t from, size_t to, char sep) {
     return seen;
 }
 
-static wf_result wf__doc_validate(wf_doc *d, wf_error *e) {
-    const char *t = d->text;
-    int i;
-    /* next[]: one reverse pass, since a subtree is contiguous after its root */
-    for (i = d->ntok - 1; i >= 0; i--) {
-        int p = d->tok[i].parent;
-        if (d->next[i] < i + 1) d->next[i] = i + 1;
-        if (p >= 0 && d->next[p] < d->next[i]) d->next[p] = d->next[i];
+/* wf__plain8 for the first k (< 8) bytes at p only; the bytes after them
+   must be readable.  The mask is built in memory order, so this holds on
+   any byte order (a borrow only ever raises flags, never hides one). */
+static bool wf__plain8_first(const char *p, size_t k) {
+    static const unsigned char ff[16] = { 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 };
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x, m;
+    memcpy(&x, p, 8);
+    memcpy(&m, ff + 8 - k, 8);
+    return ((((x - ones * 0x20) | ((x ^ (ones * '\\')) - ones) | ((x ^ (ones * '"')) - ones) | x) & highs) & m) == 0;
+}
+
+/* A string body is valid when it is plain printable ASCII (checked a word
+   at a time; limit is the end of the readable text); anything else goes
+   through the full decoder. */
+static bool wf__str_ok(const char *s, size_t n, const char *limit) {
+    size_t i = 0;
+    while (i + 8 <= n && wf__plain8(s + i)) i += 8;
+    if (i + 8 > n && (size_t)(limit - (s + i)) >= 8 && wf__plain8_first(s + i, n - i)) return true;
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch >= 0x80 || ch == '\\' || ch == '"') return wf__unescape(s + i, n - i, NULL, 0) >= 0;
     }
-    if (d->next[0] != d->ntok) return wf__fail(e, WF_ERR_JSON, "more than one JSON value in the body");
-    if (!wf__gap_ok(t, 0, wf__tok_begin(&d->tok[0]), 0) || !wf__gap_ok(t, wf__tok_end(&d->tok[0]), d->len, 0))
+    return true;
+}
+
+/* True when text[0..n) holds no control character, no byte above 0x7F and
+   no \\u escape: then every string in it is valid as jsmn tokenised it
+   (jsmn checks the other escapes), so the strings need no check one by one.
+   Workfront's answers are such text but for their \\u escapes of
+   non-ASCII characters. */
+static bool wf__text_plain(const char *t, size_t n) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    while (i < n) {
+        if (i + 32 <= n) {
+            uint64_t a, b, c, d;
+            memcpy(&a, t + i, 8); memcpy(&b, t + i + 8, 8); memcpy(&c, t + i + 16, 8); memcpy(&d, t + i + 24, 8);
+            if (((((a - ones * 0x20) | ((a ^ (ones * '\\')) - ones) | a) | ((b - ones * 0x20) | ((b ^ (ones * '\\')) - ones) | b) |
+                  ((c - ones * 0x20) | ((c ^ (ones * '\\')) - ones) | c) | ((d - ones * 0x20) | ((d ^ (ones * '\\')) - ones) | d)) & highs) == 0) {
+                i += 32;
+                continue;
+            }
+        }
+        if (i + 8 <= n) {
+            uint64_t a;
+            memcpy(&a, t + i, 8);
+            if ((((a - ones * 0x20) | ((a ^ (ones * '\\')) - ones) | a) & highs) == 0) { i += 8; continue; }
+        }
+        {
+            /* a flagged word (or the tail): byte by byte up to the word's end */
+            size_t end = i + 8 < n ? i + 8 : n;
+            for (; i < end; i++) {
+                unsigned char ch = (unsigned char)t[i];
+                if (ch < 0x20 || ch >= 0x80) return false;
+                if (ch == '\\') {
+                    if (i + 1 >= n || t[i + 1] == 'u') return false;
+                    i++; /* the escaped character is no escape itself */
+                }
+            }
+        }
+    }
+    return true;
+}
+
+/* wf__gap_ok, first trying the gap a compact text has: the separator alone. */
+static bool wf__gap_fast(const char *t, bool *compact, size_t from, size_t to, char sep) {
+    if (to - from == (sep != 0) && (sep == 0 || t[from] == sep)) return true;
+    *compact = false;
+    return wf__gap_ok(t, from, to, sep);
+}
+
+static bool wf__literal_ok(const char *s, size_t n) {
+    switch (s[0]) {
+    case 'n': return n == 4 && memcmp(s, "null", 4) == 0;
+    case 't': return n == 4 && memcmp(s, "true", 4) == 0;
+    case 'f': return n == 5 && memcmp(s, "false", 5) == 0;
+    default: return wf__number_ok(s, n);
+    }
+}
+
+static wf_result wf__doc_validate(wf_doc *d, wf_error *e) {
+    /* locals, not d's fields: the compiler need not reload them after each store */
+    const char *t = d->text;
+    const jsmntok_t *tk = d->tok;
+    int *nx = d->next;
+    int i, ntok = d->ntok;
+    bool plain = wf__text_plain(t + d->lo, d->len - d->lo), compact = true;
+    {
+        /* next[]: one reverse pass, since a subtree is contiguous after its
+           root.  Every token must lie inside the root's text: jsmn links a
+           token after a stray ':' to the one before it even past a closed
+           value. */
+        int base = d->pbase, end = (int)d->len;
+        for (i = ntok - 1; i > 0; i--) {
+            int ni = nx[i] > i + 1 ? nx[i] : i + 1, p = tk[i].parent - base;
+            if (tk[i].end < 0 || tk[i].end > end) return wf__fail(e, WF_ERR_JSON, "invalid JSON near offset %d", tk[i].start);
+            nx[i] = ni;
+            if (p >= 0 && nx[p] < ni) nx[p] = ni;
+        }
+        if (nx[0] < 1) nx[0] = 1;
+    }
+    if (nx[0] != ntok) return wf__fail(e, WF_ERR_JSON, "more than one JSON value in the body");
+    if (!wf__gap_ok(t, d->lo, wf__tok_begin(&tk[0]), 0) || !wf__gap_ok(t, wf__tok_end(&tk[0]), d->len, 0))
         return wf__fail(e, WF_ERR_JSON, "unexpected text around the JSON value");
-    for (i = 0; i < d->ntok; i++) {
-        const jsmntok_t *k = &d->tok[i];
-        const char *s = t + k->start;
-        size_t n = (size_t)(k->end - k->start);
-        if (k->type == JSMN_PRIMITIVE) {
-            bool ok = (n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
-                      (n == 4 && memcmp(s, "null", 4) == 0) || wf__number_ok(s, n);
-            if (!ok) return wf__fail(e, WF_ERR_JSON, "invalid literal at offset %d", k->start);
-        } else if (k->type == JSMN_STRING) {
-            if (wf__unescape(s, n, NULL, 0) < 0)
+    for (i = 0; i < ntok; i++) {
+        const jsmntok_t *k = &tk[i];
+        if (k->type == JSMN_STRING) {
+            if (!plain && !wf__str_ok(t + k->start, (size_t)(k->end - k->start), t + d->len))
                 return wf__fail(e, WF_ERR_JSON, "invalid string at offset %d (bad escape, lone surrogate, control character or invalid UTF-8)", k->start);
+        } else if (k->type == JSMN_PRIMITIVE) {
+            if (!wf__literal_ok(t + k->start, (size_t)(k->end - k->start)))
+                return wf__fail(e, WF_ERR_JSON, "invalid literal at offset %d", k->start);
         } else {
             bool obj = k->type == JSMN_OBJECT;
             size_t pos = (size_t)k->start + 1;
             int c = i + 1, count = 0;
             while (count < k->size) {
-                const jsmntok_t *ct = &d->tok[c];
-                if (!wf__gap_ok(t, pos, wf__tok_begin(ct), count ? ',' : 0))
+                const jsmntok_t *ct = &tk[c];
+                if (!wf__gap_fast(t, &compact, pos, wf__tok_begin(ct), count ? ',' : 0))
                     return wf__fail(e, WF_ERR_JSON, "misplaced separator near offset %zu", pos);
                 if (obj) {
-                    const jsmntok_t *vt = &d->tok[c + 1];
-                    if (ct->type != JSMN_STRING || ct->size != 1 || c + 1 >= d->ntok)
+                    const jsmntok_t *vt = ct + 1;
+                    if (ct->type != JSMN_STRING || ct->size != 1 || c + 1 >= ntok)
                         return wf__fail(e, WF_ERR_JSON, "object member without a value at offset %d", ct->start);
-                    if (!wf__gap_ok(t, wf__tok_end(ct), wf__tok_begin(vt), ':'))
+                    if (!wf__gap_fast(t, &compact, (size_t)ct->end + 1, wf__tok_begin(vt), ':'))
                         return wf__fail(e, WF_ERR_JSON, "expected ':' at offset %zu", wf__tok_end(ct));
                     pos = wf__tok_end(vt);
                 } else {
                     pos = wf__tok_end(ct);
                 }
-                c = d->next[c];
+                c = nx[c];
                 count++;
             }
-            if (!wf__gap_ok(t, pos, (size_t)k->end - 1, 0))
+            if (!wf__gap_fast(t, &compact, pos, (size_t)k->end - 1, 0))
                 return wf__fail(e, WF_ERR_JSON, "unexpected text before offset %d", k->end - 1);
         }
     }
+    d->compact = compact;
     return WF_OK;
+}
+
+/* Takes lent tokens back: the document owns its own array again. */
+static void wf__doc_unlend(wf_doc *d) {
+    if (!d->borrowed) return;
+    d->tok = d->owned_tok;
+    d->cap = d->owned_cap;
+    d->owned_tok = NULL;
+    d->owned_cap = 0;
+    d->borrowed = false;
+    d->ntok = 0;
+    d->pbase = 0;
+    d->lo = 0;
 }
 
 /* Tokenises text into d (reusing its arrays) and validates it. */
 static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error *e) {
     jsmn_parser jp;
     int r;
+    wf__doc_unlend(d); /* a request made inside a streamed callback */
     d->text = text;
     d->len = len;
+    d->lo = 0;
+    d->pbase = 0;
     d->ntok = 0;
     if (len > 0x7fffffff) return wf__fail(e, WF_ERR_TOO_LARGE, "JSON text above 2 GB");
     jsmn_init(&jp);
@@ -1891,7 +2130,41 @@ tokens_done:
     }
 }
 
+/* Lends d one value tokenised elsewhere (a streamed element), for one
+   callback: t[0..n) are its tokens, offsets into b, parent links counted
+   in the array they live in (t[0] is at index base there).  Validates it
+   like wf__doc_load.  The caller takes the tokens back (wf__doc_unlend). */
+static wf_result wf__doc_lend(wf_doc *d, const char *b, jsmntok_t *t, int n, int base, wf_error *e) {
+    size_t off = wf__tok_begin(&t[0]), end = wf__tok_end(&t[0]);
+    d->ntok = 0;
+    if (d->next_cap < n) {
+        wf__free(&d->a, d->next);
+        d->next_cap = 0;
+        if (!(d->next = (int *)wf__alloc(&d->a, (size_t)n * sizeof *d->next))) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
+        d->next_cap = n;
+    }
+    if (t[0].type != JSMN_OBJECT && t[0].type != JSMN_ARRAY && (t[0].size != 0 || n != 1))
+        return wf__fail(e, WF_ERR_JSON, "invalid JSON near offset %d", t[0].start);
+    d->owned_tok = d->borrowed ? d->owned_tok : d->tok;
+    d->owned_cap = d->borrowed ? d->owned_cap : d->cap;
+    d->borrowed = true;
+    d->tok = t;
+    d->cap = n;
+    d->pbase = base;
+    d->text = b;
+    d->lo = off;
+    d->len = end;
+    d->ntok = n;
+    memset(d->next, 0, (size_t)n * sizeof *d->next);
+    {
+        wf_result vr = wf__doc_validate(d, e);
+        if (vr) d->ntok = 0;
+        return vr;
+    }
+}
+
 static void wf__doc_release(wf_doc *d) {
+    wf__doc_unlend(d);
     wf__free(&d->a, d->tok);
     wf__free(&d->a, d->next);
     d->tok = NULL;
@@ -2173,7 +2446,7 @@ WF_API wf_result wf_json_write_string(const char *s, size_t n, wf_sink sink, voi
     return WF_OK;
 }
 
-static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void *user) {
+static wf_result wf__write(wf_json v, int indent, int depth, bool raw, wf_sink sink, void *user) {
     static const char spaces[] = "                                ";
     const jsmntok_t *t = wf__tok(v);
     wf_result r;
@@ -2182,7 +2455,9 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
     if (t->type == JSMN_PRIMITIVE) {
         return sink(user, v.doc->text + t->start, (size_t)(t->end - t->start)) ? WF_OK : WF_ERR_IO;
     }
-    if (t->type == JSMN_STRING) {
+    if (t->type == JSMN_STRING && raw) {
+        return sink(user, v.doc->text + wf__tok_begin(t), wf__tok_end(t) - wf__tok_begin(t)) ? WF_OK : WF_ERR_IO;
+    } else if (t->type == JSMN_STRING) {
         /* decode then re-encode: the output is plain UTF-8, whatever the input escaped */
         char small[256];
         char *tmp = small;
@@ -2212,10 +2487,10 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
                     sp -= k;
                 }
             }
-            if ((r = wf__write(c, indent, depth + 1, sink, user)) != WF_OK) return r;
+            if ((r = wf__write(c, indent, depth + 1, raw, sink, user)) != WF_OK) return r;
             if (obj) {
                 if (!sink(user, indent > 0 ? ": " : ":", indent > 0 ? 2u : 1u)) return WF_ERR_IO;
-                if ((r = wf__write(wf_json_value(c), indent, depth + 1, sink, user)) != WF_OK) return r;
+                if ((r = wf__write(wf_json_value(c), indent, depth + 1, raw, sink, user)) != WF_OK) return r;
             }
         }
         if (indent > 0 && i > 0) {
@@ -2233,7 +2508,17 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
 
 WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user) {
     if (!sink) return WF_ERR_INVALID;
-    return wf__write(v, indent, 0, sink, user);
+    return wf__write(v, indent, 0, false, sink, user);
+}
+
+WF_API wf_result wf_json_write_raw(wf_json v, int indent, wf_sink sink, void *user) {
+    if (!sink) return WF_ERR_INVALID;
+    if (indent <= 0 && wf_json_ok(v) && v.doc->compact) {
+        size_t n;
+        const char *text = wf_json_raw(v, &n);
+        return sink(user, text, n) ? WF_OK : WF_ERR_IO;
+    }
+    return wf__write(v, indent, 0, true, sink, user);
 }
 
 /* >> envelope & errors ===================================================== */
@@ -2598,6 +2883,129 @@ WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) 
     return wf_query_add(q, key, func);
 }
 
+/* >> dates ================================================================= */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+   Hinnant's civil calendar algorithms; no timegm() in C99 or POSIX). */
+static int64_t wf__days_from_civil(int64_t y, int m, int d) {
+    int64_t era, yoe, doy;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void wf__civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+    int64_t era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* n decimal digits at s[*i] (all must be there) */
+static bool wf__digits(const char *s, size_t len, size_t *i, int n, int *out) {
+    int v = 0, k;
+    for (k = 0; k < n; k++) {
+        if (*i >= len || s[*i] < '0' || s[*i] > '9') return false;
+        v = v * 10 + (s[(*i)++] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out) {
+    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    size_t i = 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, off = 0, oh, om = 0, dim;
+    bool leap;
+    if (!out) return WF_ERR_INVALID;
+    out->ms = 0;
+    out->offset_min = 0;
+    if (!s) return WF_ERR_INVALID;
+    if (!wf__digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &mo) ||
+        i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &d))
+        return WF_ERR_INVALID;
+    if (i < len) {
+        if (s[i] != 'T' && s[i] != ' ') return WF_ERR_INVALID;
+        i++;
+        if (!wf__digits(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || !wf__digits(s, len, &i, 2, &mi))
+            return WF_ERR_INVALID;
+        if (i < len && s[i] == ':') {
+            i++;
+            if (!wf__digits(s, len, &i, 2, &sec)) return WF_ERR_INVALID;
+            /* Workfront's ":000", ISO's ".000" (or ",000"): 1 to 9 digits, milliseconds kept */
+            if (i < len && (s[i] == ':' || s[i] == '.' || s[i] == ',')) {
+                int k = 0;
+                i++;
+                for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, k++) {
+                    if (k < 3) ms = ms * 10 + (s[i] - '0');
+                    if (k >= 9) return WF_ERR_INVALID;
+                }
+                if (k == 0) return WF_ERR_INVALID;
+                for (; k < 3; k++) ms *= 10;
+            }
+        }
+        if (i < len) {
+            char sign = s[i++];
+            if (sign == 'Z' || sign == 'z') {
+                if (i != len) return WF_ERR_INVALID;
+            } else if (sign == '+' || sign == '-') {
+                if (!wf__digits(s, len, &i, 2, &oh)) return WF_ERR_INVALID;
+                if (i < len && s[i] == ':') i++;
+                if (i < len && !wf__digits(s, len, &i, 2, &om)) return WF_ERR_INVALID;
+                if (i != len || oh > 23 || om > 59) return WF_ERR_INVALID;
+                off = (oh * 60 + om) * (sign == '-' ? -1 : 1);
+            } else {
+                return WF_ERR_INVALID;
+            }
+        }
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12) return WF_ERR_INVALID;
+    dim = mdays[mo - 1] + (mo == 2 && leap);
+    if (d < 1 || d > dim || h > 23 || mi > 59 || sec > 59) return WF_ERR_INVALID;
+    out->ms = ((wf__days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) - (int64_t)off * 60) * 1000 + ms;
+    out->offset_min = off;
+    return WF_OK;
+}
+
+WF_API wf_result wf_json_time(wf_json v, wf_time *out) {
+    char buf[64];
+    size_t n = 0;
+    wf_result r;
+    if (out) { out->ms = 0; out->offset_min = 0; }
+    if (!out) return WF_ERR_INVALID;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_ERR_TYPE;
+    r = wf_json_str(v, buf, sizeof buf, &n);
+    if (r != WF_OK) return WF_ERR_INVALID; /* longer than any date */
+    return wf_time_parse(buf, n, out);
+}
+
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap) {
+    int64_t local, days, secs, y;
+    int m, d, off = t.offset_min, a;
+    if (buf && cap) buf[0] = 0;
+    if (!buf || cap < 29 || off < -1439 || off > 1439) return 0;
+    /* year 0000 to 9999 in local time, checked before any arithmetic can overflow */
+    if (t.ms < -62167219200000LL - 86400000LL || t.ms > 253402300799999LL + 86400000LL) return 0;
+    local = t.ms + (int64_t)off * 60000;
+    days = local >= 0 ? local / 86400000 : -((-local + 86399999) / 86400000);
+    secs = local - days * 86400000; /* milliseconds into the day, 0..86399999 */
+    wf__civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) return 0;
+    a = off < 0 ? -off : off;
+    wf__snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d:%03d%c%02d%02d", (int)y, m, d, (int)(secs / 3600000),
+             (int)(secs / 60000 % 60), (int)(secs / 1000 % 60), (int)(secs % 1000), off < 0 ? '-' : '+', a / 60, a % 60);
+    return 28;
+}
+
 /* >> json: updates writer ================================================== */
 
 static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
@@ -2776,6 +3184,18 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *k, const char *v)
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *k, long long v) { return wf_updates_key(u, k) ? u->result : wf_updates_int(u, v); }
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *k, bool v) { return wf_updates_key(u, k) ? u->result : wf_updates_bool(u, v); }
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_updates_key(u, k) ? u->result : wf_updates_null(u); }
+
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t) {
+    char buf[32];
+    if (!u) return WF_ERR_INVALID;
+    if (!wf_time_format(t, buf, sizeof buf))
+        return wf__upd_fail(u, WF_ERR_RANGE, "date out of range (years 0000-9999, offset within +-23:59)");
+    return wf_updates_string(u, buf);
+}
+
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *k, wf_time t) {
+    return wf_updates_key(u, k) ? u->result : wf_updates_time(u, t);
+}
 
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
     if (len) *len = 0;
@@ -3386,6 +3806,55 @@ done:
     return r;
 }
 
+/* A secret's file (the token cache), read whole only when nobody else can
+   read or change it: a regular file of this user, no group or other
+   permission bits (POSIX; on Windows the file's ACL is left to the user).
+   A missing file is not an error: *out stays NULL. */
+static wf_result wf__file_read_private(const wf_allocator *a, const char *path, size_t max, const char *what, char **out,
+                                       size_t *len, wf_error *e) {
+    *out = NULL;
+    *len = 0;
+#if defined(WF__POSIX) && !defined(WF_NO_FILES)
+    {
+        struct stat st;
+        errno = 0;
+        if (stat(path, &st) != 0) {
+            if (errno == ENOENT) return WF_OK;
+            return wf__file_fail(e, errno, "read", what, path);
+        }
+        if (!S_ISREG(st.st_mode)) return wf__fail(e, WF_ERR_FILE, "%s %.300s is not a regular file", what, path);
+        if (st.st_uid != geteuid())
+            return wf__fail(e, WF_ERR_FILE, "refusing %s %.300s: it belongs to another user", what, path);
+        if ((st.st_mode & 077) != 0)
+            return wf__fail(e, WF_ERR_FILE, "refusing %s %.300s: group or others may access it (mode 0%d%d%d); chmod 600 it",
+                            what, path, (int)(st.st_mode >> 6) & 7, (int)(st.st_mode >> 3) & 7, (int)st.st_mode & 7);
+    }
+#elif !defined(WF_NO_FILES)
+    {
+        wf__file f;
+        if (wf__file_open_read(&f, path, what, e) != WF_OK) {
+            if (e->sys_errno == ENOENT) { wf__err_clear(e); return WF_OK; }
+            return e->result;
+        }
+        wf__file_close(a, &f);
+    }
+#endif
+    /* (the checks above look at the path, the read below opens it again: a
+       file swapped in between must still be ours to read, and the cache
+       directory is the user's own) */
+    return wf__file_read_all(a, path, max, what, out, len, e);
+}
+
+/* Replaces path with len bytes of data, mode 0600, atomically. */
+static wf_result wf__file_write_private(const wf_allocator *a, const char *path, const char *data, size_t len, const char *what,
+                                        wf_error *e) {
+    wf__file f;
+    wf_result r = wf__file_create_temp(a, &f, path, what, e);
+    if (r) return r;
+    if ((r = wf__file_write(&f, data, len, e)) != WF_OK) { wf__file_close(a, &f); return r; }
+    return wf__file_commit(a, &f, e);
+}
+
 /* -- entropy ---------------------------------------------------------------- */
 
 /* TLS needs a strong entropy source.  mbedTLS brings the platform's
@@ -3978,6 +4447,13 @@ struct wf_client {
     char *bearer, *ims_org, *username, *password, *client_id, *client_secret;
     char *refresh_token, *jwt_pem, *customer_id, *jwt_sub;
     int jwt_ttl_s;
+    /* OAuth Server-to-Server: its own client talks to IMS (another host) */
+    struct wf_client *ims;
+    char *ims_client_id, *ims_client_secret, *ims_scopes;
+    long long token_expires;   /* Unix time; 0 unknown; -1 no token obtained */
+    long long token_lifetime;  /* expires_in of that token, seconds */
+    bool token_from_cache;
+    char *token_cache;         /* path, or NULL */
     wf_result (*renew)(void *user, wf_client *c);
     void *renew_user;
     bool renewing;             /* inside a renewal: never renew again */
@@ -4005,9 +4481,171 @@ static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) {
     c->log.fn(c->log.user_data, lvl, line);
 }
 
+/* >> client: token cache =================================================== */
+
+/* Whom a cached token belongs to: the token endpoint's host and every
+   credential that shaped it, so a cache file shared by mistake between
+   two configurations is ignored instead of sending one's token to the
+   other.  Empty when the client obtains no tokens. */
+static bool wf__cache_id(const wf_client *c, wf__buf *b) {
+    const wf_allocator *a = &c->a;
+    const char *parts[5];
+    int i, n = 0;
+    if (c->ims) {
+        if (!wf__buf_adds(a, b, "ims ") || !wf__buf_adds(a, b, c->ims->url.tls ? "https://" : "http://") ||
+            !wf__buf_adds(a, b, c->ims->host_header))
+            return false;
+        parts[n++] = c->ims_client_id;
+        parts[n++] = c->ims_scopes;
+        parts[n++] = c->ims_org;
+    } else if (c->client_id) {
+        if (!wf__buf_adds(a, b, "workfront ") || !wf__buf_adds(a, b, c->url.tls ? "https://" : "http://") ||
+            !wf__buf_adds(a, b, c->host_header))
+            return false;
+        parts[n++] = c->client_id;
+        parts[n++] = c->customer_id;
+        parts[n++] = c->jwt_sub;
+    }
+    for (i = 0; i < n; i++)
+        if (!wf__buf_add(a, b, " ", 1) || !wf__buf_adds(a, b, parts[i] ? parts[i] : "-")) return false;
+    return true;
+}
+
+/* Renew when the token is within 5 minutes of expiring, or past half its
+   lifetime when that is shorter (tokens that live minutes, not hours). */
+static bool wf__token_due(const wf_client *c) {
+    long long margin = c->token_lifetime >= 600 || c->token_lifetime <= 0 ? 300 : c->token_lifetime / 2;
+    long long now = wf__time_s();
+    if (c->token_expires <= 0 || now == 0) return false; /* none, no expiry given, or no clock: only a 401 says */
+    return now >= c->token_expires - margin;
+}
+
+typedef struct wf__bufsink { const wf_allocator *a; wf__buf *b; } wf__bufsink;
+static bool wf__bufsink_fn(void *user, const char *d, size_t n) {
+    wf__bufsink *s = (wf__bufsink *)user;
+    return wf__buf_add(s->a, s->b, d, n);
+}
+
+/* {"for":..,"kind":"bearer"|"session","access_token":..,"expires_at":..,"expires_in":..} */
+static wf_result wf__cache_save(wf_client *c) {
+    const wf_allocator *a = &c->a;
+    wf__buf id, out;
+    wf__bufsink sk;
+    wf_result r = WF_OK;
+    const char *tok = c->ims ? c->bearer : c->session_id;
+    char num[64];
+    if (!c->token_cache || !tok) return WF_OK;
+    memset(&id, 0, sizeof id);
+    memset(&out, 0, sizeof out);
+    sk.a = a;
+    sk.b = &out;
+    if (!wf__cache_id(c, &id) || !id.len) { r = id.len ? WF_ERR_NOMEM : WF_OK; goto done; }
+    if (!wf__buf_adds(a, &out, "{\"for\":") || wf_json_write_string(id.p, id.len, wf__bufsink_fn, &sk) != WF_OK ||
+        !wf__buf_adds(a, &out, c->ims ? ",\"kind\":\"bearer\",\"access_token\":" : ",\"kind\":\"session\",\"access_token\":") ||
+        wf_json_write_string(tok, strlen(tok), wf__bufsink_fn, &sk) != WF_OK) { r = WF_ERR_NOMEM; goto done; }
+    wf__snprintf(num, sizeof num, ",\"expires_at\":%lld,\"expires_in\":%lld}\n", c->token_expires > 0 ? c->token_expires : 0,
+             c->token_lifetime);
+    if (!wf__buf_adds(a, &out, num)) { r = WF_ERR_NOMEM; goto done; }
+    r = wf__file_write_private(a, c->token_cache, out.p, out.len, "token cache", &c->err);
+    if (r == WF_OK) wf__log(c, WF_LOG_INFO, "* access token kept in %s", c->token_cache);
+done:
+    if (r == WF_ERR_NOMEM) wf__fail(&c->err, r, "out of memory writing the token cache");
+    else if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__snprintf(msg, sizeof msg, "token cache: %s", c->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+    }
+    if (out.p) memset(out.p, 0, out.cap); /* it held the token */
+    wf__buf_free(a, &out);
+    wf__buf_free(a, &id);
+    return r;
+}
+
+/* A session ID or token from an answer, copied into a fresh allocation
+   (*out); *out is NULL when it is missing or holds a control byte (it is
+   sent back as a header value: a CR/LF in it would inject headers).
+   WF_ERR_NOMEM (recorded) when the copy cannot be allocated. */
+static wf_result wf__json_dup(wf_client *c, wf_json v, char **out) {
+    size_t n, i;
+    char *s;
+    *out = NULL;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_OK;
+    wf_json_str(v, NULL, 0, &n);
+    s = (char *)wf__alloc(&c->a, n + 1);
+    if (!s) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    wf_json_str(v, s, n + 1, NULL);
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return WF_OK; }
+    *out = s;
+    return WF_OK;
+}
+
+/* Takes a still-valid token for these credentials from the cache file. */
+static wf_result wf__cache_load(wf_client *c) {
+    const wf_allocator *a = &c->a;
+    wf__buf id;
+    char *text = NULL, *tok = NULL;
+    size_t len = 0;
+    wf_doc doc;
+    wf_json root;
+    long long at = 0, in = 0;
+    wf_result r;
+    memset(&id, 0, sizeof id);
+    memset(&doc, 0, sizeof doc);
+    doc.a = *a;
+    if (!wf__cache_id(c, &id)) { wf__buf_free(a, &id); return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); }
+    if (!id.len)
+        return wf__fail(&c->err, WF_ERR_INVALID, "token_cache needs credentials that obtain a token "
+                        "(ims_client_id, or client_id with a refresh token, JWT key or authorization code)");
+    r = wf__file_read_private(a, c->token_cache, 65536, "token cache", &text, &len, &c->err);
+    if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__snprintf(msg, sizeof msg, "token cache: %s", c->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        goto done;
+    }
+    if (!text) goto done; /* no file yet */
+    /* a damaged or foreign file is not an error: it is replaced by the next token */
+    if (wf__doc_load(&doc, text, len, &c->err) != WF_OK) {
+        wf__err_clear(&c->err);
+        wf__log(c, WF_LOG_INFO, "* token cache %s is not valid JSON; ignoring it", c->token_cache);
+        goto done;
+    }
+    root = wf_doc_root(&doc);
+    if (!wf_json_eq(wf_json_get(root, "for"), id.p) ||
+        !wf_json_eq(wf_json_get(root, "kind"), c->ims ? "bearer" : "session") ||
+        wf_json_int(wf_json_get(root, "expires_at"), &at) != WF_OK || wf_json_int(wf_json_get(root, "expires_in"), &in) != WF_OK ||
+        wf_json_type_of(wf_json_get(root, "access_token")) != WF_JSON_STRING) {
+        wf__log(c, WF_LOG_INFO, "* token cache %s holds no token for these credentials; ignoring it", c->token_cache);
+        goto done;
+    }
+    if ((r = wf__json_dup(c, wf_json_get(root, "access_token"), &tok)) != WF_OK) goto done;
+    if (!tok) goto done;
+    c->token_expires = at;
+    c->token_lifetime = in;
+    if (at > 0 && wf__token_due(c)) {
+        c->token_expires = -1;
+        c->token_lifetime = 0;
+        wf__log(c, WF_LOG_INFO, "* the token in %s has expired or is about to", c->token_cache);
+        goto done;
+    }
+    if (c->ims) { wf__free_secret(a, c->bearer); c->bearer = tok; }
+    else { wf__free_secret(a, c->session_id); c->session_id = tok; }
+    tok = NULL;
+    c->token_from_cache = true;
+    wf__log(c, WF_LOG_INFO, "* access token from %s", c->token_cache);
+done:
+    wf__free_secret(a, tok);
+    if (text) { memset(text, 0, len); wf__free(a, text); }
+    wf__doc_release(&doc);
+    wf__buf_free(a, &id);
+    return r;
+}
+
 /* >> client: lifecycle ===================================================== */
 
 static wf_result wf__set_secret(wf_client *c, char **slot, const char *v);
+static wf_result wf__ims_setup(wf_client *c, const wf_client_desc *d);
 
 /* Keeps the JWT key PEM (wiped at destroy); parsed when signing. */
 static wf_result wf__load_jwt_key(wf_client *c, const wf_client_desc *d) {
@@ -4092,6 +4730,12 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->renew_user = d->renew_user;
     c->conn.user_agent = c->user_agent;
     if ((r = wf__conn_init(&c->conn, d)) != WF_OK) goto fail;
+    c->token_expires = -1;
+    if ((r = wf__ims_setup(c, d)) != WF_OK) goto fail;
+    if (d->token_cache && *d->token_cache) {
+        if (!(c->token_cache = wf__strdup(a, d->token_cache))) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto fail; }
+        if ((r = wf__cache_load(c)) != WF_OK) goto fail;
+    }
     *out = c;
     return WF_OK;
 fail:
@@ -4117,6 +4761,11 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__free_secret(&a, c->jwt_pem);
     wf__free_secret(&a, c->customer_id);
     wf__free_secret(&a, c->jwt_sub);
+    wf__free_secret(&a, c->ims_client_id);
+    wf__free_secret(&a, c->ims_client_secret);
+    wf__free_secret(&a, c->ims_scopes);
+    wf__free(&a, c->token_cache);
+    wf_client_destroy(c->ims);
     wf__free(&a, c->user_id);
     wf__free(&a, c->user_agent);
     wf__free(&a, c->api_base);
@@ -4129,6 +4778,45 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__buf_free(&a, &c->http.body);
     wf__doc_release(&c->doc);
     wf__free(&a, c);
+}
+
+/* OAuth Server-to-Server: IMS is another host, so it gets a client of its
+   own (same allocator, transport, TLS trust, proxy, timeouts and logger;
+   no credentials) that carries only the token requests. */
+static wf_result wf__ims_setup(wf_client *c, const wf_client_desc *d) {
+    wf_client_desc sub;
+    wf_error e;
+    wf_result r;
+    bool any = (d->ims_client_id && *d->ims_client_id) || (d->ims_client_secret && *d->ims_client_secret) ||
+               (d->ims_scopes && *d->ims_scopes);
+    if (!any) return WF_OK;
+    if (!d->ims_client_id || !*d->ims_client_id || !d->ims_client_secret || !*d->ims_client_secret ||
+        !d->ims_scopes || !*d->ims_scopes)
+        return wf__fail(&c->err, WF_ERR_INVALID, "OAuth Server-to-Server needs ims_client_id, ims_client_secret and ims_scopes");
+    if ((r = wf__set_secret(c, &c->ims_client_id, d->ims_client_id)) != WF_OK ||
+        (r = wf__set_secret(c, &c->ims_client_secret, d->ims_client_secret)) != WF_OK ||
+        (r = wf__set_secret(c, &c->ims_scopes, d->ims_scopes)) != WF_OK)
+        return r;
+    sub = *d;
+    sub.url = d->ims_url && *d->ims_url ? d->ims_url : "https://ims-na1.adobelogin.com";
+    sub.domain = sub.url_template = sub.protocol = sub.api_version = NULL;
+    sub.api_key = sub.session_id = sub.bearer = sub.ims_org = NULL;
+    sub.username = sub.password = sub.client_id = sub.client_secret = sub.refresh_token = NULL;
+    sub.jwt_key_file = sub.jwt_key_pem = sub.customer_id = sub.jwt_user_id = NULL;
+    sub.renew = NULL;
+    sub.ims_client_id = sub.ims_client_secret = sub.ims_scopes = sub.ims_url = NULL;
+    sub.token_cache = NULL;
+    memset(&e, 0, sizeof e);
+    r = wf_client_create(&sub, &c->ims, &e);
+    if (r) {
+        c->err = e;
+        {
+            char msg[sizeof c->err.text + 64];
+            wf__snprintf(msg, sizeof msg, "IMS URL: %s", e.text);
+            wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        }
+    }
+    return r;
 }
 
 WF_API const wf_error *wf_client_error(const wf_client *c) { return c ? &c->err : NULL; }
@@ -4163,33 +4851,37 @@ WF_API int wf_last_status(const wf_client *c) { return c ? c->http.status : 0; }
 /* >> streaming: search results one object at a time ====================== */
 
 /* A search answer is {"data":[obj,obj,...]}.  When a caller wants objects
-   one by one, the body is cut into elements as the bytes arrive: each is
-   tokenised and handed over, then dropped, so memory stays at one object
-   whatever the page size.  Anything else (an error envelope, a non-2xx
-   status, an encoded body) falls back to the buffered path. */
-enum { WF__SX_PREFIX, WF__SX_BETWEEN, WF__SX_ELEMENT, WF__SX_AFTER, WF__SX_DONE, WF__SX_FALLBACK, WF__SX_STOPPED };
+   one by one, jsmn tokenises the body as the bytes arrive (it resumes where
+   it stopped; a token cut by the end of the bytes is tokenised again when
+   the rest comes).  Each element of the array, once closed, is validated
+   and handed over, then its bytes and tokens are dropped, so memory stays
+   at one object whatever the page size, and every byte is tokenised once.
+   Anything else (an error envelope, a non-2xx status, an encoded body)
+   falls back to the buffered path. */
+enum { WF__SX_PREFIX, WF__SX_ELEMENTS, WF__SX_AFTER, WF__SX_FALLBACK, WF__SX_STOPPED };
 
 typedef struct wf__sx {
     bool (*on_object)(void *user, wf_json object);
     void *user;
     int phase;
-    size_t pos, start;         /* scan position and element start, in the body buffer */
-    int depth;
-    bool in_str, esc, first, after_comma;
+    size_t done;               /* end of the last element handed over, in the body buffer */
+    bool first;                /* no element yet */
+    jsmn_parser jp;            /* tokens 0..2: the envelope object, "data", the array */
+    jsmntok_t *tok;
+    int cap;
+    wf_allocator a;
     long long count;           /* objects handed over */
 } wf__sx;
 
 static void wf__sx_begin(wf__sx *x) {
     x->phase = WF__SX_PREFIX;
-    x->pos = x->start = 0;
-    x->depth = 0;
-    x->in_str = x->esc = x->after_comma = false;
+    x->done = 0;
     x->first = true;
     x->count = 0;
 }
 
-/* Matches {"data":[ at the start: 1 yes (pos after '['), 0 need more, -1 no. */
-static int wf__sx_prefix(wf__sx *x, const char *b, size_t n) {
+/* Matches {"data":[ at the start: its length, 0 need more, -1 no. */
+static long wf__sx_prefix(const char *b, size_t n) {
     static const char *const want[] = { "{", "\"data\"", ":", "[" };
     size_t i = 0;
     int k;
@@ -4200,125 +4892,138 @@ static int wf__sx_prefix(wf__sx *x, const char *b, size_t n) {
         if (memcmp(b + i, want[k], wl) != 0) return -1;
         i += wl;
     }
-    x->pos = i;
-    return 1;
+    return (long)i;
 }
 
-/* Hands over one element; false stops the stream (error or caller). */
-static bool wf__sx_emit(wf_client *c, wf__sx *x, const char *text, size_t n) {
-    wf_result r = wf__doc_load(&c->doc, text, n, &c->err);
+/* Hands over the element whose tokens are x->tok[i..j); false stops the
+   stream (error or caller). */
+static bool wf__sx_emit(wf_client *c, wf__sx *x, int i, int j) {
+    wf_result r = wf__doc_lend(&c->doc, c->http.body.p, x->tok + i, j - i, i, &c->err);
+    bool go;
     if (r) {
+        wf__doc_unlend(&c->doc);
         char why[256];
         wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
         wf__fail(&c->err, r, "object %lld of the answer: %s", x->count, why);
         return false;
     }
     x->count++;
-    if (!x->on_object(x->user, wf_doc_root(&c->doc))) x->phase = WF__SX_STOPPED;
+    go = x->on_object(x->user, wf_doc_root(&c->doc));
+    wf__doc_unlend(&c->doc);
+    if (!go) x->phase = WF__SX_STOPPED;
     return true;
+}
+
+/* Drops the body's first keep bytes and the handed-over tokens 3..i: the
+   tokens of an element still open move down to 3 with their offsets and
+   links rebased. */
+static void wf__sx_drop(wf_client *c, wf__sx *x, size_t keep, int i) {
+    wf__http *p = &c->http;
+    int nt = x->jp.toknext, k, shift = i - 3;
+    for (k = 0; k < 3; k++)
+        if (x->tok[k].end >= 0) x->tok[k].end = x->tok[k].end >= (int)keep ? x->tok[k].end - (int)keep : 0;
+    for (k = i; k < nt; k++) {
+        jsmntok_t t = x->tok[k];
+        t.start -= (int)keep;
+        if (t.end >= 0) t.end -= (int)keep;
+        if (t.parent >= i) t.parent -= shift;
+        x->tok[k - shift] = t;
+    }
+    x->jp.toknext = (unsigned)(nt - shift);
+    if (x->jp.toksuper >= i) x->jp.toksuper -= shift;
+    x->jp.pos -= (unsigned)keep;
+    x->done -= keep;
+    if (keep) {
+        memmove(p->body.p, p->body.p + keep, p->body.len - keep);
+        p->body.len -= keep;
+        p->body.p[p->body.len] = 0;
+    }
 }
 
 /* Consumes what the body buffer holds; WF_OK to go on (also once stopped). */
 static wf_result wf__sx_step(wf_client *c) {
     wf__sx *x = c->sx;
     wf__http *p = &c->http;
-    char *b = p->body.p;
+    const char *b = p->body.p;
     size_t n = p->body.len, keep;
+    int r, i, nt;
     if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
     if (x->phase == WF__SX_PREFIX) {
-        int m;
+        long m;
         if (p->status < 200 || p->status > 299 || (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))) {
             x->phase = WF__SX_FALLBACK;
             return WF_OK;
         }
-        m = n ? wf__sx_prefix(x, b, n) : 0;
+        m = n ? wf__sx_prefix(b, n) : 0;
         if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
         if (m == 0) return WF_OK;
-        x->phase = WF__SX_BETWEEN;
-    }
-    while (x->pos < n && x->phase != WF__SX_STOPPED && x->phase != WF__SX_DONE) {
-        char ch = b[x->pos];
-        if (x->phase == WF__SX_BETWEEN) {
-            if (wf__json_ws(ch)) { x->pos++; continue; }
-            if (ch == ']') {
-                if (x->after_comma) return wf__fail(&c->err, WF_ERR_JSON, "trailing comma in the answer's array");
-                x->phase = WF__SX_AFTER;
-                x->pos++;
-                continue;
-            }
-            if (!x->first && !x->after_comma) {
-                if (ch != ',') return wf__fail(&c->err, WF_ERR_JSON, "expected ',' or ']' between objects of the answer");
-                x->after_comma = true;
-                x->pos++;
-                continue;
-            }
-            x->first = x->after_comma = false;
-            x->phase = WF__SX_ELEMENT;
-            x->start = x->pos;
-            x->depth = 0;
-            continue;
+        if (!x->tok) {
+            x->cap = 1024; /* grows to what one read holds */
+            if (!(x->tok = (jsmntok_t *)wf__alloc(&x->a, (size_t)x->cap * sizeof *x->tok)))
+                return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
-        if (x->phase == WF__SX_ELEMENT) {
-            /* the hot loop: state in locals, string bodies skipped a word at a time */
-            size_t i = x->pos, endpos = 0;
-            int depth = x->depth;
-            bool in_str = x->in_str, esc = x->esc, end = false;
-            while (i < n && !end) {
-                char e;
-                if (in_str) {
-                    if (esc) { esc = false; i++; continue; }
-                    while (i + 8 <= n && wf__plain8(b + i)) i += 8;
-                    while (i < n && b[i] != '"' && b[i] != '\\') i++;
-                    if (i == n) break;
-                    if (b[i++] == '\\') { esc = true; continue; }
-                    in_str = false;
-                    if (depth == 0) { end = true; endpos = i; }
-                    continue;
-                }
-                e = b[i];
-                if (e == '"') {
-                    in_str = true;
-                } else if (e == '{' || e == '[') {
-                    depth++;
-                } else if (e == '}' || e == ']') {
-                    if (depth == 0) { end = true; endpos = i; } /* a primitive ended by ']' */
-                    else if (--depth == 0) { end = true; endpos = i + 1; }
-                } else if (depth == 0 && (e == ',' || wf__json_ws(e))) {
-                    end = true; endpos = i; /* a primitive ended by ',' or a space */
-                }
-                i++;
-            }
-            x->pos = i;
-            x->depth = depth;
-            x->in_str = in_str;
-            x->esc = esc;
-            if (end) {
-                if (!wf__sx_emit(c, x, b + x->start, endpos - x->start)) {
-                    if (x->phase != WF__SX_STOPPED) return c->err.result;
-                }
-                if (x->phase != WF__SX_STOPPED) x->phase = WF__SX_BETWEEN;
-                x->pos = endpos;
-            }
-            continue;
+        jsmn_init(&x->jp);
+        if (jsmn_parse(&x->jp, b, (size_t)m, x->tok, (unsigned)x->cap) != JSMN_ERROR_PART || x->jp.toknext != 3)
+            return wf__fail(&c->err, WF_ERR_JSON, "unexpected start of the answer");
+        x->done = (size_t)m;
+        x->phase = WF__SX_ELEMENTS;
+    }
+    if (x->phase == WF__SX_ELEMENTS) {
+        for (;;) {
+            jsmntok_t *bigger;
+            size_t ncap;
+            r = jsmn_parse(&x->jp, b, n, x->tok, (unsigned)x->cap);
+            if (r != JSMN_ERROR_NOMEM) break;
+            ncap = (size_t)x->cap * 2; /* jsmn resumes where it stopped */
+            if (ncap > 0x7fffffff / sizeof *x->tok) return wf__fail(&c->err, WF_ERR_TOO_LARGE, "too many JSON tokens in one object");
+            if (!(bigger = (jsmntok_t *)wf__alloc(&x->a, ncap * sizeof *bigger))) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
+            memcpy(bigger, x->tok, (size_t)x->cap * sizeof *bigger);
+            wf__free(&x->a, x->tok);
+            x->tok = bigger;
+            x->cap = (int)ncap;
         }
-        /* WF__SX_AFTER: only "}" and whitespace may follow the array */
-        if (wf__json_ws(ch)) { x->pos++; continue; }
-        if (ch == '}' && x->depth == 0) { x->depth = 1; x->pos++; continue; }
-        return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+        if (r == JSMN_ERROR_INVAL)
+            return wf__fail(&c->err, WF_ERR_JSON, x->tok[0].end >= 0 ? "unexpected text after the answer" :
+                            "invalid JSON in object %lld of the answer", x->count);
+        if (x->jp.pos < n && memchr(b + x->jp.pos, 0, n - x->jp.pos))
+            return wf__fail(&c->err, WF_ERR_JSON, "NUL byte in object %lld of the answer", x->count);
+        nt = (int)x->jp.toknext;
+        for (i = 3; i < nt && x->phase != WF__SX_STOPPED; ) {
+            const jsmntok_t *t = &x->tok[i];
+            int j;
+            if (t->parent != 2) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+            if (t->end < 0) break; /* still open */
+            for (j = i + 1; j < nt && x->tok[j].parent >= i; j++) ;
+            if (!wf__gap_ok(b, x->done, wf__tok_begin(t), x->first ? 0 : ','))
+                return wf__fail(&c->err, WF_ERR_JSON, x->first ? "unexpected text before the answer's first object" :
+                                "expected ',' or ']' between objects of the answer");
+            if (!wf__sx_emit(c, x, i, j) && x->phase != WF__SX_STOPPED) return c->err.result;
+            x->first = false;
+            x->done = wf__tok_end(&x->tok[i]);
+            i = j;
+        }
+        if (x->phase == WF__SX_STOPPED) return WF_OK;
+        if (x->tok[0].end >= 0) {
+            /* the whole answer is in: ] and } with whitespace around them only */
+            if (!wf__gap_ok(b, x->done, (size_t)x->tok[2].end - 1, 0))
+                return wf__fail(&c->err, WF_ERR_JSON, x->first ? "unexpected text in the answer's array" : "trailing comma in the answer's array");
+            if (!wf__gap_ok(b, (size_t)x->tok[2].end, (size_t)x->tok[0].end - 1, 0))
+                return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+            x->done = (size_t)x->tok[0].end;
+            x->phase = WF__SX_AFTER;
+        }
+        /* keep the gap after the last element: the next one's comma is in it */
+        keep = x->done;
+        wf__sx_drop(c, x, keep, i);
     }
-    if (x->phase == WF__SX_AFTER && x->depth == 1) {
-        size_t i;
-        for (i = x->pos; i < n; i++) if (!wf__json_ws(b[i])) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer");
-        x->pos = n;
-    }
-    /* drop what was handed over: the buffer keeps one partial object at most */
-    keep = x->phase == WF__SX_ELEMENT ? x->start : x->pos;
-    if (keep > 0 && x->phase != WF__SX_STOPPED) {
-        memmove(b, b + keep, n - keep);
-        p->body.len = n - keep;
-        b[p->body.len] = 0;
-        x->pos -= keep;
-        x->start = x->start >= keep ? x->start - keep : 0;
+    if (x->phase == WF__SX_AFTER) {
+        size_t k;
+        b = p->body.p;
+        n = p->body.len;
+        for (k = x->done; k < n; k++) if (!wf__json_ws(b[k])) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer");
+        p->body.len = 0;
+        p->body.p[0] = 0;
+        x->done = 0;
     }
     return WF_OK;
 }
@@ -4326,8 +5031,7 @@ static wf_result wf__sx_step(wf_client *c) {
 /* At the end of the response: was the streamed answer whole? */
 static wf_result wf__sx_finish(wf_client *c) {
     wf__sx *x = c->sx;
-    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
-    if (x->phase == WF__SX_AFTER && x->depth == 1) return WF_OK;
+    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED || x->phase == WF__SX_AFTER) return WF_OK;
     wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, c->http.body.p ? c->http.body.p : "", c->http.body.len);
     return wf__fail(&c->err, WF_ERR_JSON, "HTTP %d: truncated JSON (the answer's array is not closed after %lld objects)",
                     c->http.status, x->count);
@@ -4428,7 +5132,10 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     for (;;) {
         size_t used = 0;
         int rc;
-        long n = wf__conn_read(&c->conn, c->rbuf, WF__RBUF);
+        /* streamed: a read's worth of tokens at a time keeps memory at one object */
+        size_t direct = wf__http_direct_room(p, p->no_reserve ? WF__RBUF : 4 * WF__RBUF);
+        long n = direct ? wf__conn_read(&c->conn, (unsigned char *)p->body.p + p->body.len, direct)
+                        : wf__conn_read(&c->conn, c->rbuf, WF__RBUF);
         if (n < 0) {
             wf_result r = (wf_result)-n;
             if (r == WF_ERR_TIMEOUT)
@@ -4445,7 +5152,12 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
             return WF_OK;
         }
         *got += (size_t)n;
-        rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
+        if (direct) {
+            used = (size_t)n;
+            rc = wf__http_direct_done(p, (size_t)n);
+        } else {
+            rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
+        }
         if (rc < 0) return wf__http_fail(c, rc);
         if (c->sx && p->state > WF__HS_HEADER) {
             wf_result sr = wf__sx_step(c);
@@ -4659,6 +5371,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
 
 static bool wf__can_renew(const wf_client *c);
 static wf_result wf__renew(wf_client *c);
+static wf_result wf__token_before(wf_client *c);
 
 /* Retry-After: delta-seconds or an HTTP-date (RFC 9110 10.2.3); -1 if absent. */
 static long long wf__retry_after_ms(const char *v) {
@@ -4739,6 +5452,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     if (rq->query && rq->query->result)
         return wf__fail(&c->err, wf__refused(rq->query->result),
                         "invalid query, nothing sent: %s", rq->query->error);
+    if (!(rq->flags & WF__NO_RENEW) && (r = wf__token_before(c)) != WF_OK) return r;
     c->conn.deadline = wf__now_ms() + (uint64_t)c->conn.timeout_ms;
     if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
     head = strcmp(method, "HEAD") == 0;
@@ -4965,9 +5679,11 @@ static wf_result wf__get_each(wf_client *c, const char *path, const wf_query *q,
     memset(&x, 0, sizeof x);
     x.on_object = on_object;
     x.user = user;
+    x.a = c->a;
     c->sx = &x;
     r = wf_request(c, "GET", path, q, NULL, &data);
     c->sx = NULL;
+    wf__free(&x.a, x.tok);
     if (count) *count = x.count;
     if (r == WF_OK && x.phase == WF__SX_FALLBACK) {
         /* a 2xx answer that was not {"data":[...]}: hand over what it holds */
@@ -5106,6 +5822,133 @@ static bool wf__pager_object(void *user, wf_json o) {
     return !ps->stop;
 }
 
+/* The value of key in an encoded query string (first occurrence), or NULL. */
+static const char *wf__query_value(const char *qs, const char *key, size_t *len) {
+    size_t kl = strlen(key);
+    const char *s = qs;
+    while (s && *s) {
+        if (strncmp(s, key, kl) == 0 && s[kl] == '=') {
+            const char *v = s + kl + 1, *e = strchr(v, '&');
+            *len = e ? (size_t)(e - v) : strlen(v);
+            return v;
+        }
+        s = strchr(s, '&');
+        if (s) s++;
+    }
+    return NULL;
+}
+
+typedef struct wf__inc_state {
+    const wf_pager_desc *d;
+    wf_client *c;
+    wf_watermark *w;
+    const char *field;
+    bool eq_phase;             /* walking the IDs of one date */
+    bool stop;
+    wf_result r;
+} wf__inc_state;
+
+/* Hands one object of an incremental walk over and moves the watermark past it. */
+static bool wf__inc_object(void *user, wf_json o) {
+    wf__inc_state *st = (wf__inc_state *)user;
+    wf_watermark next;
+    if (wf_json_str(wf_json_get(o, st->field), next.date, sizeof next.date, NULL) != WF_OK || !next.date[0] ||
+        wf_json_str(wf_json_get(o, "ID"), next.id, sizeof next.id, NULL) != WF_OK || !next.id[0]) {
+        st->r = wf__fail(&st->c->err, WF_ERR_RESPONSE, "object %s without a %s and an ID to move the watermark",
+                         st->eq_phase ? "of the same date" : "of the answer", st->field);
+        return false;
+    }
+    /* within one date the IDs must rise: a server that ignored the key
+       would otherwise hand the same objects over forever */
+    if (st->eq_phase && strcmp(next.id, st->w->id) <= 0) {
+        st->r = wf__fail(&st->c->err, WF_ERR_RESPONSE, "the server ignored the watermark (ID %s came after %s)", next.id, st->w->id);
+        return false;
+    }
+    if (!st->d->on_object(st->d->user, o)) { st->stop = true; return false; }
+    *st->w = next;
+    return true;
+}
+
+/* wf_pager_run with a watermark: two kinds of page alternate.  "After"
+   pages ask for field > date, sorted by (field, ID); when one is full, the
+   objects that share its last date may go on past it, so "same date" pages
+   (field = date, ID > id, by ID) follow until one is short. */
+static wf_result wf__pager_incremental(wf_client *c, const wf_pager_desc *d, const char *path, const char *qs, int size, long long *seen) {
+    wf_query q;
+    wf__inc_state st;
+    wf_result r = WF_OK;
+    size_t fl = 0;
+    const char *fv = wf__query_value(qs, "fields", &fl);
+    char fsort[80], fmod[80];
+    memset(&st, 0, sizeof st);
+    st.d = d;
+    st.c = c;
+    st.w = d->since;
+    st.field = d->since_field && *d->since_field ? d->since_field : "lastUpdateDate";
+    if (!d->on_object || d->on_page) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk hands over objects: on_object only");
+    if (strstr(qs, "_Sort=")) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk sorts by the watermark itself; remove the query's sort");
+    if (strlen(st.field) > 60 || wf__check_name(c, "watermark field", st.field)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid watermark field");
+    if (fv) {
+        /* the objects must carry the watermark field */
+        bool found = false;
+        size_t i = 0, n = strlen(st.field);
+        while (i < fl && !found) {
+            size_t j = i;
+            while (j < fl && fv[j] != ',') j++;
+            found = (j - i == 1 && fv[i] == '*') || (j - i == n && memcmp(fv + i, st.field, n) == 0);
+            i = j + 1;
+        }
+        if (!found) return wf__fail(&c->err, WF_ERR_INVALID, "the fields of an incremental walk must include %s (or *)", st.field);
+    }
+    snprintf(fsort, sizeof fsort, "%s_1_Sort", st.field);
+    snprintf(fmod, sizeof fmod, "%s_Mod", st.field);
+    st.w->date[sizeof st.w->date - 1] = st.w->id[sizeof st.w->id - 1] = 0;
+    st.eq_phase = st.w->date[0] && st.w->id[0];
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    for (;;) {
+        long long got = 0;
+        wf_watermark before = *st.w;
+        wf_query_reset(&q);
+        if (*qs) wf_query_add_raw(&q, qs);
+        if (!fv) wf_query_add(&q, "fields", st.field);
+        if (st.eq_phase) {
+            wf_query_add(&q, st.field, st.w->date);
+            wf_query_add(&q, fmod, "eq");
+            wf_query_add(&q, "ID", st.w->id);
+            wf_query_add(&q, "ID_Mod", "gt");
+            wf_query_add(&q, "ID_Sort", "asc");
+        } else {
+            if (st.w->date[0]) {
+                wf_query_add(&q, st.field, st.w->date);
+                wf_query_add(&q, fmod, "gt");
+            }
+            wf_query_add(&q, fsort, "asc");
+            wf_query_add(&q, "ID_2_Sort", "asc");
+        }
+        wf_query_add_int(&q, "$$LIMIT", size);
+        if (q.result) { r = wf__fail(&c->err, q.result, "cannot build the page query: %s", q.error); break; }
+        r = wf__get_each(c, path, &q, wf__inc_object, &st, &got);
+        if (st.r) r = st.r;
+        if (r != WF_OK || st.stop) break;
+        *seen += got;
+        wf__log(c, WF_LOG_INFO, "* %s page after %s %s: %lld objects", st.eq_phase ? "same-date" : "incremental",
+                before.date[0] ? before.date : "the beginning", before.id, got);
+        if (got < size) {
+            if (!st.eq_phase) break;  /* a short "after" page: done */
+            st.eq_phase = false;      /* the date is done: on to later ones */
+            continue;
+        }
+        if (!strcmp(before.date, st.w->date) && !strcmp(before.id, st.w->id)) {
+            r = wf__fail(&c->err, WF_ERR_RESPONSE, "the server ignored the watermark (a full page did not move it)");
+            break;
+        }
+        st.eq_phase = true;
+    }
+    wf_query_free(&q);
+    return r;
+}
+
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *total) {
     wf_query q;
     const char *qs;
@@ -5131,6 +5974,10 @@ WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *t
     }
     if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT=")) {
         r = wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
+        goto done;
+    }
+    if (d->since) {
+        r = wf__pager_incremental(c, d, path.p, qs, ps.size, &seen);
         goto done;
     }
     /* a stable order is what makes offsets safe: ID unless the caller sorts */
@@ -5809,25 +6656,6 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 
 /* >> auth ================================================================== */
 
-/* A session ID or token from an answer, copied into a fresh allocation
-   (*out); *out is NULL when it is missing or holds a control byte (it is
-   sent back as a header value: a CR/LF in it would inject headers).
-   WF_ERR_NOMEM (recorded) when the copy cannot be allocated. */
-static wf_result wf__json_dup(wf_client *c, wf_json v, char **out) {
-    size_t n, i;
-    char *s;
-    *out = NULL;
-    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_OK;
-    wf_json_str(v, NULL, 0, &n);
-    s = (char *)wf__alloc(&c->a, n + 1);
-    if (!s) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
-    wf_json_str(v, s, n + 1, NULL);
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return WF_OK; }
-    *out = s;
-    return WF_OK;
-}
-
 /* Wipes the body that carried a session ID or token. */
 static void wf__wipe_response(wf_client *c) {
     if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len);
@@ -5907,7 +6735,14 @@ static wf_result wf__take_tokens(wf_client *c, wf_json data) {
     wf__free_secret(&c->a, c->session_id);
     c->session_id = at;
     if (rt) { wf__free_secret(&c->a, c->refresh_token); c->refresh_token = rt; }
-    return WF_OK;
+    {
+        long long in = 0;
+        if (wf_json_int(wf_json_get(data, "expires_in"), &in) != WF_OK || in < 0) in = 0;
+        c->token_lifetime = in;
+        c->token_expires = in > 0 && wf__time_s() ? wf__time_s() + in : 0;
+        c->token_from_cache = false;
+    }
+    return wf__cache_save(c);
 }
 
 #define WF__TOKEN_PATH "integrations/oauth2/api/v1/token"
@@ -6103,8 +6938,71 @@ WF_API wf_result wf_jwt_exchange(wf_client *c) {
     return r;
 }
 
+#define WF__IMS_TOKEN_PATH "ims/token/v3"
+
+WF_API wf_result wf_ims_token(wf_client *c) {
+    wf_query form;
+    wf_json data;
+    wf_result r;
+    char *at = NULL;
+    long long in = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!c->ims) return wf__fail(&c->err, WF_ERR_INVALID, "no OAuth Server-to-Server credential (ims_client_id, ims_client_secret, ims_scopes)");
+    /* a caller's transport may be one connection for both clients */
+    wf__conn_close(&c->conn);
+    memset(&form, 0, sizeof form);
+    form.allocator = c->a;
+    /* Adobe's "OAuth Server-to-Server credential API Reference": form body
+       (not the query string, which servers log) with these four fields */
+    wf_query_add(&form, "grant_type", "client_credentials");
+    wf_query_add(&form, "client_id", c->ims_client_id);
+    wf_query_add(&form, "client_secret", c->ims_client_secret);
+    wf_query_add(&form, "scope", c->ims_scopes);
+    c->ims->log = c->log;
+    r = wf__auth_post(c->ims, WF__IMS_TOKEN_PATH, WF__ABSOLUTE | WF__NO_ENVELOPE, &form, &data);
+    wf_query_free(&form);
+    if (r == WF_OK) r = wf__json_dup(c->ims, wf_json_get(data, "access_token"), &at);
+    if (r == WF_OK && !at) r = wf__fail(&c->ims->err, WF_ERR_RESPONSE, "IMS answer has no usable access_token");
+    if (r == WF_OK && wf_json_ok(wf_json_get(data, "token_type")) && !wf_json_eq(wf_json_get(data, "token_type"), "bearer") &&
+        !wf_json_eq(wf_json_get(data, "token_type"), "Bearer"))
+        r = wf__fail(&c->ims->err, WF_ERR_RESPONSE, "IMS answered a token that is not a bearer token");
+    if (r == WF_OK && (wf_json_int(wf_json_get(data, "expires_in"), &in) != WF_OK || in < 0)) in = 0;
+    wf__wipe_response(c->ims);
+    if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__free_secret(&c->a, at);
+        c->err = c->ims->err;
+        wf__snprintf(msg, sizeof msg, "IMS token: %s", c->ims->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        c->err.result = r;
+        return r;
+    }
+    wf__free_secret(&c->a, c->bearer);
+    c->bearer = at;
+    c->token_lifetime = in;
+    c->token_expires = in > 0 && wf__time_s() ? wf__time_s() + in : 0;
+    c->token_from_cache = false;
+    wf__log(c, WF_LOG_INFO, "* IMS access token obtained (expires in %lld s)", in);
+    return wf__cache_save(c);
+}
+
+WF_API long long wf_token_expiry(const wf_client *c, bool *from_cache) {
+    if (from_cache) *from_cache = c && c->token_from_cache;
+    return c ? c->token_expires : -1;
+}
+
+/* Before a call: an IMS token is fetched when there is none yet and
+   renewed ahead of its expiry, so a long --all never meets the 401. */
+static wf_result wf__token_before(wf_client *c) {
+    if (!c->ims || c->renewing) return WF_OK;
+    if (c->bearer && !wf__token_due(c)) return WF_OK;
+    if (c->bearer) wf__log(c, WF_LOG_INFO, "* IMS access token expires soon; renewing it");
+    return wf_ims_token(c);
+}
+
 static bool wf__can_renew(const wf_client *c) {
-    return c->renew || (c->refresh_token && c->client_id) || c->jwt_pem || (c->username && c->password);
+    return c->renew || c->ims || (c->refresh_token && c->client_id) || c->jwt_pem || (c->username && c->password);
 }
 
 static wf_result wf__renew(wf_client *c) {
@@ -6113,6 +7011,7 @@ static wf_result wf__renew(wf_client *c) {
         if (r) wf__fail(&c->err, r, "the renew callback failed");
         return r;
     }
+    if (c->ims) return wf_ims_token(c);
     if (c->refresh_token && c->client_id) return wf_oauth2_refresh(c);
     if (c->jwt_pem) return wf_jwt_exchange(c);
     return wf_login(c, c->username, c->password);

@@ -434,12 +434,24 @@ static void test_base_urls(void **st) {
     base_of("http://[::1]:8080", NULL, NULL, "v19.0", "http://[::1]:8080/attask/api/v19.0");
     base_of("http://127.0.0.1:8080", NULL, NULL, "unsupported", "http://127.0.0.1:8080/attask/api-unsupported");
     base_of("https://x.example/attask/api/v9.0", NULL, NULL, NULL, "https://x.example/attask/api/v9.0");
-    base_of(NULL, "acme", NULL, NULL, "https://acme.my.workfront.com/attask/api/v22.0");
+    /* a bare name: the host Adobe's "Domain format for Adobe Workfront API calls" gives today */
+    base_of(NULL, "acme", NULL, NULL, "https://acme.my.workfront.adobe.com/attask/api/v22.0");
+    base_of(NULL, "acme", "adobe", NULL, "https://acme.my.workfront.adobe.com/attask/api/v22.0");
+    base_of(NULL, "acme", "my", NULL, "https://acme.my.workfront.com/attask/api/v22.0");
     base_of(NULL, "acme.my.workfront.adobe.com", NULL, NULL, "https://acme.my.workfront.adobe.com/attask/api/v22.0");
-    base_of(NULL, "acme", "ondemand", "unsupported", "https://acme.attask-ondemand.com/attask/api/unsupported");
-    base_of(NULL, "acme", "sandbox", "v4.0", "https://acme.attasksandbox.com/attask/api/v4.0");
+    /* one rule for "unsupported": /attask/api-unsupported through url and templates alike */
+    base_of(NULL, "acme", "ondemand", "unsupported", "https://acme.attask-ondemand.com/attask/api-unsupported");
+    base_of(NULL, "acme", NULL, "unsupported", "https://acme.my.workfront.adobe.com/attask/api-unsupported");
+    base_of(NULL, "acme", "{protocol}://{domain}.x.example/attask/api/{api_version}", "unsupported",
+            "https://acme.x.example/attask/api-unsupported");
+    /* ... and the other form stays reachable: a full base is taken as is */
+    base_of("https://acme.x.example/attask/api/unsupported", NULL, NULL, "unsupported",
+            "https://acme.x.example/attask/api/unsupported");
+    /* python-workfront's sandbox moved to preview.workfront.com */
+    base_of(NULL, "acme", "sandbox", "v4.0", "https://acme.preview.workfront.com/attask/api/v4.0");
     base_of(NULL, "acme", "{protocol}://{domain}.preview.workfront.com/attask/api/{api_version}", "22.0",
             "https://acme.preview.workfront.com/attask/api/v22.0");
+    base_of(NULL, "acme", "no-such-preset", NULL, NULL);
     base_of("ftp://x", NULL, NULL, NULL, NULL);
     base_of("https://user:pw@x.example", NULL, NULL, NULL, NULL);
     base_of("https://x.example:99999", NULL, NULL, NULL, NULL);

@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.parse
 
+import wfims
 import wfquery as Q
 from wfconst import *  # noqa: F401,F403
 from wfdata import SCHEMA, TABLES, objcode_for, parse_date, fmt_date, now_text, copy_row
@@ -273,6 +274,8 @@ class Api:
         path = req.path
         if path.startswith(OAUTH_PREFIX):
             return self._oauth(req, path[len(OAUTH_PREFIX):], ctx.cfg)
+        if path == wfims.TOKEN_PATH:
+            return wfims.token(self, req, ctx.cfg)
         m = API_RE.match(path)
         if not m:
             raise ApiError("nopath", "No API resource at %s" % path)
@@ -347,7 +350,9 @@ class Api:
                     self._count_ims(cfg)
                     user = self.store.get("USER", ADMIN_USER_ID)
                 else:
-                    user = self._session_user(bearer, cfg)
+                    user = wfims.bearer_user(self, bearer, hdr("x-gw-ims-org-id"), cfg)
+                    if user is None:
+                        user = self._session_user(bearer, cfg)
             else:
                 raise ApiError("auth", "You are not currently logged in")
             if user is None:

@@ -59,7 +59,7 @@ Switches (config keys; all off by default, see CONFIG_DEFAULTS):
     force_ctype=... count=K retry_after=... truncate=1 garbage=1 gzip=1
     stall=accept|body trickle_ms=N max_uri=N for_next=K
     session_ttl=S session_max_requests=N token_ttl=S max_concurrent=N
-    ims_token=... paging=ignore_first|ignore
+    ims_token=... ims_token_ttl=S paging=ignore_first|ignore
 """
 
 import argparse
@@ -122,6 +122,7 @@ CONFIG_DEFAULTS = {
     "token_ttl": DEFAULT_TOKEN_TTL,  # lifetime (and expires_in) of new OAuth2/JWT access tokens
     "max_concurrent": 0,   # >0: more in-flight requests per user get 429
     "ims_token": IMS_TOKEN,  # the Bearer token IMS accepts (change it to simulate rotation)
+    "ims_token_ttl": DEFAULT_IMS_TOKEN_TTL,  # lifetime (and expires_in) of /ims/token/v3 tokens
     "paging": "",          # searches "ignore_first": $$FIRST ignored (the first page again);
                            # "ignore": $$FIRST and $$LIMIT ignored (every match, every time)
 }
@@ -295,6 +296,9 @@ class State:
             self.refresh_tokens = {}
             self.uploads = {}
             self.ims_uses = 0
+            self.ims_tokens = {}          # issued by /ims/token/v3 (wfims.py)
+            self.ims_tokens_issued = 0
+            self.ims_token_uses = 0
             self.logins = 0
             self.upload_count = 0
             self.token_count = 0
@@ -477,7 +481,9 @@ class State:
             snap = self.stats.snapshot()
             with self.lock:
                 snap.update({"sessions": len(self.sessions), "logins": self.logins,
-                             "uploads": self.upload_count, "tokens_issued": self.token_count})
+                             "uploads": self.upload_count, "tokens_issued": self.token_count,
+                             "ims_tokens_issued": self.ims_tokens_issued,
+                             "ims_token_uses": self.ims_token_uses})
             if wfapi.truthy(wfapi.first(params, "reset")):
                 self.stats.reset()
             return Response(200, encode({"data": snap}))
@@ -489,8 +495,9 @@ class State:
             return Response(200, encode({"data": up}))
         if name == "expire":
             with self.lock:
-                n = len(self.sessions)
+                n = len(self.sessions) + len(self.ims_tokens)
                 self.sessions.clear()
+                self.ims_tokens.clear()
             return Response(200, encode({"data": {"expired": n}}))
         raise ApiError("nopath", "Unknown test control %s" % name)
 
