@@ -25,11 +25,12 @@
 
        cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
 
-   A trimmed mbedTLS build needs: a TLS 1.2 client (1.3 with 3.x), X.509
+   A trimmed mbedTLS build needs: a TLS 1.2 client (and 1.3 with 3.x:
+   mbedTLS 2.28 cannot reach a server that requires TLS 1.3), X.509
    parsing and verification, ctr_drbg + entropy, base64, and
    MBEDTLS_ERROR_C (or MBEDTLS_ERROR_STRERROR_DUMMY) for mbedtls_strerror;
    pk parsing, RSA signing and SHA-256 for server-to-server JWTs.
-   mk/mbedtls-musl-config.h is such a configuration.
+   mk/mbedtls36-config.h is such a configuration for mbedTLS 3.6.
 
    EXAMPLE
    =======
@@ -233,6 +234,10 @@ typedef enum wf_result {
 WF_API const char *wf_result_str(wf_result r);
 WF_API const char *wf_version(void);      /* "0.1.0" */
 WF_API const char *wf_tls_version(void);  /* "Mbed TLS 2.28.3" or "none" */
+/* The TLS versions this build can speak: "TLS 1.3, TLS 1.2" (mbedTLS 3.x
+   built with TLS 1.3), "TLS 1.2" (mbedTLS 2.28 has no TLS 1.3 client), or
+   "none" (WF_NO_TLS). */
+WF_API const char *wf_tls_protocols(void);
 
 /* ---------------------------------------------------------------- allocator */
 typedef struct wf_allocator {
@@ -1119,6 +1124,18 @@ WF_API const char *wf_tls_version(void) {
 #endif
 }
 
+WF_API const char *wf_tls_protocols(void) {
+#if defined(WF_NO_TLS)
+    return "none";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
+    return "TLS 1.3, TLS 1.2";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    return "TLS 1.3";
+#else
+    return "TLS 1.2"; /* the client refuses anything older */
+#endif
+}
+
 static void wf__err_clear(wf_error *e) {
     memset(e, 0, sizeof *e);
 }
@@ -1857,7 +1874,10 @@ static size_t wf__fmt_double(char *out, size_t cap, double v) {
     if (cap < 2 || v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308) return 0;
     memset(tmp, 0, sizeof tmp);
     n = WF_FORMAT_DOUBLE(tmp, sizeof tmp, v);
-    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || tmp[n] != 0) return 0;
+    /* n is only compared, never used as an index: newlib-nano without
+       float support returns a meaningless count, and gcc -Os may load
+       tmp[n] before the range checks that would guard it */
+    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || strlen(tmp) != (size_t)n) return 0;
     for (i = 0; i < n; i++) {
         if (tmp[i] == ',') tmp[i] = '.'; /* a locale's decimal comma */
         if (!((tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == '-' || tmp[i] == '+' || tmp[i] == '.' || tmp[i] == 'e' || tmp[i] == 'E'))
@@ -4161,6 +4181,30 @@ static wf_result wf__tls_fail(wf__conn *k, int rc, const char *what) {
     }
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
         return wf__fail(k->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, k->origin->host);
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+        /* Without a TLS 1.3 client, a server that requires 1.3 answers the
+           ClientHello with a protocol_version alert, which mbedTLS reports
+           only as "a fatal alert": say what it means and what fixes it.
+           mbedTLS has no getter for the alert; its description is the
+           second byte of the alert record still in in_msg (2.28: a public
+           field, 3.x: MBEDTLS_PRIVATE). */
+#  if MBEDTLS_VERSION_MAJOR >= 3
+#    define WF__SSL_FIELD(f) MBEDTLS_PRIVATE(f)
+#  else
+#    define WF__SSL_FIELD(f) f
+#  endif
+        const mbedtls_ssl_context *s = &t->ssl;
+        if (s->WF__SSL_FIELD(in_msg) && s->WF__SSL_FIELD(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+            s->WF__SSL_FIELD(in_msglen) >= 2 &&
+            s->WF__SSL_FIELD(in_msg)[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
+            return wf__fail(k->err, WF_ERR_TLS, "%s: %.200s requires a TLS version this build lacks: it speaks TLS 1.2 only "
+                            "(Mbed TLS %s has no TLS 1.3 client); build against mbedTLS 3.6 with TLS 1.3 "
+                            "(MBEDTLS_SSL_PROTO_TLS1_3) (protocol_version alert, -0x%04x)",
+                            what, k->origin->host, MBEDTLS_VERSION_STRING, (unsigned)-rc);
+#  undef WF__SSL_FIELD
+    }
+#endif
     return wf__fail(k->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, k->err->tls_text, (unsigned)-rc);
 }
 

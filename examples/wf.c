@@ -1016,6 +1016,9 @@ static void next_step_hint(const cli *x, wf_result r, int rc, const wf_error *e)
         h = "check --url or --domain (or WF_URL / WF_DOMAIN) and that the server is reachable";
     else if (r == WF_ERR_TIMEOUT)
         h = "the server did not answer in time: try again, or raise --timeout";
+    else if (r == WF_ERR_TLS && e && strstr(e->text, "TLS version this build lacks"))
+        h = "the static builds (make static, make static-musl) use mbedTLS 3.6 with TLS 1.3; "
+            "'wf version' shows what a wf binary speaks";
     else if (r == WF_ERR_THROTTLED)
         h = "the server is throttling requests: wait and try again (--retries N retries by itself)";
     else if (r == WF_ERR_TOO_LARGE)
@@ -2593,6 +2596,11 @@ static int cmd_version(cli *x)
     (void)x;
     printf("wf %s (workfront.h %s)\n", wf_version(), wf_version());
     printf("tls: %s\n", wf_tls_version());
+    /* whether this build reaches a server that requires TLS 1.3 */
+    if (strstr(wf_tls_protocols(), "1.3") || strcmp(wf_tls_protocols(), "none") == 0)
+        printf("tls protocols: %s\n", wf_tls_protocols());
+    else
+        printf("tls protocols: %s (no TLS 1.3: it needs mbedTLS 3.x, as in make static-musl)\n", wf_tls_protocols());
     printf("default api version: %s\n", default_api_version());
     return fflush(stdout) == 0 ? RC_OK : output_failed(x, WF_ERR_IO);
 }
