@@ -67,7 +67,7 @@ Switches (config keys; all off by default, see CONFIG_DEFAULTS):
     force_ctype=... count=K retry_after=... truncate=1 garbage=1 gzip=1
     stall=accept|body trickle_ms=N max_uri=N for_next=K
     session_ttl=S session_max_requests=N token_ttl=S max_concurrent=N
-    ims_token=... ims_token_ttl=S frozen_now=DATE
+    ims_token=... ims_token_ttl=S paging=ignore_first|ignore frozen_now=DATE
 """
 
 import argparse
@@ -132,6 +132,8 @@ CONFIG_DEFAULTS = {
     "max_concurrent": 0,   # >0: more in-flight requests per user get 429
     "ims_token": IMS_TOKEN,  # the Bearer token IMS accepts (change it to simulate rotation)
     "ims_token_ttl": DEFAULT_IMS_TOKEN_TTL,  # lifetime (and expires_in) of /ims/token/v3 tokens
+    "paging": "",          # searches "ignore_first": $$FIRST ignored (the first page again);
+                           # "ignore": $$FIRST and $$LIMIT ignored (every match, every time)
     "frozen_now": "",      # a date text: every write stamps entryDate/lastUpdateDate with it
 }
 WIRE_KEYS = ("chunked", "tiny", "close", "close_delimited", "delay_ms", "idle_close_ms", "send_100",
@@ -336,6 +338,8 @@ class State:
                     new[k] = v
             if new["stall"] not in STALL_VALUES:
                 raise ApiError("bad_param", "stall must be accept or body", attributes=["stall"], status=400)
+            if new["paging"] not in ("", "ignore_first", "ignore"):
+                raise ApiError("bad_param", "paging must be ignore_first or ignore", attributes=["paging"], status=400)
             if new["stall"] == "none":
                 new["stall"] = ""
             keys = {k for k, _ in params}
