@@ -23,6 +23,7 @@
 #define WORKFRONT_IMPLEMENTATION
 #include "../workfront.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1015,6 +1016,9 @@ static void next_step_hint(const cli *x, wf_result r, int rc, const wf_error *e)
         h = "check --url or --domain (or WF_URL / WF_DOMAIN) and that the server is reachable";
     else if (r == WF_ERR_TIMEOUT)
         h = "the server did not answer in time: try again, or raise --timeout";
+    else if (r == WF_ERR_TLS && e && strstr(e->text, "TLS version this build lacks"))
+        h = "the static builds (make static, make static-musl) use mbedTLS 3.6 with TLS 1.3; "
+            "'wf version' shows what a wf binary speaks";
     else if (r == WF_ERR_THROTTLED)
         h = "the server is throttling requests: wait and try again (--retries N retries by itself)";
     else if (r == WF_ERR_TOO_LARGE)
@@ -1739,13 +1743,20 @@ static int check_obj(cli *x, const char *obj)
     return cmd_usage_error(x, x->cmd->name, "OBJ must be an object code such as task, proj, optask or user");
 }
 
+/* An object ID as the library takes it: 32 hexadecimal digits, or a
+   special ID such as $$USER.  Checked here too so that a mistyped ID is a
+   usage error before --json files or standard input are read. */
 static int check_id(cli *x, const char *what, const char *id)
 {
-    char detail[160];
-    if (is_word(id, false))
+    char detail[200];
+    size_t n = strlen(id), i = 0;
+    if (n == 32)
+        while (i < n && isxdigit((unsigned char)id[i]))
+            i++;
+    if ((n == 32 && i == n) || (n > 2 && id[0] == '$' && id[1] == '$' && is_word(id + 2, true)))
         return RC_OK;
-    snprintf(detail, sizeof detail, "%s '%.40s' is not an object ID (32 letters and digits, e.g. from wf search)",
-             what, id);
+    snprintf(detail, sizeof detail, "%s '%.40s' is not an object ID (32 hexadecimal digits, e.g. from wf search, "
+             "or a special ID such as $$USER)", what, id);
     return cmd_usage_error(x, x->cmd->name, detail);
 }
 
@@ -1850,9 +1861,7 @@ static int prep_get(cli *x)
     snprintf(x->what, sizeof x->what, "get %.60s %.80s", x->pos[0], ids);
     if (!ids[0] || ids[0] == ',' || ids[strlen(ids) - 1] == ',' || strstr(ids, ",,"))
         return usage_error(x->what, "empty ID in the list");
-    /* One ID goes through wf_get; several in one request, GET /OBJ?id=A,B */
-    if (strchr(ids, ','))
-        wf_query_add(&x->query, "id", ids);
+    /* wf_get checks the IDs; several go in one request, GET /OBJ?id=A,B */
     if (x->o.fields)
         wf_query_fields(&x->query, x->o.fields);
     return query_check(x, &x->query);
@@ -2473,10 +2482,7 @@ static int cmd_get(cli *x)
     wf_json data;
     wf_result r;
 
-    if (strchr(ids, ','))
-        r = wf_request(x->client, "GET", obj, &x->query, NULL, &data);
-    else
-        r = wf_get(x->client, obj, ids, x->o.fields, &data);
+    r = wf_get(x->client, obj, ids, x->o.fields, &data);
     return r == WF_OK ? print_data(x, data) : report_client(x, r);
 }
 
@@ -2590,6 +2596,11 @@ static int cmd_version(cli *x)
     (void)x;
     printf("wf %s (workfront.h %s)\n", wf_version(), wf_version());
     printf("tls: %s\n", wf_tls_version());
+    /* whether this build reaches a server that requires TLS 1.3 */
+    if (strstr(wf_tls_protocols(), "1.3") || strcmp(wf_tls_protocols(), "none") == 0)
+        printf("tls protocols: %s\n", wf_tls_protocols());
+    else
+        printf("tls protocols: %s (no TLS 1.3: it needs mbedTLS 3.x, as in make static-musl)\n", wf_tls_protocols());
     printf("default api version: %s\n", default_api_version());
     return fflush(stdout) == 0 ? RC_OK : output_failed(x, WF_ERR_IO);
 }
