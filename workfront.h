@@ -5935,61 +5935,134 @@ static wf_result wf__auth_post(wf_client *c, const char *path, int flags, wf_que
     return r;
 }
 
-/* >> api calls ============================================================= */
+/* >> call prologue ========================================================= */
 
-static bool wf__objcode_ok(const char *s) {
-    if (!s || !*s) return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
+/* Every public call that talks to the server starts in wf__begin: it needs
+   a client, clears the error record, validates what the call names on the
+   server (object code, object IDs, action or query name) here and nowhere
+   else, and builds the path "OBJ[/ID][/TAIL]" in a growable buffer, so no
+   name is ever cut short and nothing half-checked is sent. */
+
+#define WF__NAME_MAX 64   /* longest object code, action or query name accepted */
+
+enum {
+    WF__CALL_OBJ = 1,       /* an object code is required */
+    WF__CALL_ID = 2,        /* an object ID is required */
+    WF__CALL_ID_OPT = 4,    /* an object ID may be given (NULL: none) */
+    WF__CALL_ID_LIST = 8    /* "a,b,c": several IDs; the path holds the ID only when one is given */
+};
+
+/* Object codes, action names and named queries: letters, digits, '_'. */
+static wf_result wf__check_name(wf_client *c, const char *what, const char *s) {
+    size_t i;
+    if (!s || !*s) return wf__fail(&c->err, WF_ERR_INVALID, "no %s given", what);
+    for (i = 0; s[i]; i++) {
+        char ch = s[i];
+        if (i >= WF__NAME_MAX)
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid %s \"%.20s...\" (longer than %d characters)", what, s, WF__NAME_MAX);
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'))
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid %s \"%.*s\" (letters, digits and '_' only)", what,
+                            (int)(strlen(s) > WF__NAME_MAX ? WF__NAME_MAX : strlen(s)), s);
+    }
+    return WF_OK;
 }
+
+/* One object ID of n bytes: 32 hexadecimal digits (every Workfront object
+   ID), or a special ID: "$$" and a name, e.g. $$USER for the caller's own
+   user (the official workfront-api client's end-to-end test reads
+   GET /user/$$USER).  An ID too long to be one is not echoed. */
+static wf_result wf__check_id(wf_client *c, const char *id, size_t n) {
+    size_t i;
+    if (n == 0) return wf__fail(&c->err, WF_ERR_INVALID, "no object ID given");
+    if (n >= 2 && id[0] == '$' && id[1] == '$') {
+        for (i = 2; i < n; i++) {
+            char ch = id[i];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')) break;
+        }
+        if (n > 2 && i == n && n <= WF__NAME_MAX) return WF_OK;
+    } else if (n == 32) {
+        for (i = 0; i < n && wf__hexval(id[i]) >= 0; i++) {}
+        if (i == n) return WF_OK;
+    }
+    if (n > WF__NAME_MAX)
+        return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID of %zu characters (expected 32 hexadecimal digits, or a special ID such as $$USER)", n);
+    return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID \"%.*s\" (expected 32 hexadecimal digits, or a special ID such as $$USER)", (int)n, id);
+}
+
+/* Appends one validated ID to a path: a special ID's "$$" percent-encoded. */
+static bool wf__add_id(const wf_allocator *a, wf__buf *b, const char *id, size_t n) {
+    if (n >= 2 && id[0] == '$') return wf__buf_adds(a, b, "%24%24") && wf__buf_add(a, b, id + 2, n - 2);
+    return wf__buf_add(a, b, id, n);
+}
+
+/* The prologue: WF_OK with *path (if given) holding "OBJ[/ID][/TAIL]" for
+   the caller to free, or the failure recorded and nothing to free.  tail is
+   a fixed word ("search"), or a caller's name checked as tail_what. */
+static wf_result wf__begin(wf_client *c, wf__buf *path, int flags, const char *obj, const char *id,
+                           const char *tail, const char *tail_what) {
+    bool one_id = false;
+    if (path) memset(path, 0, sizeof *path);
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if ((flags & WF__CALL_OBJ) && wf__check_name(c, "object code", obj)) return c->err.result;
+    if (id || (flags & WF__CALL_ID)) {
+        const char *s = id ? id : "";
+        if (!(flags & (WF__CALL_ID | WF__CALL_ID_OPT))) return wf__fail(&c->err, WF_ERR_INVALID, "this call takes no object ID");
+        if ((flags & WF__CALL_ID_LIST) && strchr(s, ',')) {
+            for (;;) {
+                size_t n = strcspn(s, ",");
+                if (wf__check_id(c, s, n)) return c->err.result;
+                if (!s[n]) break;
+                s += n + 1;
+            }
+        } else {
+            if (wf__check_id(c, s, strlen(s))) return c->err.result;
+            one_id = true;
+        }
+    }
+    if (tail_what && wf__check_name(c, tail_what, tail)) return c->err.result;
+    if (!path) return WF_OK;
+    if ((obj && !wf__buf_adds(&c->a, path, obj)) ||
+        (one_id && (!wf__buf_add(&c->a, path, "/", 1) || !wf__add_id(&c->a, path, id, strlen(id)))) ||
+        (tail && (!wf__buf_add(&c->a, path, "/", 1) || !wf__buf_adds(&c->a, path, tail)))) {
+        wf__buf_free(&c->a, path);
+        return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory building the request path");
+    }
+    WF_ASSERT(path->p != NULL); /* every call names an object or a fixed word */
+    return WF_OK;
+}
+
+/* >> api calls ============================================================= */
 
 WF_API wf_result wf_get(wf_client *c, const char *obj, const char *id, const char *fields, wf_json *data) {
     wf_query q;
-    memset(&q, 0, sizeof q);
-    char path[160];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if (!wf__objcode_ok(obj)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
-    if (!id || !*id) return wf__fail(&c->err, WF_ERR_INVALID, "no object ID");
+    if (data) *data = wf__none();
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID | WF__CALL_ID_LIST, obj, id, NULL, NULL)) != WF_OK) return r;
+    memset(&q, 0, sizeof q);
     q.allocator = c->a;
     if (fields && *fields) wf_query_fields(&q, fields);
-    if (strchr(id, ',')) {
-        /* several IDs: one request, GET /OBJ?id=a,b */
-        wf__snprintf(path, sizeof path, "%s", obj);
-        wf_query_add(&q, "id", id);
-    } else {
-        const char *s;
-        for (s = id; *s; s++)
-            if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-                { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID (expected 32 hex characters)"); }
-        size_t ol = strlen(obj), il = strlen(id);
-        if (ol + il + 2 > sizeof path) { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "object ID too long"); }
-        memcpy(path, obj, ol);
-        path[ol] = '/';
-        memcpy(path + ol + 1, id, il + 1);
-    }
-    r = wf_request(c, "GET", path, &q, NULL, data);
+    if (strchr(id, ',')) wf_query_add(&q, "id", id); /* several IDs: one request, GET /OBJ?id=a,b */
+    r = wf_request(c, "GET", path.p, &q, NULL, data);
     wf_query_free(&q);
+    wf__buf_free(&c->a, &path);
+    return r;
+}
+
+/* GET /OBJ/TAIL: the reads that differ only in their last path segment. */
+static wf_result wf__read(wf_client *c, const char *obj, const char *tail, const char *tail_what, const wf_query *q, wf_json *data) {
+    wf__buf path;
+    wf_result r;
+    if (data) *data = wf__none();
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, tail, tail_what)) != WF_OK) return r;
+    r = wf_request(c, "GET", path.p, q, NULL, data);
+    wf__buf_free(&c->a, &path);
     return r;
 }
 
 WF_API wf_result wf_search(wf_client *c, const char *obj, const wf_query *q, wf_json *data) {
-    char path[96];
-    if (!c) return WF_ERR_INVALID;
-    if (!wf__objcode_ok(obj) || strlen(obj) > 64) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code"); }
-    wf__snprintf(path, sizeof path, "%s/search", obj);
-    return wf_request(c, "GET", path, q, NULL, data);
-}
-
-static wf_result wf__obj_path(wf_client *c, char *path, size_t cap, const char *obj, const char *suffix) {
-    wf__err_clear(&c->err);
-    if (!wf__objcode_ok(obj) || strlen(obj) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
-    if ((size_t)wf__snprintf(path, cap, "%s%s%s", obj, suffix ? "/" : "", suffix ? suffix : "") >= cap)
-        return wf__fail(&c->err, WF_ERR_INVALID, "path too long");
-    return WF_OK;
+    return wf__read(c, obj, "search", NULL, q, data);
 }
 
 /* Runs a GET whose data array is streamed to on_object. */
@@ -6022,54 +6095,37 @@ static wf_result wf__get_each(wf_client *c, const char *path, const wf_query *q,
 
 WF_API wf_result wf_search_each(wf_client *c, const char *obj, const wf_query *q,
                                 bool (*on_object)(void *user, wf_json object), void *user, long long *count) {
-    char path[96];
+    wf__buf path;
     wf_result r;
     if (count) *count = 0;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "search")) != WF_OK) return r;
-    if (!on_object) return wf__fail(&c->err, WF_ERR_INVALID, "wf_search_each needs a callback");
-    return wf__get_each(c, path, q, on_object, user, count);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, "search", NULL)) != WF_OK) return r;
+    if (!on_object) r = wf__fail(&c->err, WF_ERR_INVALID, "wf_search_each needs a callback");
+    else r = wf__get_each(c, path.p, q, on_object, user, count);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_count(wf_client *c, const char *obj, const wf_query *q, long long *count) {
-    char path[96];
     wf_json data;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
     if (count) *count = 0;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "count")) != WF_OK) return r;
-    if ((r = wf_request(c, "GET", path, q, NULL, &data)) != WF_OK) return r;
-    if (wf_json_int(wf_json_get(data, "count"), count) != WF_OK) {
-        wf__fail(&c->err, WF_ERR_RESPONSE, "GET %s: answer has no integer \"count\"", path);
-        return WF_ERR_RESPONSE;
-    }
+    if ((r = wf__read(c, obj, "count", NULL, q, &data)) != WF_OK) return r;
+    if (wf_json_int(wf_json_get(data, "count"), count) != WF_OK)
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "GET %s/count: answer has no integer \"count\"", obj);
     return WF_OK;
 }
 
 WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_json *data) {
-    char path[96];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "report")) != WF_OK) return r;
-    return wf_request(c, "GET", path, q, NULL, data);
+    return wf__read(c, obj, "report", NULL, q, data);
 }
 
 WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data) {
-    char path[160];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if (!wf__objcode_ok(name) || strlen(name) > 64) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid query name"); }
-    if ((r = wf__obj_path(c, path, sizeof path, obj, name)) != WF_OK) return r;
-    return wf_request(c, "GET", path, q, NULL, data);
+    return wf__read(c, obj, name, "query name", q, data);
 }
 
 WF_API wf_result wf_metadata(wf_client *c, const char *obj, wf_json *data) {
-    char path[96];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if (!obj || !*obj) return wf_request(c, "GET", "metadata", NULL, NULL, data);
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "metadata")) != WF_OK) return r;
-    return wf_request(c, "GET", path, NULL, NULL, data);
+    if (c && (!obj || !*obj)) return wf_request(c, "GET", "metadata", NULL, NULL, data); /* the global one */
+    return wf__read(c, obj, "metadata", NULL, NULL, data);
 }
 
 /* >> pager ================================================================= */
@@ -6086,11 +6142,78 @@ static bool wf__query_has_key(const char *qs, const char *key) {
     return false;
 }
 
-typedef struct wf__pager_state { const wf_pager_desc *d; bool stop; } wf__pager_state;
+/* Object IDs compare as lower-case hex (Workfront's ID order). */
+static int wf__id_cmp(const char *a, const char *b) {
+    for (; *a && wf__lower(*a) == wf__lower(*b); a++, b++) {}
+    return (unsigned char)wf__lower(*a) - (unsigned char)wf__lower(*b);
+}
+
+/* A server that ignores $$FIRST or $$LIMIT would page forever (a full page
+   every time), so every page is checked, in constant memory: it may hold
+   at most $$LIMIT objects, and it must bring something new.  In ID order
+   (the pager's default) an object is new when its ID is above every ID of
+   the pages before; those at or below were handed over already and are
+   skipped.  With the caller's own sort, a page that starts with the same
+   object as the page before is the same page again. */
+typedef struct wf__pager_state {
+    wf_client *c;
+    const wf_pager_desc *d;
+    bool stop, id_order;
+    int size;
+    long long first;           /* $$FIRST of this page */
+    long long n, fresh;        /* objects of this page; of those, new ones */
+    char prev_max[65], page_max[65];     /* highest ID before this page; on it */
+    char prev_first[65], page_first[65]; /* first ID of the page before; of this one */
+    int fault;                 /* WF__PAGER_*: the walk must stop, the server does not page */
+} wf__pager_state;
+
+enum { WF__PAGER_FINE = 0, WF__PAGER_OVERSIZE, WF__PAGER_REPEAT };
+
+static void wf__pager_page_begin(wf__pager_state *ps, long long first) {
+    ps->first = first;
+    ps->n = ps->fresh = 0;
+    ps->page_first[0] = ps->page_max[0] = 0;
+}
+
+/* 1: hand the object over, 0: skip it (seen before), -1: stop (ps->fault). */
+static int wf__pager_check(wf__pager_state *ps, wf_json o) {
+    char id[65];
+    bool has_id = wf_json_str(wf_json_get(o, "ID"), id, sizeof id, NULL) == WF_OK && id[0];
+    if (++ps->n > ps->size) { ps->fault = WF__PAGER_OVERSIZE; return -1; }
+    if (!has_id) { ps->fresh++; return 1; } /* nothing to compare */
+    if (ps->n == 1) {
+        memcpy(ps->page_first, id, sizeof id);
+        if (!ps->id_order && ps->prev_first[0] && wf__id_cmp(id, ps->prev_first) == 0) { ps->fault = WF__PAGER_REPEAT; return -1; }
+    }
+    if (!ps->id_order) { ps->fresh++; return 1; }
+    if (!ps->page_max[0] || wf__id_cmp(id, ps->page_max) > 0) memcpy(ps->page_max, id, sizeof id);
+    if (ps->prev_max[0] && wf__id_cmp(id, ps->prev_max) <= 0) return 0;
+    ps->fresh++;
+    return 1;
+}
+
+/* After a page: WF_OK, or why the walk must stop (recorded). */
+static wf_result wf__pager_page_end(wf__pager_state *ps) {
+    if (ps->n > 0 && ps->fresh == 0 && ps->prev_max[0]) ps->fault = WF__PAGER_REPEAT;
+    if (ps->fault == WF__PAGER_OVERSIZE)
+        return wf__fail(&ps->c->err, WF_ERR_RESPONSE,
+                        "page at $$FIRST=%lld holds more than the %d objects asked for with $$LIMIT: "
+                        "the server ignores paging; stopped", ps->first, ps->size);
+    if (ps->fault == WF__PAGER_REPEAT)
+        return wf__fail(&ps->c->err, WF_ERR_RESPONSE,
+                        "page at $$FIRST=%lld brings back objects of the previous page%s: "
+                        "the server ignores $$FIRST; stopped", ps->first, ps->id_order ? "s only" : "");
+    if (ps->page_max[0] && (!ps->prev_max[0] || wf__id_cmp(ps->page_max, ps->prev_max) > 0))
+        memcpy(ps->prev_max, ps->page_max, sizeof ps->prev_max);
+    memcpy(ps->prev_first, ps->page_first, sizeof ps->prev_first);
+    return WF_OK;
+}
 
 static bool wf__pager_object(void *user, wf_json o) {
     wf__pager_state *ps = (wf__pager_state *)user;
-    if (!ps->d->on_object(ps->d->user, o)) ps->stop = true;
+    int k = wf__pager_check(ps, o);
+    if (k < 0) return false;
+    if (k > 0 && !ps->d->on_object(ps->d->user, o)) ps->stop = true;
     return !ps->stop;
 }
 
@@ -6159,7 +6282,7 @@ static wf_result wf__pager_incremental(wf_client *c, const wf_pager_desc *d, con
     st.field = d->since_field && *d->since_field ? d->since_field : "lastUpdateDate";
     if (!d->on_object || d->on_page) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk hands over objects: on_object only");
     if (strstr(qs, "_Sort=")) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk sorts by the watermark itself; remove the query's sort");
-    if (strlen(st.field) > 60 || !wf__objcode_ok(st.field)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid watermark field");
+    if (strlen(st.field) > 60 || wf__check_name(c, "watermark field", st.field)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid watermark field");
     if (fv) {
         /* the objects must carry the watermark field */
         bool found = false;
@@ -6224,68 +6347,81 @@ static wf_result wf__pager_incremental(wf_client *c, const wf_pager_desc *d, con
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *total) {
     wf_query q;
     const char *qs;
-    char path[96];
+    wf__buf path;
+    wf__pager_state ps;
     long long first = 0, seen = 0;
-    int size;
     wf_result r;
-    bool sorted, stop = false;
+    bool sorted;
     if (total) *total = 0;
-    if (!c) return WF_ERR_INVALID;
-    if (!d || (!d->on_object && !d->on_page)) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "pager needs a callback"); }
-    if ((r = wf__obj_path(c, path, sizeof path, d->obj, "search")) != WF_OK) return r;
-    size = d->page_size ? d->page_size : 2000;
-    if (size < 1 || size > 2000) return wf__fail(&c->err, WF_ERR_RANGE, "page size must be 1..2000 (Workfront's $$LIMIT maximum)");
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, d ? d->obj : NULL, NULL, "search", NULL)) != WF_OK) return r;
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    memset(&ps, 0, sizeof ps);
+    ps.c = c;
+    ps.d = d;
+    ps.size = d->page_size ? d->page_size : 2000;
     qs = wf_query_str(d->query);
-    if (d->query && d->query->result)
-        return wf__fail(&c->err, wf__refused(d->query->result),
-                        "invalid query, nothing sent: %s", d->query->error);
-    if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT="))
-        return wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
+    if (!d->on_object && !d->on_page) { r = wf__fail(&c->err, WF_ERR_INVALID, "pager needs a callback"); goto done; }
+    if (ps.size < 1 || ps.size > 2000) { r = wf__fail(&c->err, WF_ERR_RANGE, "page size must be 1..2000 (Workfront's $$LIMIT maximum)"); goto done; }
+    if (d->query && d->query->result) {
+        r = wf__fail(&c->err, wf__refused(d->query->result), "invalid query, nothing sent: %s", d->query->error);
+        goto done;
+    }
+    if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT=")) {
+        r = wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
+        goto done;
+    }
     if (d->since) {
-        r = wf__pager_incremental(c, d, path, qs, size, &seen);
-        if (total) *total = seen;
-        return r;
+        r = wf__pager_incremental(c, d, path.p, qs, ps.size, &seen);
+        goto done;
     }
     /* a stable order is what makes offsets safe: ID unless the caller sorts */
     sorted = strstr(qs, "_Sort=") != NULL;
-    memset(&q, 0, sizeof q);
-    q.allocator = c->a;
+    ps.id_order = !sorted;
     for (;;) {
         wf_json page, o;
-        size_t n;
         wf_query_reset(&q);
         if (*qs) wf_query_add_raw(&q, qs);
         if (!sorted) wf_query_add(&q, "ID_Sort", "asc");
         wf_query_add_int(&q, "$$FIRST", first);
-        wf_query_add_int(&q, "$$LIMIT", size);
+        wf_query_add_int(&q, "$$LIMIT", ps.size);
         if (q.result) { r = wf__fail(&c->err, q.result, "cannot build the page query: %s", q.error); break; }
+        wf__pager_page_begin(&ps, first);
         if (!d->on_page) {
             /* objects only: stream them, one object in memory at a time */
-            wf__pager_state ps;
-            long long got = 0;
-            ps.d = d;
-            ps.stop = false;
-            if ((r = wf__get_each(c, path, &q, wf__pager_object, &ps, &got)) != WF_OK) break;
-            n = (size_t)got;
-            seen += got;
-            stop = ps.stop;
+            long long before = ps.fresh;
+            r = wf__get_each(c, path.p, &q, wf__pager_object, &ps, NULL);
+            seen += ps.fresh - before;
+            if (r != WF_OK) break;
         } else {
-            if ((r = wf_request(c, "GET", path, &q, NULL, &page)) != WF_OK) break;
+            char before[65];
+            int k = 1;
+            if ((r = wf_request(c, "GET", path.p, &q, NULL, &page)) != WF_OK) break;
             if (wf_json_type_of(page) != WF_JSON_ARRAY) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "search page is not an array"); break; }
-            n = wf_json_len(page);
-            if (n > 0 && !d->on_page(d->user, page, first)) stop = true;
-            for (o = wf_json_first(page); !stop && d->on_object && wf_json_ok(o); o = wf_json_next(o)) {
+            memcpy(before, ps.prev_max, sizeof before);
+            /* the whole page is checked before any of it is handed over */
+            for (o = wf_json_first(page); k >= 0 && wf_json_ok(o); o = wf_json_next(o)) k = wf__pager_check(&ps, o);
+            if ((r = wf__pager_page_end(&ps)) != WF_OK) break;
+            if (ps.n > 0 && !d->on_page(d->user, page, first)) ps.stop = true;
+            if (!d->on_object) seen += ps.fresh;
+            for (o = wf_json_first(page); !ps.stop && d->on_object && wf_json_ok(o); o = wf_json_next(o)) {
+                char id[65];
+                if (before[0] && ps.id_order && wf_json_str(wf_json_get(o, "ID"), id, sizeof id, NULL) == WF_OK &&
+                    wf__id_cmp(id, before) <= 0)
+                    continue; /* handed over with an earlier page */
                 seen++;
-                if (!d->on_object(d->user, o)) stop = true;
+                if (!d->on_object(d->user, o)) ps.stop = true;
             }
-            if (!d->on_object) seen += (long long)n;
         }
-        wf__log(c, WF_LOG_INFO, "* page at %lld: %zu objects", first, n);
+        if (!d->on_page && (r = wf__pager_page_end(&ps)) != WF_OK) break;
+        wf__log(c, WF_LOG_INFO, "* page at %lld: %lld objects", first, ps.n);
         /* a short page is the last; a full one may be followed by an empty one */
-        if (stop || n < (size_t)size) break;
-        first += (long long)n;
+        if (ps.stop || ps.n < (long long)ps.size) break;
+        first += ps.n;
     }
+done:
     wf_query_free(&q);
+    wf__buf_free(&c->a, &path);
     if (total) *total = seen;
     return r;
 }
@@ -6336,78 +6472,75 @@ static wf_result wf__write_call(wf_client *c, const char *method, const char *pa
     return r;
 }
 
-static wf_result wf__id_ok(wf_client *c, const char *id) {
-    const char *s;
-    if (!id || !*id || strlen(id) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID");
-    for (s = id; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-            return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID (expected 32 hex characters)");
-    return WF_OK;
-}
-
 WF_API wf_result wf_create(wf_client *c, const char *obj, const wf_query *params, wf_updates *updates, wf_json *data) {
-    char path[96];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
-    return wf__write_call(c, "POST", path, params, NULL, NULL, updates, data);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, NULL, NULL)) != WF_OK) return r;
+    r = wf__write_call(c, "POST", path.p, params, NULL, NULL, updates, data);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_copy(wf_client *c, const char *obj, const char *src, const wf_query *params, wf_updates *updates, wf_json *data) {
-    char path[96];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, src)) != WF_OK) return r;
-    return wf__write_call(c, "POST", path, params, "copySourceID", src, updates, data);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, NULL, NULL)) != WF_OK) return r;
+    if (wf__check_id(c, src ? src : "", src ? strlen(src) : 0) == WF_OK)
+        r = wf__write_call(c, "POST", path.p, params, "copySourceID", src, updates, data);
+    else
+        r = c->err.result;
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_edit(wf_client *c, const char *obj, const char *id, const wf_query *params, wf_updates *updates, wf_json *data) {
-    char path[160];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, id)) != WF_OK) return r;
-    wf__snprintf(path, sizeof path, "%s/%s", obj, id);
-    return wf__write_call(c, "PUT", path, params, NULL, NULL, updates, data);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID, obj, id, NULL, NULL)) != WF_OK) return r;
+    r = wf__write_call(c, "PUT", path.p, params, NULL, NULL, updates, data);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_delete(wf_client *c, const char *obj, const char *id, bool force) {
-    char path[160];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, id)) != WF_OK) return r;
-    wf__snprintf(path, sizeof path, "%s/%s%s", obj, id, force ? "?force=true" : "");
-    return wf_request(c, "DELETE", path, NULL, NULL, NULL);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID, obj, id, NULL, NULL)) != WF_OK) return r;
+    if (force && !wf__buf_adds(&c->a, &path, "?force=true")) r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory building the request path");
+    else r = wf_request(c, "DELETE", path.p, NULL, NULL, NULL);
+    wf__buf_free(&c->a, &path);
+    return r;
+}
+
+/* PUT /OBJ[/ID]/ACTION, or with in_param METHOD /OBJ[/ID] and action=ACTION
+   in the form: Workfront takes both, some actions only one of them. */
+static wf_result wf__action(wf_client *c, const char *method, const char *obj, const char *id, const char *action,
+                            bool in_param, const wf_query *params, wf_json *data) {
+    wf__buf path;
+    wf_result r;
+    if (data) *data = wf__none();
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID_OPT, obj, id, in_param ? NULL : action, in_param ? NULL : "action name")) != WF_OK)
+        return r;
+    if (in_param && wf__check_name(c, "action name", action)) r = c->err.result;
+    else if (!in_param) r = wf__write_call(c, "PUT", path.p, params, NULL, NULL, NULL, data);
+    else r = wf__write_call(c, method && *method ? method : "PUT", path.p, params, "action", action, NULL, data);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_action(wf_client *c, const char *obj, const char *id, const char *action, const wf_query *params, wf_json *data) {
-    char path[256];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
-    if (id && (r = wf__id_ok(c, id)) != WF_OK) return r;
-    if (!wf__objcode_ok(action) || strlen(action) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid action name");
-    wf__snprintf(path, sizeof path, "%s%s%s/%s", obj, id ? "/" : "", id ? id : "", action);
-    return wf__write_call(c, "PUT", path, params, NULL, NULL, NULL, data);
+    return wf__action(c, "PUT", obj, id, action, false, params, data);
 }
 
 WF_API wf_result wf_action_param(wf_client *c, const char *method, const char *obj, const char *id, const char *action,
                                  const wf_query *params, wf_json *data) {
-    char path[256];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
-    if (id && (r = wf__id_ok(c, id)) != WF_OK) return r;
-    if (!wf__objcode_ok(action) || strlen(action) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid action name");
-    wf__snprintf(path, sizeof path, "%s%s%s", obj, id ? "/" : "", id ? id : "");
-    return wf__write_call(c, method ? method : "PUT", path, params, "action", action, NULL, data);
+    return wf__action(c, method, obj, id, action, true, params, data);
 }
 
 WF_API wf_result wf_move(wf_client *c, const char *obj, const char *id, const char *project_id, wf_json *data) {
     wf_query q;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if ((r = wf__id_ok(c, project_id)) != WF_OK) return r;
+    if ((r = wf__begin(c, NULL, WF__CALL_ID, NULL, project_id, NULL, NULL)) != WF_OK) return r;
     memset(&q, 0, sizeof q);
     q.allocator = c->a;
     wf_query_add(&q, "projectID", project_id);
@@ -6420,14 +6553,14 @@ WF_API wf_result wf_share(wf_client *c, const char *obj, const char *id, const c
                           const char *accessor_obj_code, const char *core_action, wf_json *data) {
     wf_query q;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if ((r = wf__id_ok(c, accessor_id)) != WF_OK) return r;
+    const char *acc_obj = accessor_obj_code && *accessor_obj_code ? accessor_obj_code : "USER";
+    const char *core = core_action && *core_action ? core_action : "VIEW";
+    if ((r = wf__begin(c, NULL, WF__CALL_OBJ | WF__CALL_ID, acc_obj, accessor_id, core, "core action")) != WF_OK) return r;
     memset(&q, 0, sizeof q);
     q.allocator = c->a;
     wf_query_add(&q, "accessorID", accessor_id);
-    wf_query_add(&q, "accessorObjCode", accessor_obj_code && *accessor_obj_code ? accessor_obj_code : "USER");
-    wf_query_add(&q, "coreAction", core_action && *core_action ? core_action : "VIEW");
+    wf_query_add(&q, "accessorObjCode", acc_obj);
+    wf_query_add(&q, "coreAction", core);
     r = wf_action(c, obj, id, "share", &q, data);
     wf_query_free(&q);
     return r;
@@ -6439,12 +6572,10 @@ WF_API wf_result wf_bulk_edit(wf_client *c, const wf_bulk_desc *d, size_t *done)
     wf_json arr, el;
     size_t total, index = 0, chunk_no = 0, nchunks, len;
     int size;
-    char path[96];
     wf_result r;
     if (done) *done = 0;
-    if (!c) return WF_ERR_INVALID;
-    if (!d || !d->updates) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "bulk edit needs a JSON array of objects"); }
-    if ((r = wf__obj_path(c, path, sizeof path, d->obj, NULL)) != WF_OK) return r;
+    if ((r = wf__begin(c, NULL, WF__CALL_OBJ, d ? d->obj : NULL, NULL, NULL, NULL)) != WF_OK) return r;
+    if (!d->updates) return wf__fail(&c->err, WF_ERR_INVALID, "bulk edit needs a JSON array of objects");
     size = d->chunk_size ? d->chunk_size : 100;
     if (size < 1 || size > 100) return wf__fail(&c->err, WF_ERR_RANGE, "chunk size must be 1..100 (Workfront's bulk limit)");
     len = d->updates_len ? d->updates_len : strlen(d->updates);
@@ -6476,7 +6607,7 @@ WF_API wf_result wf_bulk_edit(wf_client *c, const wf_bulk_desc *d, size_t *done)
         }
         wf_updates_end_array(&chunk);
         chunk_no++;
-        r = wf__write_call(c, d->create ? "POST" : "PUT", path, d->params, NULL, NULL, &chunk, &results);
+        r = wf__write_call(c, d->create ? "POST" : "PUT", d->obj, d->params, NULL, NULL, &chunk, &results);
         if (r == WF_OK && (wf_json_type_of(results) != WF_JSON_ARRAY || wf_json_len(results) != index - first))
             r = wf__fail(&c->err, WF_ERR_RESPONSE, "answer is not an array of %zu objects", index - first);
         if (r) {
@@ -6527,8 +6658,7 @@ nomem:
 WF_API wf_result wf_batch_run(wf_client *c, wf_batch *b, bool atomic, wf_json *data) {
     wf_query params;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
+    if ((r = wf__begin(c, NULL, 0, NULL, NULL, NULL, NULL)) != WF_OK) return r;
     if (!b) return wf__fail(&c->err, WF_ERR_INVALID, "empty batch");
     /* a failed wf_batch_add first: it is why the batch may be empty */
     if (b->form.result)
@@ -6616,10 +6746,12 @@ WF_API wf_result wf_upload(wf_client *c, const wf_upload_desc *d, char handle[64
     const char *fname;
     wf_result r = WF_OK;
     if (handle) handle[0] = 0;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
+    if (data) *data = wf__none();
+    /* the document names its object: checked before the file is sent */
+    if ((r = wf__begin(c, NULL, d && data ? WF__CALL_OBJ | WF__CALL_ID : 0, d && data ? d->obj_code : NULL,
+                       d && data ? d->obj_id : NULL, NULL, NULL)) != WF_OK)
+        return r;
     if (!d || (!d->file && !d->read)) return wf__fail(&c->err, WF_ERR_INVALID, "upload needs a file or a read callback");
-    if (data && (!d->obj_code || !d->obj_id)) return wf__fail(&c->err, WF_ERR_INVALID, "document needs obj_code and obj_id");
     dd = *d;
     memset(&src, 0, sizeof src);
     memset(&pre, 0, sizeof pre);
@@ -6700,8 +6832,7 @@ WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *user, co
     wf_json data;
     wf_result r;
     if (key && cap) key[0] = 0;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
+    if ((r = wf__begin(c, NULL, 0, NULL, NULL, NULL, NULL)) != WF_OK) return r;
     if ((int)op < 0 || op > WF_API_KEY_CLEAR) return wf__fail(&c->err, WF_ERR_INVALID, "unknown API key action");
     if (!user || !*user || !pw) return wf__fail(&c->err, WF_ERR_INVALID, "API key actions need a username and a password");
     memset(&q, 0, sizeof q);
@@ -7029,11 +7160,10 @@ static wf_result wf__obj_take(wf_object *o, wf_json v) {
 
 WF_API wf_result wf_object_new(wf_client *c, const char *obj, wf_object **out) {
     wf_object *o;
+    wf_result r;
     if (!out) return WF_ERR_INVALID;
     *out = NULL;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if (!wf__objcode_ok(obj) || strlen(obj) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
+    if ((r = wf__begin(c, NULL, WF__CALL_OBJ, obj, NULL, NULL, NULL)) != WF_OK) return r;
     o = (wf_object *)wf__alloc(&c->a, sizeof *o);
     if (!o) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
     memset(o, 0, sizeof *o);

@@ -23,6 +23,7 @@
 #define WORKFRONT_IMPLEMENTATION
 #include "../workfront.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1829,13 +1830,20 @@ static int check_obj(cli *x, const char *obj)
     return cmd_usage_error(x, x->cmd->name, "OBJ must be an object code such as task, proj, optask or user");
 }
 
+/* An object ID as the library takes it: 32 hexadecimal digits, or a
+   special ID such as $$USER.  Checked here too so that a mistyped ID is a
+   usage error before --json files or standard input are read. */
 static int check_id(cli *x, const char *what, const char *id)
 {
-    char detail[160];
-    if (is_word(id, false))
+    char detail[200];
+    size_t n = strlen(id), i = 0;
+    if (n == 32)
+        while (i < n && isxdigit((unsigned char)id[i]))
+            i++;
+    if ((n == 32 && i == n) || (n > 2 && id[0] == '$' && id[1] == '$' && is_word(id + 2, true)))
         return RC_OK;
-    snprintf(detail, sizeof detail, "%s '%.40s' is not an object ID (32 letters and digits, e.g. from wf search)",
-             what, id);
+    snprintf(detail, sizeof detail, "%s '%.40s' is not an object ID (32 hexadecimal digits, e.g. from wf search, "
+             "or a special ID such as $$USER)", what, id);
     return cmd_usage_error(x, x->cmd->name, detail);
 }
 
@@ -1940,9 +1948,7 @@ static int prep_get(cli *x)
     snprintf(x->what, sizeof x->what, "get %.60s %.80s", x->pos[0], ids);
     if (!ids[0] || ids[0] == ',' || ids[strlen(ids) - 1] == ',' || strstr(ids, ",,"))
         return usage_error(x->what, "empty ID in the list");
-    /* One ID goes through wf_get; several in one request, GET /OBJ?id=A,B */
-    if (strchr(ids, ','))
-        wf_query_add(&x->query, "id", ids);
+    /* wf_get checks the IDs; several go in one request, GET /OBJ?id=A,B */
     if (x->o.fields)
         wf_query_fields(&x->query, x->o.fields);
     return query_check(x, &x->query);
@@ -2582,10 +2588,7 @@ static int cmd_get(cli *x)
     wf_json data;
     wf_result r;
 
-    if (strchr(ids, ','))
-        r = wf_request(x->client, "GET", obj, &x->query, NULL, &data);
-    else
-        r = wf_get(x->client, obj, ids, x->o.fields, &data);
+    r = wf_get(x->client, obj, ids, x->o.fields, &data);
     return r == WF_OK ? print_data(x, data) : report_client(x, r);
 }
 

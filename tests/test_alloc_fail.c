@@ -545,7 +545,7 @@ static wf_result sc_bearer(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     m->nconns = 1;
     c = client_ex(f, m, &tr, &r, err_text, cap, AUTH_BEARER);
     if (!c) return r;
-    r = wf_get(c, "task", "t1,t2", "name", &data);
+    r = wf_get(c, "task", "0123456789abcdef0123456789abcdef,fedcba9876543210fedcba9876543210", "name", &data);
     take_error(c, r, err_text, cap);
     if (r == WF_OK) out_json(o, data);
     wf_client_destroy(c);

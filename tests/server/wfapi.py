@@ -450,7 +450,7 @@ class Api:
         t = SCHEMA[code]
         action = first(params, "action")
         if len(segs) == 1:
-            ids = self._ids(params)
+            ids = self._ids(params, ctx)
             if method == "GET":
                 if not ids:
                     raise ApiError("bad_param", "An ID is required (use %s/search to search)" % segs[0],
@@ -483,7 +483,7 @@ class Api:
             return self._named_query(code, sub, params, ctx)
         if code in ("WORK", "ACSRUL"):
             raise ApiError("nopath", "No API resource at %s" % "/".join(segs))
-        oid = sub.lower() if HEX32.match(sub.lower()) else sub
+        oid = self._special_id(sub.lower() if HEX32.match(sub.lower()) else sub, ctx)
         if len(segs) == 3:
             if method not in ("PUT", "POST"):
                 raise ApiError("method", "Actions need PUT (or POST), not %s" % method)
@@ -509,13 +509,20 @@ class Api:
             raise ApiError("method", "This resource needs %s, not %s" % (wanted, method))
 
     @staticmethod
-    def _ids(params):
+    def _special_id(oid, ctx):
+        """$$USER stands for the caller's own user ID (the official
+        workfront-api client reads GET /user/$$USER in its end-to-end test)."""
+        if oid.upper() == "$$USER" and ctx.user is not None:
+            return ctx.user["ID"]
+        return oid
+
+    def _ids(self, params, ctx=None):
         raw = first(params, "id")
         if not raw:
             return []
         # The basics page's own example writes "?id=X?force=true"; be as lenient.
         raw = raw.split("?")[0]
-        return [i.strip().lower() if HEX32.match(i.strip().lower()) else i.strip()
+        return [self._special_id(i.strip().lower() if HEX32.match(i.strip().lower()) else i.strip(), ctx)
                 for i in raw.split(",") if i.strip()]
 
     # -- login / logout / api keys -----------------------------------------------
@@ -595,6 +602,12 @@ class Api:
         hits = self._select(code, params, ctx, rows)
         if sort:
             hits = Q.sort_rows(self.store, code, list(hits), sort)
+        # a server that does not page: the same first page every time, or everything
+        paging = ctx.cfg.get("paging") or ""
+        if paging == "ignore_first":
+            start = 0
+        elif paging == "ignore":
+            start, limit = 0, len(hits)
         page = [Q.project(self.store, code, r, tree) for r in hits[start:start + limit]]
         if truthy(first(params, "map")):
             return data({r["ID"]: r for r in page})
@@ -1046,6 +1059,12 @@ class Api:
             for v in list(st.children("DOCV", "documentID", oid)):
                 st.delete("DOCV", v["ID"])
         st.delete(code, oid)
+        if code != "JRNLE":
+            parent = {"TASK": "PROJ", "OPTASK": "PROJ", "HOUR": "PROJ"}.get(code)
+            st.insert("JRNLE", {"ID": st.new_id(), "objCode": "JRNLE", "changeType": "D", "subObjCode": code,
+                                "subObjID": oid, "objObjCode": parent or code,
+                                "objID": (row.get("projectID") if parent else oid) or oid,
+                                "entryDate": now_text(), "aux2": row.get("name")})
         if code == "TASK" and row.get("parentID"):
             self._recount(row["parentID"])
 

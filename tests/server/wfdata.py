@@ -88,7 +88,14 @@ def date_key(text):
     return None if dt is None else dt.timestamp()
 
 
+# The clock writes read (entryDate, lastUpdateDate); the frozen_now test
+# switch stops it, so tests can give many objects one timestamp.
+FROZEN_NOW = None
+
+
 def now_text():
+    if FROZEN_NOW:
+        return FROZEN_NOW
     return fmt_date(datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=-6))).replace(microsecond=0))
 
 
@@ -306,9 +313,21 @@ _register(ObjType(
               "status"],
     queries=["myWork"]))
 
+# JRNLE: journal entries.  Workfront journals changes (changeType A added,
+# E edited, D deleted) of the objects its administrator set up for it, the
+# object as subObjCode/subObjID (Adobe's "Track hour records with the
+# Workfront API"); here every delete is journaled.
+_register(ObjType(
+    "JRNLE", "Journal Entry", ["jrnle", "journalentry"],
+    [("ID", "string"), ("objCode", "string"), ("changeType", "string"), ("subObjCode", "string"),
+     ("subObjID", "string"), ("objObjCode", "string"), ("objID", "string"), ("entryDate", "date"),
+     ("aux2", "string")],
+    defaults=["ID", "objCode", "changeType", "subObjCode", "subObjID", "entryDate"],
+    readonly=["changeType", "subObjCode", "subObjID", "objObjCode", "objID", "entryDate", "aux2"]))
+
 # Object types that have rows of their own (everything but the virtual WORK
 # and ACSRUL, which lives inside projects).
-TABLES = ["PROJ", "TASK", "OPTASK", "USER", "HOUR", "ASSGN", "DOCU", "DOCV"]
+TABLES = ["PROJ", "TASK", "OPTASK", "USER", "HOUR", "ASSGN", "DOCU", "DOCV", "JRNLE"]
 
 _ALIASES = {}
 for _t in SCHEMA.values():

@@ -68,7 +68,7 @@ Switches (config keys; all off by default, see CONFIG_DEFAULTS):
     force_ctype=... count=K retry_after=... truncate=1 garbage=1 gzip=1
     stall=accept|body trickle_ms=N max_uri=N for_next=K cut_download=1
     session_ttl=S session_max_requests=N token_ttl=S max_concurrent=N
-    ims_token=... ims_token_ttl=S
+    ims_token=... ims_token_ttl=S paging=ignore_first|ignore frozen_now=DATE
 """
 
 import argparse
@@ -94,6 +94,7 @@ from wferrors import ApiError, encode  # noqa: E402
 from wfhttp import (Conn, Response, BadRequest, ClientGone, IdleTimeout,  # noqa: E402
                     KEEPALIVE_TIMEOUT, REASONS, read_request, wait_for_close, write_response)
 import wfapi  # noqa: E402
+import wfdata  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Configuration switches
@@ -134,6 +135,9 @@ CONFIG_DEFAULTS = {
     "ims_token": IMS_TOKEN,  # the Bearer token IMS accepts (change it to simulate rotation)
     "ims_token_ttl": DEFAULT_IMS_TOKEN_TTL,  # lifetime (and expires_in) of /ims/token/v3 tokens
     "cut_download": 0,     # document downloads: half the file (Content-Length says all), then close
+    "paging": "",          # searches "ignore_first": $$FIRST ignored (the first page again);
+                           # "ignore": $$FIRST and $$LIMIT ignored (every match, every time)
+    "frozen_now": "",      # a date text: every write stamps entryDate/lastUpdateDate with it
 }
 WIRE_KEYS = ("chunked", "tiny", "close", "close_delimited", "delay_ms", "idle_close_ms", "send_100",
              "truncate", "garbage", "gzip", "stall", "trickle_ms")
@@ -318,6 +322,7 @@ class State:
             self.token_count = 0
         with self.config_lock:
             self.config = dict(CONFIG_DEFAULTS)
+            wfdata.FROZEN_NOW = None
         self.stats.reset()
 
     # -- configuration --
@@ -337,12 +342,15 @@ class State:
                     new[k] = v
             if new["stall"] not in STALL_VALUES:
                 raise ApiError("bad_param", "stall must be accept or body", attributes=["stall"], status=400)
+            if new["paging"] not in ("", "ignore_first", "ignore"):
+                raise ApiError("bad_param", "paging must be ignore_first or ignore", attributes=["paging"], status=400)
             if new["stall"] == "none":
                 new["stall"] = ""
             keys = {k for k, _ in params}
             if "force_status" in keys and "count" not in keys:
                 new["count"] = 1 if new["force_status"] else 0
             self.config = new
+            wfdata.FROZEN_NOW = new["frozen_now"] or None
             return dict(new)
 
     def take_config(self):
