@@ -6874,6 +6874,16 @@ static bool wf__subs_id_ok(const char *id) {
     return n > 0 && n <= 64;
 }
 
+/* An object code as the call prologue accepts one (letters, digits, '_';
+   at most WF__NAME_MAX), checked without a client. */
+static bool wf__subs_code_ok(const char *s) {
+    size_t i;
+    for (i = 0; s[i]; i++)
+        if (i >= WF__NAME_MAX || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return i > 0;
+}
+
 /* A string member that must be present and non-empty; copied into buf. */
 static bool wf__subs_str(wf_json o, const char *key, char *buf, size_t cap) {
     wf_json v = wf_json_get(o, key);
@@ -6891,7 +6901,7 @@ static wf_result wf__subs_validate(wf_error *e, wf_json root) {
     size_t i, groups = 0;
     bool known = false;
     if (wf_json_type_of(root) != WF_JSON_OBJECT) return wf__fail(e, WF_ERR_INVALID, "a subscription is a JSON object");
-    if (!wf__subs_str(root, "objCode", buf, sizeof buf) || !wf__objcode_ok(buf))
+    if (!wf__subs_str(root, "objCode", buf, sizeof buf) || !wf__subs_code_ok(buf))
         return wf__fail(e, WF_ERR_INVALID, "objCode is required (an object code such as TASK, PROJ, OPTASK)");
     if (!wf__subs_str(root, "eventType", buf, sizeof buf))
         return wf__fail(e, WF_ERR_INVALID, "eventType is required (CREATE, UPDATE, DELETE or SHARE)");
