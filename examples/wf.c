@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -310,10 +311,10 @@ typedef struct cli {
     bool absolute;                 /* request: PATH from the host root or a full URL */
     int subs_op;                   /* subscriptions: list, get, create, delete */
     char dl_target[4096];          /* download: the file being written */
-    char dl_tmp[4096 + 16];             /* ... its temporary name until complete */
-    FILE *dl_file;
-    bool dl_exists;                /* on_start found the target already there */
-    int dl_errno;                  /* why writing the file failed */
+    wf__file dl_file;              /* ... under a temporary name until complete (platform hooks) */
+    bool dl_stdout;                /* -o - */
+    bool dl_exists;                /* the target is already there */
+    char dl_error[800];            /* why writing the file failed */
     char what[160];                /* "search task": names the failing step */
     struct csv_out *csv;           /* --csv: columns and line buffer */
 } cli;
@@ -2718,8 +2719,9 @@ static int cmd_subscriptions(cli *x)
 }
 
 /* ------------------------------------------------------------- download
-   The file helpers below are the CLI's only file-system writes: a
-   temporary file beside the target, renamed over it once complete. */
+   The file goes through the header's platform file hooks (POSIX and
+   Windows alike): a new temporary file beside the target, flushed to disk
+   and renamed over it once complete, removed on any failure. */
 static int prep_download(cli *x)
 {
     const char *id = x->pos[0], *s;
@@ -2740,7 +2742,7 @@ static int prep_download(cli *x)
     if (x->o.output && strcmp(x->o.output, "-") != 0) {
         if (strlen(x->o.output) >= sizeof x->dl_target - 16)
             return usage_error("-o", "file name too long");
-        if (!x->o.force && lstat(x->o.output, &st) == 0) {
+        if (!x->o.force && stat(x->o.output, &st) == 0) {
             char detail[160];
             snprintf(detail, sizeof detail, "%.100s exists (--force replaces it)", x->o.output);
             return usage_error(x->what, detail);
@@ -2756,7 +2758,7 @@ static void safe_file_name(const char *name, const char *doc_id, char *out, size
     const char *base = name, *s;
     size_t n = 0;
     for (s = name; *s; s++)
-        if (*s == '/' || *s == '\\')
+        if (*s == '/' || *s == '\\' || *s == ':')
             base = s + 1;
     for (s = base; *s && n + 1 < cap; s++)
         out[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '_' : *s;
@@ -2765,63 +2767,78 @@ static void safe_file_name(const char *name, const char *doc_id, char *out, size
         snprintf(out, cap, "document-%.40s", doc_id);
 }
 
+/* A download interrupted by a signal (Ctrl-C, kill) leaves nothing behind
+   either: the handler removes the temporary file, then dies of the signal.
+   The one piece of process-wide state in wf, as a signal handler needs it. */
+static char dl_sig_path[4096 + 32];
+static volatile sig_atomic_t dl_sig_armed;
+
+static void dl_on_signal(int sig)
+{
+    if (dl_sig_armed)
+        remove(dl_sig_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void dl_guard(const char *tmp)
+{
+    dl_sig_armed = 0;
+    if (!tmp)
+        return;
+    snprintf(dl_sig_path, sizeof dl_sig_path, "%s", tmp);
+    dl_sig_armed = 1;
+    signal(SIGINT, dl_on_signal);
+    signal(SIGTERM, dl_on_signal);
+#ifdef SIGHUP
+    signal(SIGHUP, dl_on_signal);
+#endif
+}
+
 static bool dl_start(void *user, const char *file_name, uint64_t size)
 {
     cli *x = (cli *)user;
     struct stat st;
-    mode_t mask;
-    int fd;
+    wf_error e;
 
     (void)size;
     if (x->o.output && strcmp(x->o.output, "-") == 0) {
-        x->dl_file = stdout;
+        x->dl_stdout = true;
         return true;
     }
     if (x->o.output)
         snprintf(x->dl_target, sizeof x->dl_target, "%s", x->o.output);
     else
         safe_file_name(file_name, x->pos[0], x->dl_target, sizeof x->dl_target - 16);
-    if (!x->o.force && lstat(x->dl_target, &st) == 0) {
+    if (!x->o.force && stat(x->dl_target, &st) == 0) {
         x->dl_exists = true;
         return false;
     }
-    snprintf(x->dl_tmp, sizeof x->dl_tmp, "%s.wf-XXXXXX", x->dl_target);
-    fd = mkstemp(x->dl_tmp);
-    if (fd < 0) {
-        x->dl_errno = errno;
-        x->dl_tmp[0] = 0;
+    memset(&e, 0, sizeof e);
+    if (wf__file_create_temp(NULL, &x->dl_file, x->dl_target, "the download", &e) != WF_OK) {
+        snprintf(x->dl_error, sizeof x->dl_error, "%s", e.text);
         return false;
     }
-    /* mkstemp makes 0600; the finished file gets the usual 0666 & ~umask */
-    mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0 || !(x->dl_file = fdopen(fd, "wb"))) {
-        x->dl_errno = errno;
-        close(fd);
-        return false;
-    }
+    dl_guard(x->dl_file.tmp);
     return true;
 }
 
 static bool dl_sink(void *user, const char *data, size_t len)
 {
     cli *x = (cli *)user;
-    if (fwrite(data, 1, len, x->dl_file) != len) {
-        x->dl_errno = errno ? errno : EIO;
+    wf_error e;
+    if (x->dl_stdout) {
+        if (fwrite(data, 1, len, stdout) == len)
+            return true;
+        snprintf(x->dl_error, sizeof x->dl_error, "writing to stdout: %s", strerror(errno));
+        return false;
+    }
+    memset(&e, 0, sizeof e);
+    if (wf__file_write(&x->dl_file, data, len, &e) != WF_OK) {
+        snprintf(x->dl_error, sizeof x->dl_error, "%s", e.text);
         return false;
     }
     return true;
-}
-
-/* Removes what a failed download left; keeps the report's errno intact. */
-static void dl_discard(cli *x)
-{
-    if (x->dl_file && x->dl_file != stdout)
-        fclose(x->dl_file);
-    x->dl_file = NULL;
-    if (x->dl_tmp[0])
-        unlink(x->dl_tmp);
-    x->dl_tmp[0] = 0;
 }
 
 static int cmd_download(cli *x)
@@ -2829,7 +2846,8 @@ static int cmd_download(cli *x)
     wf_download_desc d;
     wf_result r;
     uint64_t got = 0;
-    int rc;
+    struct stat st;
+    wf_error e;
 
     memset(&d, 0, sizeof d);
     d.document_id = x->pos[0];
@@ -2839,47 +2857,44 @@ static int cmd_download(cli *x)
     d.user = x;
     d.size = &got;
     r = wf_download(x->client, &d);
-    if (r == WF_OK && x->dl_file == stdout) {
+    if (r == WF_OK && x->dl_stdout) {
         if (fflush(stdout) != 0)
             return output_failed(x, WF_ERR_IO);
         return RC_OK;
     }
-    if (r == WF_OK) {
-        FILE *f = x->dl_file;
-        x->dl_file = NULL;
-        if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-            x->dl_errno = errno;
-            fclose(f);
-            r = WF_ERR_FILE;
-        } else if (fclose(f) != 0) {
-            x->dl_errno = errno;
-            r = WF_ERR_FILE;
-        } else if (x->o.force ? rename(x->dl_tmp, x->dl_target) != 0
-                              : link(x->dl_tmp, x->dl_target) != 0 || unlink(x->dl_tmp) != 0) {
-            /* without --force, link() refuses to replace a file that appeared meanwhile */
-            x->dl_errno = errno;
-            r = WF_ERR_FILE;
-            if (errno == EEXIST)
-                x->dl_exists = true;
-        } else {
-            x->dl_tmp[0] = 0;
-            if (!x->o.quiet)
-                fprintf(stderr, "wf: saved %s (%llu bytes)\n", x->dl_target, (unsigned long long)got);
-            return RC_OK;
+    if (r == WF_OK && !x->o.force && stat(x->dl_target, &st) == 0) {
+        x->dl_exists = true; /* it appeared while the file came */
+    } else if (r == WF_OK) {
+        memset(&e, 0, sizeof e);
+        dl_guard(NULL);
+        if (wf__file_commit(NULL, &x->dl_file, &e) != WF_OK) {
+            fprintf(stderr, "wf: %s: %s\n", x->what, e.text);
+            return RC_NET;
         }
+#ifdef WF__POSIX
+        {
+            /* the hooks create files private (0600); a download gets the usual mode */
+            mode_t mask = umask(0);
+            umask(mask);
+            if (chmod(x->dl_target, 0666 & ~mask) != 0) { /* the file is there: keep it private */ }
+        }
+#endif
+        if (!x->o.quiet)
+            fprintf(stderr, "wf: saved %s (%llu bytes)\n", x->dl_target, (unsigned long long)got);
+        return RC_OK;
     }
-    dl_discard(x);
+    dl_guard(NULL);
+    wf__file_close(NULL, &x->dl_file); /* removes the temporary file */
     if (x->dl_exists) {
         char detail[160];
         snprintf(detail, sizeof detail, "%.100s exists (--force replaces it); nothing downloaded", x->dl_target);
         return usage_error(x->what, detail);
     }
-    if (x->dl_errno) {
-        fprintf(stderr, "wf: %s: writing %s: %s\n", x->what, x->dl_target[0] ? x->dl_target : "the file", strerror(x->dl_errno));
+    if (x->dl_error[0]) {
+        fprintf(stderr, "wf: %s: %s\n", x->what, x->dl_error);
         return RC_NET;
     }
-    rc = report_client(x, r);
-    return rc;
+    return report_client(x, r);
 }
 
 /* A small sink into a fixed buffer, to compose the login answer. */

@@ -116,12 +116,26 @@ for W in HTTP HTTPS; do
     t "$W: download -o -" 0 $CONN --api-key "$API_KEY" download "$DOC_ID" --version "$OLD_V" -o -
     same "$W: -o -: the bytes on stdout" "$(sha "$TMP/out")" "$(content "$OLD_V")"
     ls -a "$DL" >"$TMP/ls"
-    if grep -q 'wf-' "$TMP/ls"; then bad "$W: a temporary file was left"; else ok "$W: no temporary file left"; fi
+    if grep -q '\.tmp-' "$TMP/ls"; then bad "$W: a temporary file was left"; else ok "$W: no temporary file left"; fi
     ctl 'config?cut_download=1'
     t "$W: download cut mid-body" 5 $CONN --api-key "$API_KEY" download "$DOC_ID" -o "$DL/cut.bin"
     ctl 'config?cut_download=0'
-    if [ -e "$DL/cut.bin" ] || ls "$DL" | grep -q 'wf-'; then bad "$W: a cut download left a file"; else ok "$W: a cut download leaves no file"; fi
+    if [ -e "$DL/cut.bin" ] || ls "$DL" | grep -q '\.tmp-'; then bad "$W: a cut download left a file"; else ok "$W: a cut download leaves no file"; fi
 done
+# Killed while the file comes (SIGTERM, as Ctrl-C or kill would): nothing is left.
+rm -rf "$DL"; mkdir -p "$DL"
+ctl 'config?stall_download=1'
+"$WF" $HTTP --api-key "$API_KEY" download "$DOC_ID" -o "$DL/killed.bin" >"$TMP/out" 2>"$TMP/err" </dev/null &
+DL_PID=$!
+i=0
+while [ $i -lt 100 ] && ! ls "$DL" | grep -q '\.tmp-'; do sleep 0.1; i=$((i + 1)); done
+if ls "$DL" | grep -q '\.tmp-'; then ok "download: the temporary file exists while the file comes"; else bad "download: no temporary file seen"; fi
+kill -TERM "$DL_PID"
+wait "$DL_PID"
+RC=$?
+ctl 'config?stall_download=0'
+if [ "$RC" -gt 128 ]; then ok "download killed: died of the signal (exit $RC)"; else bad "download killed: exit $RC"; fi
+if [ -z "$(ls -A "$DL")" ]; then ok "download killed: nothing left behind"; else bad "download killed: left $(ls -A "$DL")"; fi
 # A file name with a directory in it stays in the current directory.
 rm -rf "$DL"; mkdir -p "$DL"
 NOTES=$("$WF" $HTTP --api-key "$API_KEY" search document name=notes/readme.txt fields=ID 2>/dev/null | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["ID"])')

@@ -1219,6 +1219,7 @@ class Api:
         disp = "attachment; filename*=UTF-8''%s" % urllib.parse.quote(name, safe="")
         resp = Response(200, body, [("Content-Disposition", disp)], content_type="application/octet-stream")
         resp.cut = bool(ctx.cfg.get("cut_download"))
+        resp.stall = bool(ctx.cfg.get("stall_download"))
         return resp
 
     # -- event subscriptions -------------------------------------------------------

@@ -66,7 +66,7 @@ Switches (config keys; all off by default, see CONFIG_DEFAULTS):
     chunked=1 tiny=N close=1 close_delimited=1 delay_ms=N idle_close_ms=N
     send_100=1 error_status=N errors_200=1 force_status=N force_body=...
     force_ctype=... count=K retry_after=... truncate=1 garbage=1 gzip=1
-    stall=accept|body trickle_ms=N max_uri=N for_next=K cut_download=1
+    stall=accept|body trickle_ms=N max_uri=N for_next=K cut_download=1 stall_download=1
     session_ttl=S session_max_requests=N token_ttl=S max_concurrent=N
     ims_token=... ims_token_ttl=S paging=ignore_first|ignore frozen_now=DATE
 """
@@ -135,6 +135,7 @@ CONFIG_DEFAULTS = {
     "ims_token": IMS_TOKEN,  # the Bearer token IMS accepts (change it to simulate rotation)
     "ims_token_ttl": DEFAULT_IMS_TOKEN_TTL,  # lifetime (and expires_in) of /ims/token/v3 tokens
     "cut_download": 0,     # document downloads: half the file (Content-Length says all), then close
+    "stall_download": 0,   # document downloads: the head, then nothing (the client waits)
     "paging": "",          # searches "ignore_first": $$FIRST ignored (the first page again);
                            # "ignore": $$FIRST and $$LIMIT ignored (every match, every time)
     "frozen_now": "",      # a date text: every write stamps entryDate/lastUpdateDate with it
@@ -451,6 +452,8 @@ class State:
         opts["stall_body"] = cfg["stall"] == "body"
         if getattr(resp, "cut", False):
             opts["truncate"] = 1
+        if getattr(resp, "stall", False):
+            opts["stall_body"] = True
         return write_response(conn, req, resp, opts, self.stop)
 
     def forced_response(self, cfg):
