@@ -5932,6 +5932,15 @@ static wf_result wf__pager_incremental(wf_client *c, const wf_pager_desc *d, con
     if (!d->on_object || d->on_page) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk hands over objects: on_object only");
     if (strstr(qs, "_Sort=")) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk sorts by the watermark itself; remove the query's sort");
     if (strlen(st.field) > 60 || wf__check_name(c, "watermark field", st.field)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid watermark field");
+    {
+        /* the walk filters on the field and on ID itself: a second filter of
+           the same name would make the query ambiguous */
+        char mod[80];
+        snprintf(mod, sizeof mod, "%s_Mod", st.field);
+        if (wf__query_has_key(qs, "ID") || wf__query_has_key(qs, "ID_Mod") || wf__query_has_key(qs, st.field) ||
+            wf__query_has_key(qs, mod))
+            return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk filters on ID and %s itself; remove those filters", st.field);
+    }
     if (fv) {
         /* the objects must carry the watermark field */
         bool found = false;
