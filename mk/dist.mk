@@ -34,7 +34,7 @@ DIST_OPT      := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwin
 DIST_LDOPT    := -static -Wl,--gc-sections -s
 DIST_VERSION  := $(shell sed -n 's/^.define WF_VERSION_STRING "\(.*\)"/\1/p' workfront.h)
 DIST_MUSL     := $(B)/musl
-DIST_EXAMPLES := search create_edit upload jwt embedded
+DIST_EXAMPLES := search create_edit upload jwt embedded webhook
 DIST_EX_BINS  := $(DIST_EXAMPLES:%=$(B)/examples/%)
 DIST_EXFLAGS  := -std=c99 -O2 -Wall -Wextra -Wpedantic $(WARN) -Werror -I.
 DIST_NEED     := cmd:cc=gcc hdr:mbedtls/ssl.h=libmbedtls-dev hdr:jsmn.h=libjsmn-dev \

@@ -274,7 +274,8 @@ _register(ObjType(
     [("ID", "string"), ("name", "string"), ("objCode", "string"), ("description", "string"),
      ("docObjCode", "string"), ("objID", "string"), ("handle", "string"),
      ("projectID", "id"), ("taskID", "id"), ("opTaskID", "id"), ("ownerID", "id"),
-     ("currentVersionID", "id"), ("entryDate", "date"), ("lastUpdateDate", "date")],
+     ("currentVersionID", "id"), ("entryDate", "date"), ("lastUpdateDate", "date"),
+     ("downloadURL", "string")],
     refs={"project": ("PROJ", "projectID"), "task": ("TASK", "taskID"),
           "opTask": ("OPTASK", "opTaskID"), "owner": ("USER", "ownerID"),
           "currentVersion": ("DOCV", "currentVersionID")},
@@ -282,13 +283,13 @@ _register(ObjType(
     defaults=["ID", "name", "objCode", "description", "docObjCode", "objID", "entryDate"],
     required=["name", "docObjCode", "objID"],
     readonly=["entryDate", "lastUpdateDate", "currentVersionID", "projectID", "taskID",
-              "opTaskID"]))
+              "opTaskID", "downloadURL"]))
 
 _register(ObjType(
     "DOCV", "Document Version", ["docv", "documentversion"],
     [("ID", "string"), ("objCode", "string"), ("documentID", "id"), ("version", "string"),
      ("fileName", "string"), ("fileSize", "int"), ("handle", "string"),
-     ("fileHash", "string"), ("entryDate", "date")],
+     ("fileHash", "string"), ("entryDate", "date"), ("downloadURL", "string")],
     refs={"document": ("DOCU", "documentID")},
     defaults=["ID", "objCode", "version", "fileName", "fileSize", "entryDate"]))
 
@@ -733,10 +734,23 @@ def generate(store, ntasks):
                           "projectID": FIRST_PROJECT_ID, "taskID": None, "opTaskID": None,
                           "ownerID": ADMIN_USER_ID, "currentVersionID": vid,
                           "entryDate": _date(rng, -50, 0), "lastUpdateDate": _date(rng, -5, 0)}
+        T["DOCU"][did]["downloadURL"] = "/document/download?ID=%s" % did
         T["DOCV"][vid] = {"ID": vid, "objCode": "DOCV", "documentID": did, "version": "v1.0",
                           "fileName": fname, "fileSize": rng.randrange(100, 100000),
                           "handle": T["DOCU"][did]["handle"], "fileHash": None,
-                          "entryDate": T["DOCU"][did]["entryDate"]}
+                          "entryDate": T["DOCU"][did]["entryDate"],
+                          "downloadURL": "/document/download?ID=%s&versionID=%s" % (did, vid)}
+    # The first document has a second, current version of 20 MiB (downloads
+    # in bounded memory); its own generator keeps every other ID as it was.
+    rng = random.Random(7008)
+    did = next(iter(T["DOCU"]))
+    vid = _rid(rng, used)
+    T["DOCV"][vid] = {"ID": vid, "objCode": "DOCV", "documentID": did, "version": "v2.0",
+                      "fileName": "spec-v2.pdf", "fileSize": BIG_DOC_SIZE,
+                      "handle": T["DOCU"][did]["handle"], "fileHash": None,
+                      "entryDate": T["DOCU"][did]["lastUpdateDate"],
+                      "downloadURL": "/document/download?ID=%s&versionID=%s" % (did, vid)}
+    T["DOCU"][did]["currentVersionID"] = vid
 
 
 if __name__ == "__main__":
