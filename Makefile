@@ -23,10 +23,12 @@ TESTCF  := -std=c99 -g -O0 $(SAN) $(WARN) -I.
 # prints a count (docs/testing.md).  make test runs TEST_SUITES, make ci
 # runs them and then CI_SUITES; a fragment in mk/*.mk adds its suite with
 # one line (TEST_SUITES += name, or CI_SUITES += name).  TEST_BUILD names
-# what make test compiles up front, two at a time, before the suites start.
+# what make test compiles up front, two at a time, before the suites start;
+# make ci builds CI_BUILD too.
 TEST_SUITES := check unit integration hardening cli-test server-test
 CI_SUITES   :=
 TEST_BUILD  := $(B)/test_unit $(B)/test_integration $(B)/test_hardening $(B)/wf-san
+CI_BUILD    :=
 all: $(B)/wf
 
 deps:
@@ -95,7 +97,7 @@ test: deps
 # make test's suites, then the slow ones (valgrind, mbedTLS 3.6, static
 # builds, fuzz smoke, cross builds) two at a time; .ci/run runs this.
 ci: deps
-	@$(SUITE_RUN) ci "$(TEST_BUILD)" $(TEST_SUITES) -- $(CI_SUITES)
+	@$(SUITE_RUN) ci "$(TEST_BUILD) $(CI_BUILD)" $(TEST_SUITES) -- $(CI_SUITES)
 
 # one suite, logged and counted as make test does it (mk/suites.sh)
 suite-%:
