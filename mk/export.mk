@@ -6,8 +6,19 @@
 #   make export-test             all of it
 #   make export-test T=sync      only the tests whose names contain "sync"
 
-.PHONY: export-test
+#   make export                  the library's incremental walks (tests/test_export.c:
+#                                equal timestamps over pages of 7, an object changed
+#                                during the walk, refusals)
+
+.PHONY: export-test export
 export-test: deps $(B)/wf-san
 	WF=$(B)/wf-san B=$(B) $(PYTHON) tests/cli/test_export.py $(T)
 
-TEST_SUITES += export-test
+$(B)/test_export: tests/test_export.c tests/harness.h workfront.h | $(B)
+	$(CC) $(TESTCF) tests/test_export.c -o $@ -lcmocka $(TLSLIBS)
+
+export: deps $(B)/test_export
+	./$(B)/test_export $(T)
+
+TEST_SUITES += export-test export
+TEST_BUILD  += $(B)/test_export
