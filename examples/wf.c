@@ -3399,9 +3399,13 @@ static int run(int argc, char **argv)
 
     memset(&x, 0, sizeof x);
     x.pretty = isatty(fileno(stdout)) != 0;
-    /* exports write megabytes: fewer, larger writes (a terminal keeps its line buffering) */
-    if (!x.pretty)
-        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    /* exports write megabytes: fewer, larger writes (a terminal keeps its
+       line buffering).  glibc ignores the size without a buffer of ours; it
+       is static because stdout is flushed after run returns. */
+    if (!x.pretty) {
+        static char outbuf[1 << 16];
+        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    }
     x.progress_tty = isatty(fileno(stderr)) != 0;
     rc = parse_cli(&x, argc, argv);
     if (rc != RC_OK)
