@@ -25,11 +25,12 @@
 
        cc app.c -lmbedtls -lmbedx509 -lmbedcrypto
 
-   A trimmed mbedTLS build needs: a TLS 1.2 client (1.3 with 3.x), X.509
+   A trimmed mbedTLS build needs: a TLS 1.2 client (and 1.3 with 3.x:
+   mbedTLS 2.28 cannot reach a server that requires TLS 1.3), X.509
    parsing and verification, ctr_drbg + entropy, base64, and
    MBEDTLS_ERROR_C (or MBEDTLS_ERROR_STRERROR_DUMMY) for mbedtls_strerror;
    pk parsing, RSA signing and SHA-256 for server-to-server JWTs.
-   mk/mbedtls-musl-config.h is such a configuration.
+   mk/mbedtls36-config.h is such a configuration for mbedTLS 3.6.
 
    EXAMPLE
    =======
@@ -40,7 +41,7 @@
 
        int main(void) {
            wf_client_desc desc = {0};           // zero = documented default
-           desc.domain = "acme";                // https://acme.my.workfront.com
+           desc.domain = "acme";                // https://acme.my.workfront.adobe.com
            desc.api_key = getenv("WF_API_KEY");
            wf_client *c = NULL;
            if (wf_client_create(&desc, &c, NULL) != WF_OK) return 1;
@@ -233,6 +234,10 @@ typedef enum wf_result {
 WF_API const char *wf_result_str(wf_result r);
 WF_API const char *wf_version(void);      /* "0.1.0" */
 WF_API const char *wf_tls_version(void);  /* "Mbed TLS 2.28.3" or "none" */
+/* The TLS versions this build can speak: "TLS 1.3, TLS 1.2" (mbedTLS 3.x
+   built with TLS 1.3), "TLS 1.2" (mbedTLS 2.28 has no TLS 1.3 client), or
+   "none" (WF_NO_TLS). */
+WF_API const char *wf_tls_protocols(void);
 
 /* ---------------------------------------------------------------- allocator */
 typedef struct wf_allocator {
@@ -288,24 +293,59 @@ typedef struct wf_transport {
 /* ------------------------------------------------------------------- client */
 typedef struct wf_client wf_client;
 
-/* python-workfront's templates; "ondemand" and "sandbox" name them in desc.url_template */
-#define WF_TEMPLATE_ONDEMAND "{protocol}://{domain}.attask-ondemand.com/attask/api/{api_version}"
-#define WF_TEMPLATE_SANDBOX  "{protocol}://{domain}.attasksandbox.com/attask/api/{api_version}"
+/* Host templates; desc.url_template takes these presets by name.
+   "adobe": the host Adobe's page "Domain format for Adobe Workfront API calls"
+            (experienceleague.adobe.com, .../locate-domain-for-api) documents
+            today, <domain>.my.workfront.adobe.com (orgs on the Adobe Unified
+            Shell, experience.adobe.com); the default for desc.domain.
+   "my":    <domain>.my.workfront.com, the page's earlier second row (orgs not
+            on the Unified Shell).
+   "ondemand", "sandbox": python-workfront's templates; its sandbox moved to
+            <domain>.preview.workfront.com ("Changed Workfront Sandbox URL so
+            it now works again").
+   In a template, api_version "unsupported" turns ".../api/{api_version}"
+   into ".../api-unsupported" (see desc.api_version). */
+#define WF_TEMPLATE_ADOBE    "{protocol}://{domain}.my.workfront.adobe.com/attask/api/{api_version}"
 #define WF_TEMPLATE_MY       "{protocol}://{domain}.my.workfront.com/attask/api/{api_version}"
+#define WF_TEMPLATE_ONDEMAND "{protocol}://{domain}.attask-ondemand.com/attask/api/{api_version}"
+#define WF_TEMPLATE_SANDBOX  "{protocol}://{domain}.preview.workfront.com/attask/api/{api_version}"
 
 typedef struct wf_client_desc {
     /* Where: one of url, domain (+ optional url_template). */
-    const char *url;          /* "https://acme.my.workfront.com", "http://127.0.0.1:8080",
-                                 or a full API base ".../attask/api/v22.0" */
-    const char *domain;       /* "acme" -> https://acme.my.workfront.com */
-    const char *url_template; /* with {protocol} {domain} {api_version}; or "ondemand"/"sandbox" */
+    const char *url;          /* "https://acme.my.workfront.adobe.com", "http://127.0.0.1:8080",
+                                 or a full API base ".../attask/api/v22.0" (taken as is) */
+    const char *domain;       /* "acme" -> https://acme.my.workfront.adobe.com; a name with a
+                                 dot is a whole host name */
+    const char *url_template; /* with {protocol} {domain} {api_version}; or a preset name:
+                                 "adobe" (default), "my", "ondemand", "sandbox" */
     const char *protocol;     /* for templates; default "https" */
-    const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION */
+    const char *api_version;  /* "22.0", "v22.0", "unsupported"; default WF_DEFAULT_API_VERSION.
+                                 "unsupported" is Workfront's unversioned API at
+                                 /attask/api-unsupported, with url and with templates alike
+                                 (as Adobe's docs and the official JS client have it); to reach
+                                 /attask/api/unsupported give it as a full url or in a template */
     /* Authentication: at most one of api_key / session_id is needed. */
     const char *api_key;      /* sent as the apiKey header */
     const char *session_id;   /* sent as the SessionID header (also an OAuth2 access token) */
     const char *bearer;       /* Adobe IMS access token: Authorization: Bearer ... */
     const char *ims_org;      /* Adobe IMS organisation: x-gw-ims-org-id */
+    /* OAuth Server-to-Server (an Adobe Developer Console credential): the
+       client POSTs grant_type=client_credentials to {ims_url}/ims/token/v3
+       before its first call, sends the token as Authorization: Bearer (with
+       x-gw-ims-org-id when ims_org is set), fetches a new one ahead of
+       expires_in (within 5 minutes of it, or half its lifetime when that is
+       shorter) and once when a call is answered 401. */
+    const char *ims_client_id;
+    const char *ims_client_secret;
+    const char *ims_scopes;   /* comma list from the credential's page, e.g.
+                                 "openid,AdobeID,additional_info.projectedProductContext" */
+    const char *ims_url;      /* default "https://ims-na1.adobelogin.com" (scheme, host, port) */
+    /* Keeps the access token the client obtains (IMS, OAuth2 code or
+       refresh, JWT exchange) in this file between runs while it is valid.
+       Created mode 0600 and replaced atomically; a file that group or others
+       may read or write, or that another user owns, is refused
+       (WF_ERR_FILE).  A token cached for other credentials is ignored. */
+    const char *token_cache;
     /* Renewal: when a call fails for authentication and one of these is
        held, the client renews once and repeats the call (a rejected call was
        not executed, so this is safe for writes). */
@@ -361,6 +401,14 @@ WF_API const char *wf_user_id(const wf_client *c);    /* after wf_login, else NU
    JWT and Adobe IMS.  Tokens land in the client; the access token is sent
    in the SessionID header.  Secrets are wiped when replaced or destroyed. */
 WF_API wf_result wf_set_bearer(wf_client *c, const char *token, const char *ims_org);
+/* Fetches an OAuth Server-to-Server token now (desc.ims_*); the client
+   also does this by itself when it needs one. */
+WF_API wf_result wf_ims_token(wf_client *c);
+/* When the access token the client holds expires (Unix time, seconds):
+   0 when its answer gave no expires_in, -1 when the client obtained none
+   (or it came from desc).  *from_cache (optional): it was read from
+   desc.token_cache rather than fetched in this process. */
+WF_API long long wf_token_expiry(const wf_client *c, bool *from_cache);
 WF_API wf_result wf_oauth2_code(wf_client *c, const char *code, const char *redirect_uri);
 WF_API wf_result wf_oauth2_refresh(wf_client *c);
 WF_API wf_result wf_jwt_exchange(wf_client *c);
@@ -420,8 +468,35 @@ WF_API const char *wf_json_raw(wf_json v, size_t *len);  /* exact source text (s
    characters escaped).  indent 0 = compact.  The sink returns false to abort. */
 typedef bool (*wf_sink)(void *user, const char *data, size_t len);
 WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user);
+/* Writes v as it came: strings and numbers exactly as the source spelled
+   them (its escapes kept; the document was validated when it was loaded),
+   whitespace between tokens dropped, or laid out anew with indent > 0.  A
+   value whose source text holds no such whitespace (Workfront's answers)
+   goes to the sink in one piece when indent is 0. */
+WF_API wf_result wf_json_write_raw(wf_json v, int indent, wf_sink sink, void *user);
 /* Writes s (UTF-8, validated) as a JSON string literal with quotes. */
 WF_API wf_result wf_json_write_string(const char *s, size_t len, wf_sink sink, void *user);
+
+/* -------------------------------------------------------------------- dates
+   Workfront writes dates as "2017-03-08T17:00:00:000+0400": milliseconds
+   after a colon and an offset without one (the API basics page).  The API
+   also returns ISO 8601 forms, which are read too: "2017-03-08T17:00:00.000+04:00",
+   "...Z", fewer or more fraction digits, no seconds, "+04", a space for
+   the "T", a bare date "2017-03-08".  A text without an offset is UTC. */
+typedef struct wf_time {
+    int64_t ms;        /* UTC milliseconds since 1970-01-01T00:00:00Z */
+    int offset_min;    /* the offset written, minutes east of UTC: "+0400" is 240 */
+} wf_time;
+/* Parses len bytes of s (no NUL needed); WF_ERR_INVALID when it is not a
+   date of the forms above (or not a real calendar date). */
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out);
+/* A JSON string holding such a date; WF_ERR_TYPE when v is not a string. */
+WF_API wf_result wf_json_time(wf_json v, wf_time *out);
+/* Writes t in Workfront's form, in the local time of t.offset_min
+   (-1439..1439): "2017-03-08T17:00:00:000+0400" and a NUL, 29 bytes.
+   Returns the length, or 0 when cap is too small or t is out of range
+   (years 0000-9999). */
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap);
 
 /* -------------------------------------------------------------------- query
    Percent-encoded key=value pairs.  Zero-initialise and use; or give it a
@@ -513,6 +588,38 @@ typedef struct wf_body {
    body may be NULL.  On WF_OK, *data (optional) is the envelope's data. */
 WF_API wf_result wf_request(wf_client *c, const char *method, const char *path,
                             const wf_query *query, const wf_body *body, wf_json *data);
+/* Any endpoint: the API's own paths, or anything else on the same host
+   (event subscriptions, document downloads).  Zero-initialise; give exactly
+   one of path and url. */
+typedef struct wf_request_desc {
+    const char *method;          /* default "GET" */
+    const char *path;            /* relative to the API base, as for wf_request */
+    const char *url;             /* "/attask/eventsubscription/api/v1/subscriptions" (from the
+                                    host root) or a full URL on the client's own scheme, host
+                                    and port; any other host is refused before sending */
+    const wf_query *query;       /* may be NULL */
+    const wf_body *body;         /* may be NULL; e.g. content_type "application/json" */
+    const char *const *headers;  /* extra "Name: value" lines (they replace the defaults of
+                                    the same name; Host, Content-Length and other framing
+                                    headers are refused) */
+    size_t header_count;
+    bool raw;                    /* the answer need not be an envelope: on 2xx *data is the
+                                    whole JSON document, or none for bytes (wf_last_body)
+                                    and empty answers (201, 204) */
+    wf_sink sink;                /* a 2xx body is streamed here, never kept (implies raw);
+                                    returning false aborts with WF_ERR_FILE.  Error answers
+                                    are read as usual. */
+    void *sink_user;
+} wf_request_desc;
+WF_API wf_result wf_request_ex(wf_client *c, const wf_request_desc *d, wf_json *data);
+/* Would wf_request_ex accept this url (host root, or same scheme, host and
+   port)?  Sends nothing; the error record says why not. */
+WF_API wf_result wf_check_url(wf_client *c, const char *url);
+/* A header of the last response (first of that name, case-insensitive): a
+   pointer to its value, *len bytes, not NUL-terminated; NULL if absent. */
+WF_API const char *wf_last_header(const wf_client *c, const char *name, size_t *len);
+/* The last response's status line and headers as received, CRLF-ended. */
+WF_API const char *wf_last_head(const wf_client *c, size_t *len);
 /* The last response body as received (valid until the next request). */
 WF_API const char *wf_last_body(const wf_client *c, size_t *len);
 WF_API int wf_last_status(const wf_client *c);
@@ -533,6 +640,12 @@ WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_
 WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data);
 WF_API wf_result wf_metadata(wf_client *c, const char *obj /* NULL: global */, wf_json *data);
 
+/* The key of an incremental walk.  All zero: from the beginning. */
+typedef struct wf_watermark {
+    char date[48];             /* the field's value as the server wrote it, e.g. 2026-05-18T17:00:00:000-0600 */
+    char id[48];               /* the ID of the last object handed over at that date */
+} wf_watermark;
+
 /* Walks a whole search, page by page ($$FIRST/$$LIMIT, ID order unless the
    query sorts).  With on_object alone, objects are streamed and memory stays
    at one object; with on_page, at one page.  A callback returning false
@@ -544,7 +657,19 @@ typedef struct wf_pager_desc {
     bool (*on_object)(void *user, wf_json object);     /* per object, or NULL */
     bool (*on_page)(void *user, wf_json page, long long first); /* per page, or NULL */
     void *user;
+    /* Incremental walks: with since set, only objects created or changed
+       after the watermark *since come, in (lastUpdateDate, ID) order, and
+       *since moves past each object on_object accepts (on_object only; the
+       query may not sort, its fields must include the watermark field).
+       Pages are asked for by that key, not by $$FIRST: objects changed
+       during the walk are neither skipped nor repeated (they come again
+       later, changed), and equal timestamps across a page boundary are
+       told apart by ID.  Keep *since only once what was handed over is
+       safe: the next walk starts after it. */
+    wf_watermark *since;
+    const char *since_field;                           /* default "lastUpdateDate" */
 } wf_pager_desc;
+
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *desc, long long *total);
 
 /* ------------------------------------------------------------------ writes
@@ -588,6 +713,9 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *key, const char *
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *key, long long v);
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *key, bool v);
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *key);
+/* A date as Workfront writes it (wf_time_format), as a value or key + value */
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t);
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *key, wf_time t);
 /* The finished JSON text (closes an implicit top-level object); NULL when
    containers are still open or a call failed. */
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len);
@@ -654,6 +782,51 @@ typedef enum wf_api_key_op { WF_API_KEY_GET, WF_API_KEY_GENERATE, WF_API_KEY_CLE
 WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *username, const char *password,
                             char *key, size_t key_cap);
 
+/* ------------------------------------------------------ event subscriptions
+   /attask/eventsubscription/api/v1/subscriptions (System Administrators
+   only; answers are not in the data envelope).  Bad input -- an unknown
+   eventType, a url that is not https://, more than 10 filter groups or more
+   than 5 filters in a group, a missing field -- is refused before sending. */
+typedef struct wf_subscription_desc {
+    const char *obj_code;         /* "TASK", "PROJ", ... (required) */
+    const char *event_type;       /* CREATE, UPDATE, DELETE or SHARE (required) */
+    const char *url;              /* https:// endpoint the events go to (required) */
+    const char *auth_token;       /* sent to url with each event (required) */
+    const char *obj_id;           /* one object only; NULL: every object of obj_code */
+    const char *filters_json;     /* the "filters" array as JSON text, or NULL */
+    const char *filter_connector; /* "AND" (default) or "OR", or NULL */
+    bool base64_encoding;         /* newState/oldState base64-encoded */
+} wf_subscription_desc;
+/* id (optional) gets the new subscription's ID, from the 201's Location. */
+WF_API wf_result wf_subscription_create(wf_client *c, const wf_subscription_desc *s, char *id, size_t id_cap);
+/* Checks a subscription (JSON object, len 0: strlen) as create does, without
+   a client or a request: err->text says what is wrong. */
+WF_API wf_result wf_subscription_validate(const char *json, size_t len, wf_error *err);
+/* The same from a ready JSON object (len 0: strlen), validated the same way. */
+WF_API wf_result wf_subscription_create_json(wf_client *c, const char *json, size_t len, char *id, size_t id_cap);
+/* {"subscriptions":[...],"meta":{...}}; page and limit 0 = the server's defaults (1, 100; limit at most 1000). */
+WF_API wf_result wf_subscription_list(wf_client *c, int page, int limit, wf_json *data);
+WF_API wf_result wf_subscription_get(wf_client *c, const char *id, wf_json *data);
+WF_API wf_result wf_subscription_delete(wf_client *c, const char *id);
+
+/* -------------------------------------------------------- document download
+   Streams a document's current version (or version_id) to sink, in pieces
+   of at most 16 KB: memory does not grow with the file.  The file's address
+   is the downloadURL the API gives for the document (or version).  A sink
+   returning false stops the transfer (WF_ERR_FILE).  Nothing is retried once
+   a byte reached the sink. */
+typedef struct wf_download_desc {
+    const char *document_id;
+    const char *version_id;       /* NULL: the current version */
+    /* called once the file is known, before any byte of it: the version's
+       file name (may be "") and size (0 if unknown); false cancels */
+    bool (*on_start)(void *user, const char *file_name, uint64_t size);
+    wf_sink sink;
+    void *user;
+    uint64_t *size;               /* optional: bytes received */
+} wf_download_desc;
+WF_API wf_result wf_download(wf_client *c, const wf_download_desc *d);
+
 /* ------------------------------------------------------------ object model
    python-workfront's Object: load an object, set fields, save sends only
    the changed ones (or creates the object when it has no ID). */
@@ -693,13 +866,14 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
    base         util & buffers . errors . redaction . url & percent-encoding
    codecs       http/1.1: response parser . json: tokens, validation, views .
                 json: writer . envelope & errors . query builder .
-                json: updates writer
+                dates . json: updates writer
    platform     platform: clock, sleep, sockets, files, entropy, CA store
                 (the only code that touches the OS; hooks under PORTING)
    transport    transport: connection state . transport: tls .
                 transport: proxy . transport: connection
-   client       client . client: lifecycle . streaming . http/1.1: requests
-   API          api calls . pager . writes . upload . object model . auth
+   client       client . client: token cache . client: lifecycle . streaming . http/1.1: requests
+   API          api calls . pager . writes . upload . any endpoint (event
+                subscriptions, document download) . object model . auth
 */
 
 #include <stdarg.h>
@@ -707,6 +881,9 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h> /* the plain-text scan of answers, 16 bytes a step */
+#endif
 
 #ifndef WF_MALLOC
 #  define WF_MALLOC(n) malloc(n)
@@ -1028,6 +1205,18 @@ WF_API const char *wf_tls_version(void) {
 #endif
 }
 
+WF_API const char *wf_tls_protocols(void) {
+#if defined(WF_NO_TLS)
+    return "none";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_PROTO_TLS1_2)
+    return "TLS 1.3, TLS 1.2";
+#elif defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    return "TLS 1.3";
+#else
+    return "TLS 1.2"; /* the client refuses anything older */
+#endif
+}
+
 static void wf__err_clear(wf_error *e) {
     memset(e, 0, sizeof *e);
 }
@@ -1271,11 +1460,20 @@ static wf_result wf__base_url(const wf_client_desc *d, const wf_allocator *a, ch
         for (s = d->domain; *s; s++)
             if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
                 return wf__fail(e, WF_ERR_URL, "invalid Workfront domain \"%.100s\" (letters, digits, '-' and '.')", d->domain);
-        if (!tpl || !*tpl) tpl = strchr(d->domain, '.') ? "{protocol}://{domain}/attask/api/{api_version}" : WF_TEMPLATE_MY;
+        if (!tpl || !*tpl) tpl = strchr(d->domain, '.') ? "{protocol}://{domain}/attask/api/{api_version}" : WF_TEMPLATE_ADOBE;
+        else if (strcmp(tpl, "adobe") == 0) tpl = WF_TEMPLATE_ADOBE;
+        else if (strcmp(tpl, "my") == 0) tpl = WF_TEMPLATE_MY;
         else if (strcmp(tpl, "ondemand") == 0) tpl = WF_TEMPLATE_ONDEMAND;
         else if (strcmp(tpl, "sandbox") == 0) tpl = WF_TEMPLATE_SANDBOX;
-        else if (strcmp(tpl, "my") == 0) tpl = WF_TEMPLATE_MY;
+        else if (!strstr(tpl, "://"))
+            return wf__fail(e, WF_ERR_URL, "unknown URL template \"%.60s\" (presets: adobe, my, ondemand, sandbox)", tpl);
         for (s = tpl; *s; ) {
+            /* one rule with url and templates: "unsupported" is /attask/api-unsupported */
+            if (strcmp(ver, "unsupported") == 0 && strncmp(s, "/api/{api_version}", 18) == 0) {
+                if (!wf__buf_adds(a, &b, "/api-unsupported")) goto nomem;
+                s += 18;
+                continue;
+            }
             if (strncmp(s, "{protocol}", 10) == 0) {
                 const char *proto = d->protocol && *d->protocol ? d->protocol : "https";
                 if (strcmp(proto, "http") != 0 && strcmp(proto, "https") != 0)
@@ -1314,7 +1512,8 @@ enum {
     WF__HTTP_ERR_SYNTAX = -1,
     WF__HTTP_ERR_TOO_LARGE = -2,
     WF__HTTP_ERR_NOMEM = -3,
-    WF__HTTP_ERR_TRUNCATED = -4 /* end of stream inside the response */
+    WF__HTTP_ERR_TRUNCATED = -4, /* end of stream inside the response */
+    WF__HTTP_ERR_SINK = -5       /* the body sink refused the bytes */
 };
 
 enum {
@@ -1330,6 +1529,12 @@ typedef struct wf__http {
     size_t max_body;
     bool head_request;         /* response to HEAD: no body whatever the headers say */
     bool no_reserve;           /* streamed body: do not size the buffer from Content-Length */
+    /* A 2xx body (identity-coded) goes to sink instead of the buffer, so a
+       download of any size needs no more memory than one read. */
+    bool (*sink)(void *user, const char *data, size_t len);
+    void *sink_user;
+    bool sinking;              /* this response's body goes to the sink */
+    uint64_t sunk;             /* bytes handed to the sink */
     /* results */
     int state;
     int status;
@@ -1341,6 +1546,8 @@ typedef struct wf__http {
     char retry_after[64];
     char error[96];            /* what was wrong, for the error record */
     wf__buf body;
+    bool keep_head;            /* fill head (the client reads Location and friends from it) */
+    wf__buf head;              /* status line and header lines as received, CRLF-ended */
     /* line assembly */
     char line[WF__HTTP_LINE_MAX];
     size_t line_len;
@@ -1349,12 +1556,15 @@ typedef struct wf__http {
 } wf__http;
 
 static void wf__http_begin(wf__http *p, const wf_allocator *a, size_t max_body, bool head_request) {
-    /* no_reserve is the caller's to set after begin */
-    wf__buf body = p->body; /* the body buffer is reused across responses */
+    /* no_reserve, keep_head and sink are the caller's to set after begin */
+    wf__buf body = p->body, head = p->head; /* the buffers are reused across responses */
     memset(p, 0, sizeof *p);
     p->body = body;
     p->body.len = 0;
     if (p->body.p) p->body.p[0] = 0;
+    p->head = head;
+    p->head.len = 0;
+    if (p->head.p) p->head.p[0] = 0;
     p->a = a;
     p->max_body = max_body;
     p->head_request = head_request;
@@ -1443,13 +1653,23 @@ static int wf__http_head_done(wf__http *p) {
     if (p->status >= 100 && p->status < 200 && p->status != 101) {
         /* interim response (100 Continue, 103 Early Hints): the real one follows */
         const wf_allocator *a = p->a;
+        bool no_reserve = p->no_reserve, keep_head = p->keep_head;
+        bool (*sink)(void *, const char *, size_t) = p->sink;
+        void *sink_user = p->sink_user;
         wf__http_begin(p, a, p->max_body, p->head_request);
+        p->no_reserve = no_reserve;
+        p->keep_head = keep_head;
+        p->sink = sink;
+        p->sink_user = sink_user;
         return WF__HTTP_MORE;
     }
     if (p->head_request || p->status == 204 || p->status == 304) {
         p->state = WF__HS_DONE;
         return WF__HTTP_DONE;
     }
+    /* an encoded body could not be decoded on the way: it stays buffered and is refused */
+    p->sinking = p->sink && p->status >= 200 && p->status <= 299 &&
+                 (!p->content_encoding[0] || wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"));
     if (p->te_seen) {
         p->has_length = false; /* Transfer-Encoding overrides Content-Length (RFC 9112 6.3) */
         if (p->chunked) { p->state = WF__HS_CHUNK_SIZE; return WF__HTTP_MORE; }
@@ -1458,8 +1678,8 @@ static int wf__http_head_done(wf__http *p) {
         return WF__HTTP_MORE;
     }
     if (p->has_length) {
-        if (p->length > p->max_body) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "Content-Length above the response limit");
-        if (!p->no_reserve && !wf__buf_reserve_exact(p->a, &p->body, (size_t)p->length))
+        if (p->length > p->max_body && !p->sinking) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "Content-Length above the response limit");
+        if (!p->no_reserve && !p->sinking && !wf__buf_reserve_exact(p->a, &p->body, (size_t)p->length))
             return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         p->remaining = p->length;
         if (p->length == 0) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
@@ -1472,8 +1692,39 @@ static int wf__http_head_done(wf__http *p) {
 }
 
 static int wf__http_body_bytes(wf__http *p, const char *d, size_t n) {
+    if (p->sinking) {
+        if (n && !p->sink(p->sink_user, d, n)) return wf__http_err(p, WF__HTTP_ERR_SINK, "the body sink refused the data");
+        p->sunk += n;
+        return WF__HTTP_MORE;
+    }
     if (n > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
     if (!wf__buf_add(p->a, &p->body, d, n)) return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
+    return WF__HTTP_MORE;
+}
+
+/* Body bytes can be received straight into the body buffer, without the
+   copy through the client's read buffer: how many may come now (at most
+   cap), or 0 when the parser must see them (head, chunk sizes) or the
+   buffer cannot grow (the parser then reports it). */
+static size_t wf__http_direct_room(wf__http *p, size_t cap) {
+    size_t want;
+    if (p->sinking) return 0; /* a sunk body never goes into the buffer */
+    if (p->state == WF__HS_BODY_LEN || p->state == WF__HS_CHUNK_DATA) want = p->remaining < cap ? (size_t)p->remaining : cap;
+    else if (p->state == WF__HS_BODY_CLOSE) want = cap;
+    else return 0;
+    if (want == 0 || want > p->max_body - p->body.len || !wf__buf_reserve(p->a, &p->body, want)) return 0;
+    return want;
+}
+
+/* n bytes arrived at the end of the body buffer (after wf__http_direct_room). */
+static int wf__http_direct_done(wf__http *p, size_t n) {
+    p->body.len += n;
+    p->body.p[p->body.len] = 0;
+    if (p->state == WF__HS_BODY_CLOSE) return WF__HTTP_MORE;
+    p->remaining -= n;
+    if (p->remaining > 0) return WF__HTTP_MORE;
+    if (p->state == WF__HS_BODY_LEN) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
+    p->state = WF__HS_CHUNK_END;
     return WF__HTTP_MORE;
 }
 
@@ -1483,9 +1734,14 @@ static int wf__http_line(wf__http *p, const char *s, size_t n) {
     case WF__HS_STATUS:
         if (n == 0 && p->status == 0) return WF__HTTP_MORE; /* tolerate a stray CRLF before the status */
         p->state = WF__HS_HEADER;
+        if (p->keep_head && (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2)))
+            return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         return wf__http_status_line(p, s, n);
     case WF__HS_HEADER:
         if (n == 0) return wf__http_head_done(p);
+        /* kept for callers that read other headers (Location, ETag, ...) */
+        if (p->keep_head && !wf__is_ows(s[0]) && (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2)))
+            return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         return wf__http_header(p, s, n);
     case WF__HS_CHUNK_SIZE: {
         size_t k = 0;
@@ -1493,7 +1749,7 @@ static int wf__http_line(wf__http *p, const char *s, size_t n) {
         while (k < n && s[k] != ';' && !wf__is_ows(s[k])) k++; /* extensions are ignored */
         if (!wf__parse_u64(s, k, 16, &size)) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "invalid chunk size");
         if (size == 0) { p->state = WF__HS_TRAILER; return WF__HTTP_MORE; }
-        if (size > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
+        if (!p->sinking && size > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
         p->remaining = size;
         p->state = WF__HS_CHUNK_DATA;
         return WF__HTTP_MORE;
@@ -1552,6 +1808,29 @@ static int wf__http_feed(wf__http *p, const char *d, size_t n, size_t *consumed)
     return rc;
 }
 
+/* The value of the first header called name in the response head (trimmed,
+   not NUL-terminated at len), or NULL. */
+static const char *wf__http_header_value(const wf__http *p, const char *name, size_t *len) {
+    const char *s = p->head.p, *end = s ? s + p->head.len : NULL;
+    bool first = true;
+    while (s && s < end) {
+        const char *eol = strstr(s, "\r\n"), *colon;
+        if (!eol) break;
+        colon = first ? NULL : (const char *)memchr(s, ':', (size_t)(eol - s));
+        first = false;
+        if (colon && wf__ieq(s, (size_t)(colon - s), name)) {
+            const char *v = colon + 1, *ve = eol;
+            while (v < ve && wf__is_ows(*v)) v++;
+            while (ve > v && wf__is_ows(ve[-1])) ve--;
+            if (len) *len = (size_t)(ve - v);
+            return v;
+        }
+        s = eol + 2;
+    }
+    if (len) *len = 0;
+    return NULL;
+}
+
 /* The stream ended: complete only for a close-delimited body. */
 static int wf__http_eof(wf__http *p) {
     if (p->state == WF__HS_DONE) return WF__HTTP_DONE;
@@ -1570,6 +1849,12 @@ struct wf_doc {
     int *next;        /* next[i]: index just past token i's subtree (O(1) sibling steps) */
     int ntok, cap;
     int next_cap;     /* next[] outlives a load: streaming loads one object after another */
+    bool compact;     /* no whitespace between the root's tokens: its text can be copied whole */
+    bool borrowed;    /* tok is a streamed element's, lent for one callback: never freed here */
+    int pbase;        /* parent links count from this index (a lent element's place in its array) */
+    jsmntok_t *owned_tok; /* while lent: the document's own array, and its capacity */
+    int owned_cap;
+    size_t lo;        /* the root's text starts at or after text + lo */
     wf_allocator a;
     bool own;         /* allocated by wf_doc_parse (else embedded in a client) */
 };
@@ -1687,26 +1972,27 @@ static long wf__unescape(const char *s, size_t n, char *out, size_t cap) {
 }
 
 static bool wf__number_ok(const char *s, size_t n) {
-    size_t i = 0;
-    if (i < n && s[i] == '-') i++;
-    if (i >= n) return false;
-    if (s[i] == '0') i++;
-    else if (s[i] >= '1' && s[i] <= '9') { while (i < n && s[i] >= '0' && s[i] <= '9') i++; }
+    const char *p = s, *e = s + n, *d;
+#define WF__DIGIT(ch) ((unsigned)((ch) - '0') < 10u)
+    if (p < e && *p == '-') p++;
+    if (p >= e) return false;
+    if (*p == '0') p++;
+    else if (WF__DIGIT(*p)) { do p++; while (p < e && WF__DIGIT(*p)); }
     else return false;
-    if (i < n && s[i] == '.') {
-        size_t d = ++i;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-        if (i == d) return false;
+    if (p < e && *p == '.') {
+        d = ++p;
+        while (p < e && WF__DIGIT(*p)) p++;
+        if (p == d) return false;
     }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        size_t d;
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
-        d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-        if (i == d) return false;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        d = p;
+        while (p < e && WF__DIGIT(*p)) p++;
+        if (p == d) return false;
     }
-    return i == n;
+#undef WF__DIGIT
+    return p == e;
 }
 
 /* A double as the shortest JSON number that reads back the same, through
@@ -1725,7 +2011,10 @@ static size_t wf__fmt_double(char *out, size_t cap, double v) {
     if (cap < 2 || v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308) return 0;
     memset(tmp, 0, sizeof tmp);
     n = WF_FORMAT_DOUBLE(tmp, sizeof tmp, v);
-    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || tmp[n] != 0) return 0;
+    /* n is only compared, never used as an index: newlib-nano without
+       float support returns a meaningless count, and gcc -Os may load
+       tmp[n] before the range checks that would guard it */
+    if (n <= 0 || (size_t)n >= sizeof tmp || (size_t)n >= cap || strlen(tmp) != (size_t)n) return 0;
     for (i = 0; i < n; i++) {
         if (tmp[i] == ',') tmp[i] = '.'; /* a locale's decimal comma */
         if (!((tmp[i] >= '0' && tmp[i] <= '9') || tmp[i] == '-' || tmp[i] == '+' || tmp[i] == '.' || tmp[i] == 'e' || tmp[i] == 'E'))
@@ -1762,63 +2051,189 @@ static bool wf__gap_ok(const char *t, size_t from, size_t to, char sep) {
     return seen;
 }
 
-static wf_result wf__doc_validate(wf_doc *d, wf_error *e) {
-    const char *t = d->text;
-    int i;
-    /* next[]: one reverse pass, since a subtree is contiguous after its root */
-    for (i = d->ntok - 1; i >= 0; i--) {
-        int p = d->tok[i].parent;
-        if (d->next[i] < i + 1) d->next[i] = i + 1;
-        if (p >= 0 && d->next[p] < d->next[i]) d->next[p] = d->next[i];
+/* wf__plain8 for the first k (< 8) bytes at p only; the bytes after them
+   must be readable.  The mask is built in memory order, so this holds on
+   any byte order (a borrow only ever raises flags, never hides one). */
+static bool wf__plain8_first(const char *p, size_t k) {
+    static const unsigned char ff[16] = { 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0 };
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x, m;
+    memcpy(&x, p, 8);
+    memcpy(&m, ff + 8 - k, 8);
+    return ((((x - ones * 0x20) | ((x ^ (ones * '\\')) - ones) | ((x ^ (ones * '"')) - ones) | x) & highs) & m) == 0;
+}
+
+/* A string body is valid when it is plain printable ASCII (checked a word
+   at a time; limit is the end of the readable text); anything else goes
+   through the full decoder. */
+static bool wf__str_ok(const char *s, size_t n, const char *limit) {
+    size_t i = 0;
+    while (i + 8 <= n && wf__plain8(s + i)) i += 8;
+    if (i + 8 > n && (size_t)(limit - (s + i)) >= 8 && wf__plain8_first(s + i, n - i)) return true;
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch >= 0x80 || ch == '\\' || ch == '"') return wf__unescape(s + i, n - i, NULL, 0) >= 0;
     }
-    if (d->next[0] != d->ntok) return wf__fail(e, WF_ERR_JSON, "more than one JSON value in the body");
-    if (!wf__gap_ok(t, 0, wf__tok_begin(&d->tok[0]), 0) || !wf__gap_ok(t, wf__tok_end(&d->tok[0]), d->len, 0))
+    return true;
+}
+
+/* True when text[0..n) holds no control character, no byte above 0x7F and
+   no \\u escape: then every string in it is valid as jsmn tokenised it
+   (jsmn checks the other escapes), so the strings need no check one by one.
+   Workfront's answers are such text but for their \\u escapes of
+   non-ASCII characters. */
+static bool wf__text_plain(const char *t, size_t n) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes a step: a signed byte below 0x20 is a control character or
+       one above 0x7F; plus the backslashes (x86-64 always has SSE2) */
+    {
+        const __m128i lim = _mm_set1_epi8(0x20), bs = _mm_set1_epi8('\\');
+        while (i + 64 <= n) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 16));
+            __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 32));
+            __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 48));
+            __m128i f = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(a, lim), _mm_cmpeq_epi8(a, bs)),
+                                                  _mm_or_si128(_mm_cmplt_epi8(b, lim), _mm_cmpeq_epi8(b, bs))),
+                                     _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(c, lim), _mm_cmpeq_epi8(c, bs)),
+                                                  _mm_or_si128(_mm_cmplt_epi8(d, lim), _mm_cmpeq_epi8(d, bs))));
+            if (_mm_movemask_epi8(f)) break; /* the word loop below looks closer */
+            i += 64;
+        }
+    }
+#endif
+    while (i < n) {
+        if (i + 32 <= n) {
+            uint64_t a, b, c, d;
+            memcpy(&a, t + i, 8); memcpy(&b, t + i + 8, 8); memcpy(&c, t + i + 16, 8); memcpy(&d, t + i + 24, 8);
+            if (((((a - ones * 0x20) | ((a ^ (ones * '\\')) - ones) | a) | ((b - ones * 0x20) | ((b ^ (ones * '\\')) - ones) | b) |
+                  ((c - ones * 0x20) | ((c ^ (ones * '\\')) - ones) | c) | ((d - ones * 0x20) | ((d ^ (ones * '\\')) - ones) | d)) & highs) == 0) {
+                i += 32;
+                continue;
+            }
+        }
+        if (i + 8 <= n) {
+            uint64_t a;
+            memcpy(&a, t + i, 8);
+            if ((((a - ones * 0x20) | ((a ^ (ones * '\\')) - ones) | a) & highs) == 0) { i += 8; continue; }
+        }
+        {
+            /* a flagged word (or the tail): byte by byte up to the word's end */
+            size_t end = i + 8 < n ? i + 8 : n;
+            for (; i < end; i++) {
+                unsigned char ch = (unsigned char)t[i];
+                if (ch < 0x20 || ch >= 0x80) return false;
+                if (ch == '\\') {
+                    if (i + 1 >= n || t[i + 1] == 'u') return false;
+                    i++; /* the escaped character is no escape itself */
+                }
+            }
+        }
+    }
+    return true;
+}
+
+/* wf__gap_ok, first trying the gap a compact text has: the separator alone. */
+static bool wf__gap_fast(const char *t, bool *compact, size_t from, size_t to, char sep) {
+    if (to - from == (sep != 0) && (sep == 0 || t[from] == sep)) return true;
+    *compact = false;
+    return wf__gap_ok(t, from, to, sep);
+}
+
+static bool wf__literal_ok(const char *s, size_t n) {
+    switch (s[0]) {
+    case 'n': return n == 4 && memcmp(s, "null", 4) == 0;
+    case 't': return n == 4 && memcmp(s, "true", 4) == 0;
+    case 'f': return n == 5 && memcmp(s, "false", 5) == 0;
+    default: return wf__number_ok(s, n);
+    }
+}
+
+static wf_result wf__doc_validate(wf_doc *d, wf_error *e) {
+    /* locals, not d's fields: the compiler need not reload them after each store */
+    const char *t = d->text;
+    const jsmntok_t *tk = d->tok;
+    int *nx = d->next;
+    int i, ntok = d->ntok;
+    bool plain = wf__text_plain(t + d->lo, d->len - d->lo), compact = true;
+    {
+        /* next[]: one reverse pass, since a subtree is contiguous after its
+           root.  Every token must lie inside the root's text: jsmn links a
+           token after a stray ':' to the one before it even past a closed
+           value. */
+        int base = d->pbase, end = (int)d->len;
+        for (i = ntok - 1; i > 0; i--) {
+            int ni = nx[i] > i + 1 ? nx[i] : i + 1, p = tk[i].parent - base;
+            if (tk[i].end < 0 || tk[i].end > end) return wf__fail(e, WF_ERR_JSON, "invalid JSON near offset %d", tk[i].start);
+            nx[i] = ni;
+            if (p >= 0 && nx[p] < ni) nx[p] = ni;
+        }
+        if (nx[0] < 1) nx[0] = 1;
+    }
+    if (nx[0] != ntok) return wf__fail(e, WF_ERR_JSON, "more than one JSON value in the body");
+    if (!wf__gap_ok(t, d->lo, wf__tok_begin(&tk[0]), 0) || !wf__gap_ok(t, wf__tok_end(&tk[0]), d->len, 0))
         return wf__fail(e, WF_ERR_JSON, "unexpected text around the JSON value");
-    for (i = 0; i < d->ntok; i++) {
-        const jsmntok_t *k = &d->tok[i];
-        const char *s = t + k->start;
-        size_t n = (size_t)(k->end - k->start);
-        if (k->type == JSMN_PRIMITIVE) {
-            bool ok = (n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
-                      (n == 4 && memcmp(s, "null", 4) == 0) || wf__number_ok(s, n);
-            if (!ok) return wf__fail(e, WF_ERR_JSON, "invalid literal at offset %d", k->start);
-        } else if (k->type == JSMN_STRING) {
-            if (wf__unescape(s, n, NULL, 0) < 0)
+    for (i = 0; i < ntok; i++) {
+        const jsmntok_t *k = &tk[i];
+        if (k->type == JSMN_STRING) {
+            if (!plain && !wf__str_ok(t + k->start, (size_t)(k->end - k->start), t + d->len))
                 return wf__fail(e, WF_ERR_JSON, "invalid string at offset %d (bad escape, lone surrogate, control character or invalid UTF-8)", k->start);
+        } else if (k->type == JSMN_PRIMITIVE) {
+            if (!wf__literal_ok(t + k->start, (size_t)(k->end - k->start)))
+                return wf__fail(e, WF_ERR_JSON, "invalid literal at offset %d", k->start);
         } else {
             bool obj = k->type == JSMN_OBJECT;
             size_t pos = (size_t)k->start + 1;
             int c = i + 1, count = 0;
             while (count < k->size) {
-                const jsmntok_t *ct = &d->tok[c];
-                if (!wf__gap_ok(t, pos, wf__tok_begin(ct), count ? ',' : 0))
+                const jsmntok_t *ct = &tk[c];
+                if (!wf__gap_fast(t, &compact, pos, wf__tok_begin(ct), count ? ',' : 0))
                     return wf__fail(e, WF_ERR_JSON, "misplaced separator near offset %zu", pos);
                 if (obj) {
-                    const jsmntok_t *vt = &d->tok[c + 1];
-                    if (ct->type != JSMN_STRING || ct->size != 1 || c + 1 >= d->ntok)
+                    const jsmntok_t *vt = ct + 1;
+                    if (ct->type != JSMN_STRING || ct->size != 1 || c + 1 >= ntok)
                         return wf__fail(e, WF_ERR_JSON, "object member without a value at offset %d", ct->start);
-                    if (!wf__gap_ok(t, wf__tok_end(ct), wf__tok_begin(vt), ':'))
+                    if (!wf__gap_fast(t, &compact, (size_t)ct->end + 1, wf__tok_begin(vt), ':'))
                         return wf__fail(e, WF_ERR_JSON, "expected ':' at offset %zu", wf__tok_end(ct));
                     pos = wf__tok_end(vt);
                 } else {
                     pos = wf__tok_end(ct);
                 }
-                c = d->next[c];
+                c = nx[c];
                 count++;
             }
-            if (!wf__gap_ok(t, pos, (size_t)k->end - 1, 0))
+            if (!wf__gap_fast(t, &compact, pos, (size_t)k->end - 1, 0))
                 return wf__fail(e, WF_ERR_JSON, "unexpected text before offset %d", k->end - 1);
         }
     }
+    d->compact = compact;
     return WF_OK;
+}
+
+/* Takes lent tokens back: the document owns its own array again. */
+static void wf__doc_unlend(wf_doc *d) {
+    if (!d->borrowed) return;
+    d->tok = d->owned_tok;
+    d->cap = d->owned_cap;
+    d->owned_tok = NULL;
+    d->owned_cap = 0;
+    d->borrowed = false;
+    d->ntok = 0;
+    d->pbase = 0;
+    d->lo = 0;
 }
 
 /* Tokenises text into d (reusing its arrays) and validates it. */
 static wf_result wf__doc_load(wf_doc *d, const char *text, size_t len, wf_error *e) {
     jsmn_parser jp;
     int r;
+    wf__doc_unlend(d); /* a request made inside a streamed callback */
     d->text = text;
     d->len = len;
+    d->lo = 0;
+    d->pbase = 0;
     d->ntok = 0;
     if (len > 0x7fffffff) return wf__fail(e, WF_ERR_TOO_LARGE, "JSON text above 2 GB");
     jsmn_init(&jp);
@@ -1891,7 +2306,41 @@ tokens_done:
     }
 }
 
+/* Lends d one value tokenised elsewhere (a streamed element), for one
+   callback: t[0..n) are its tokens, offsets into b, parent links counted
+   in the array they live in (t[0] is at index base there).  Validates it
+   like wf__doc_load.  The caller takes the tokens back (wf__doc_unlend). */
+static wf_result wf__doc_lend(wf_doc *d, const char *b, jsmntok_t *t, int n, int base, wf_error *e) {
+    size_t off = wf__tok_begin(&t[0]), end = wf__tok_end(&t[0]);
+    d->ntok = 0;
+    if (d->next_cap < n) {
+        wf__free(&d->a, d->next);
+        d->next_cap = 0;
+        if (!(d->next = (int *)wf__alloc(&d->a, (size_t)n * sizeof *d->next))) return wf__fail(e, WF_ERR_NOMEM, "out of memory for JSON tokens");
+        d->next_cap = n;
+    }
+    if (t[0].type != JSMN_OBJECT && t[0].type != JSMN_ARRAY && (t[0].size != 0 || n != 1))
+        return wf__fail(e, WF_ERR_JSON, "invalid JSON near offset %d", t[0].start);
+    d->owned_tok = d->borrowed ? d->owned_tok : d->tok;
+    d->owned_cap = d->borrowed ? d->owned_cap : d->cap;
+    d->borrowed = true;
+    d->tok = t;
+    d->cap = n;
+    d->pbase = base;
+    d->text = b;
+    d->lo = off;
+    d->len = end;
+    d->ntok = n;
+    memset(d->next, 0, (size_t)n * sizeof *d->next);
+    {
+        wf_result vr = wf__doc_validate(d, e);
+        if (vr) d->ntok = 0;
+        return vr;
+    }
+}
+
 static void wf__doc_release(wf_doc *d) {
+    wf__doc_unlend(d);
     wf__free(&d->a, d->tok);
     wf__free(&d->a, d->next);
     d->tok = NULL;
@@ -2173,7 +2622,7 @@ WF_API wf_result wf_json_write_string(const char *s, size_t n, wf_sink sink, voi
     return WF_OK;
 }
 
-static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void *user) {
+static wf_result wf__write(wf_json v, int indent, int depth, bool raw, wf_sink sink, void *user) {
     static const char spaces[] = "                                ";
     const jsmntok_t *t = wf__tok(v);
     wf_result r;
@@ -2182,7 +2631,9 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
     if (t->type == JSMN_PRIMITIVE) {
         return sink(user, v.doc->text + t->start, (size_t)(t->end - t->start)) ? WF_OK : WF_ERR_IO;
     }
-    if (t->type == JSMN_STRING) {
+    if (t->type == JSMN_STRING && raw) {
+        return sink(user, v.doc->text + wf__tok_begin(t), wf__tok_end(t) - wf__tok_begin(t)) ? WF_OK : WF_ERR_IO;
+    } else if (t->type == JSMN_STRING) {
         /* decode then re-encode: the output is plain UTF-8, whatever the input escaped */
         char small[256];
         char *tmp = small;
@@ -2212,10 +2663,10 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
                     sp -= k;
                 }
             }
-            if ((r = wf__write(c, indent, depth + 1, sink, user)) != WF_OK) return r;
+            if ((r = wf__write(c, indent, depth + 1, raw, sink, user)) != WF_OK) return r;
             if (obj) {
                 if (!sink(user, indent > 0 ? ": " : ":", indent > 0 ? 2u : 1u)) return WF_ERR_IO;
-                if ((r = wf__write(wf_json_value(c), indent, depth + 1, sink, user)) != WF_OK) return r;
+                if ((r = wf__write(wf_json_value(c), indent, depth + 1, raw, sink, user)) != WF_OK) return r;
             }
         }
         if (indent > 0 && i > 0) {
@@ -2233,7 +2684,17 @@ static wf_result wf__write(wf_json v, int indent, int depth, wf_sink sink, void 
 
 WF_API wf_result wf_json_write(wf_json v, int indent, wf_sink sink, void *user) {
     if (!sink) return WF_ERR_INVALID;
-    return wf__write(v, indent, 0, sink, user);
+    return wf__write(v, indent, 0, false, sink, user);
+}
+
+WF_API wf_result wf_json_write_raw(wf_json v, int indent, wf_sink sink, void *user) {
+    if (!sink) return WF_ERR_INVALID;
+    if (indent <= 0 && wf_json_ok(v) && v.doc->compact) {
+        size_t n;
+        const char *text = wf_json_raw(v, &n);
+        return sink(user, text, n) ? WF_OK : WF_ERR_IO;
+    }
+    return wf__write(v, indent, 0, true, sink, user);
 }
 
 /* >> envelope & errors ===================================================== */
@@ -2598,6 +3059,129 @@ WF_API wf_result wf_query_agg(wf_query *q, const char *field, const char *func) 
     return wf_query_add(q, key, func);
 }
 
+/* >> dates ================================================================= */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+   Hinnant's civil calendar algorithms; no timegm() in C99 or POSIX). */
+static int64_t wf__days_from_civil(int64_t y, int m, int d) {
+    int64_t era, yoe, doy;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void wf__civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+    int64_t era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* n decimal digits at s[*i] (all must be there) */
+static bool wf__digits(const char *s, size_t len, size_t *i, int n, int *out) {
+    int v = 0, k;
+    for (k = 0; k < n; k++) {
+        if (*i >= len || s[*i] < '0' || s[*i] > '9') return false;
+        v = v * 10 + (s[(*i)++] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+WF_API wf_result wf_time_parse(const char *s, size_t len, wf_time *out) {
+    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    size_t i = 0;
+    int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, off = 0, oh, om = 0, dim;
+    bool leap;
+    if (!out) return WF_ERR_INVALID;
+    out->ms = 0;
+    out->offset_min = 0;
+    if (!s) return WF_ERR_INVALID;
+    if (!wf__digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &mo) ||
+        i >= len || s[i++] != '-' || !wf__digits(s, len, &i, 2, &d))
+        return WF_ERR_INVALID;
+    if (i < len) {
+        if (s[i] != 'T' && s[i] != ' ') return WF_ERR_INVALID;
+        i++;
+        if (!wf__digits(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || !wf__digits(s, len, &i, 2, &mi))
+            return WF_ERR_INVALID;
+        if (i < len && s[i] == ':') {
+            i++;
+            if (!wf__digits(s, len, &i, 2, &sec)) return WF_ERR_INVALID;
+            /* Workfront's ":000", ISO's ".000" (or ",000"): 1 to 9 digits, milliseconds kept */
+            if (i < len && (s[i] == ':' || s[i] == '.' || s[i] == ',')) {
+                int k = 0;
+                i++;
+                for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, k++) {
+                    if (k < 3) ms = ms * 10 + (s[i] - '0');
+                    if (k >= 9) return WF_ERR_INVALID;
+                }
+                if (k == 0) return WF_ERR_INVALID;
+                for (; k < 3; k++) ms *= 10;
+            }
+        }
+        if (i < len) {
+            char sign = s[i++];
+            if (sign == 'Z' || sign == 'z') {
+                if (i != len) return WF_ERR_INVALID;
+            } else if (sign == '+' || sign == '-') {
+                if (!wf__digits(s, len, &i, 2, &oh)) return WF_ERR_INVALID;
+                if (i < len && s[i] == ':') i++;
+                if (i < len && !wf__digits(s, len, &i, 2, &om)) return WF_ERR_INVALID;
+                if (i != len || oh > 23 || om > 59) return WF_ERR_INVALID;
+                off = (oh * 60 + om) * (sign == '-' ? -1 : 1);
+            } else {
+                return WF_ERR_INVALID;
+            }
+        }
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12) return WF_ERR_INVALID;
+    dim = mdays[mo - 1] + (mo == 2 && leap);
+    if (d < 1 || d > dim || h > 23 || mi > 59 || sec > 59) return WF_ERR_INVALID;
+    out->ms = ((wf__days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec) - (int64_t)off * 60) * 1000 + ms;
+    out->offset_min = off;
+    return WF_OK;
+}
+
+WF_API wf_result wf_json_time(wf_json v, wf_time *out) {
+    char buf[64];
+    size_t n = 0;
+    wf_result r;
+    if (out) { out->ms = 0; out->offset_min = 0; }
+    if (!out) return WF_ERR_INVALID;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_ERR_TYPE;
+    r = wf_json_str(v, buf, sizeof buf, &n);
+    if (r != WF_OK) return WF_ERR_INVALID; /* longer than any date */
+    return wf_time_parse(buf, n, out);
+}
+
+WF_API size_t wf_time_format(wf_time t, char *buf, size_t cap) {
+    int64_t local, days, secs, y;
+    int m, d, off = t.offset_min, a;
+    if (buf && cap) buf[0] = 0;
+    if (!buf || cap < 29 || off < -1439 || off > 1439) return 0;
+    /* year 0000 to 9999 in local time, checked before any arithmetic can overflow */
+    if (t.ms < -62167219200000LL - 86400000LL || t.ms > 253402300799999LL + 86400000LL) return 0;
+    local = t.ms + (int64_t)off * 60000;
+    days = local >= 0 ? local / 86400000 : -((-local + 86399999) / 86400000);
+    secs = local - days * 86400000; /* milliseconds into the day, 0..86399999 */
+    wf__civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) return 0;
+    a = off < 0 ? -off : off;
+    wf__snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d:%03d%c%02d%02d", (int)y, m, d, (int)(secs / 3600000),
+             (int)(secs / 60000 % 60), (int)(secs / 1000 % 60), (int)(secs % 1000), off < 0 ? '-' : '+', a / 60, a % 60);
+    return 28;
+}
+
 /* >> json: updates writer ================================================== */
 
 static wf_result wf__upd_fail(wf_updates *u, wf_result r, const char *why) {
@@ -2776,6 +3360,18 @@ WF_API wf_result wf_updates_set_str(wf_updates *u, const char *k, const char *v)
 WF_API wf_result wf_updates_set_int(wf_updates *u, const char *k, long long v) { return wf_updates_key(u, k) ? u->result : wf_updates_int(u, v); }
 WF_API wf_result wf_updates_set_bool(wf_updates *u, const char *k, bool v) { return wf_updates_key(u, k) ? u->result : wf_updates_bool(u, v); }
 WF_API wf_result wf_updates_set_null(wf_updates *u, const char *k) { return wf_updates_key(u, k) ? u->result : wf_updates_null(u); }
+
+WF_API wf_result wf_updates_time(wf_updates *u, wf_time t) {
+    char buf[32];
+    if (!u) return WF_ERR_INVALID;
+    if (!wf_time_format(t, buf, sizeof buf))
+        return wf__upd_fail(u, WF_ERR_RANGE, "date out of range (years 0000-9999, offset within +-23:59)");
+    return wf_updates_string(u, buf);
+}
+
+WF_API wf_result wf_updates_set_time(wf_updates *u, const char *k, wf_time t) {
+    return wf_updates_key(u, k) ? u->result : wf_updates_time(u, t);
+}
 
 WF_API const char *wf_updates_json(wf_updates *u, size_t *len) {
     if (len) *len = 0;
@@ -3414,6 +4010,55 @@ done:
     return r;
 }
 
+/* A secret's file (the token cache), read whole only when nobody else can
+   read or change it: a regular file of this user, no group or other
+   permission bits (POSIX; on Windows the file's ACL is left to the user).
+   A missing file is not an error: *out stays NULL. */
+static wf_result wf__file_read_private(const wf_allocator *a, const char *path, size_t max, const char *what, char **out,
+                                       size_t *len, wf_error *e) {
+    *out = NULL;
+    *len = 0;
+#if defined(WF__POSIX) && !defined(WF_NO_FILES)
+    {
+        struct stat st;
+        errno = 0;
+        if (stat(path, &st) != 0) {
+            if (errno == ENOENT) return WF_OK;
+            return wf__file_fail(e, errno, "read", what, path);
+        }
+        if (!S_ISREG(st.st_mode)) return wf__fail(e, WF_ERR_FILE, "%s %.300s is not a regular file", what, path);
+        if (st.st_uid != geteuid())
+            return wf__fail(e, WF_ERR_FILE, "refusing %s %.300s: it belongs to another user", what, path);
+        if ((st.st_mode & 077) != 0)
+            return wf__fail(e, WF_ERR_FILE, "refusing %s %.300s: group or others may access it (mode 0%d%d%d); chmod 600 it",
+                            what, path, (int)(st.st_mode >> 6) & 7, (int)(st.st_mode >> 3) & 7, (int)st.st_mode & 7);
+    }
+#elif !defined(WF_NO_FILES)
+    {
+        wf__file f;
+        if (wf__file_open_read(&f, path, what, e) != WF_OK) {
+            if (e->sys_errno == ENOENT) { wf__err_clear(e); return WF_OK; }
+            return e->result;
+        }
+        wf__file_close(a, &f);
+    }
+#endif
+    /* (the checks above look at the path, the read below opens it again: a
+       file swapped in between must still be ours to read, and the cache
+       directory is the user's own) */
+    return wf__file_read_all(a, path, max, what, out, len, e);
+}
+
+/* Replaces path with len bytes of data, mode 0600, atomically. */
+static wf_result wf__file_write_private(const wf_allocator *a, const char *path, const char *data, size_t len, const char *what,
+                                        wf_error *e) {
+    wf__file f;
+    wf_result r = wf__file_create_temp(a, &f, path, what, e);
+    if (r) return r;
+    if ((r = wf__file_write(&f, data, len, e)) != WF_OK) { wf__file_close(a, &f); return r; }
+    return wf__file_commit(a, &f, e);
+}
+
 /* -- entropy ---------------------------------------------------------------- */
 
 /* TLS needs a strong entropy source.  mbedTLS brings the platform's
@@ -3720,6 +4365,35 @@ static wf_result wf__tls_fail(wf__conn *k, int rc, const char *what) {
     }
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
         return wf__fail(k->err, WF_ERR_CLOSED, "%s: connection closed by %.200s", what, k->origin->host);
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+        /* Without a TLS 1.3 client, a server that requires 1.3 answers the
+           ClientHello with a protocol_version alert, which mbedTLS reports
+           only as "a fatal alert": say what it means and what fixes it.
+           mbedTLS has no getter for the alert; its description is the
+           second byte of the alert record still in in_msg (2.28: a public
+           field, 3.x: MBEDTLS_PRIVATE). */
+#  if MBEDTLS_VERSION_MAJOR >= 3
+#    define WF__SSL_FIELD(f) MBEDTLS_PRIVATE(f)
+#  else
+#    define WF__SSL_FIELD(f) f
+#  endif
+        const mbedtls_ssl_context *s = &t->ssl;
+        if (s->WF__SSL_FIELD(in_msg) && s->WF__SSL_FIELD(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+            s->WF__SSL_FIELD(in_msglen) >= 2 &&
+            s->WF__SSL_FIELD(in_msg)[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
+            return wf__fail(k->err, WF_ERR_TLS, "%s: %.200s requires a TLS version this build lacks: it speaks TLS 1.2 only "
+#  if MBEDTLS_VERSION_MAJOR >= 3
+                            "(Mbed TLS %s built without MBEDTLS_SSL_PROTO_TLS1_3); rebuild mbedTLS with TLS 1.3 "
+#  else
+                            "(Mbed TLS %s has no TLS 1.3 client); build against mbedTLS 3.6 with TLS 1.3 "
+                            "(MBEDTLS_SSL_PROTO_TLS1_3) "
+#  endif
+                            "(protocol_version alert, -0x%04x)",
+                            what, k->origin->host, MBEDTLS_VERSION_STRING, (unsigned)-rc);
+#  undef WF__SSL_FIELD
+    }
+#endif
     return wf__fail(k->err, WF_ERR_TLS, "%s: %s (-0x%04x)", what, k->err->tls_text, (unsigned)-rc);
 }
 
@@ -4006,6 +4680,13 @@ struct wf_client {
     char *bearer, *ims_org, *username, *password, *client_id, *client_secret;
     char *refresh_token, *jwt_pem, *customer_id, *jwt_sub;
     int jwt_ttl_s;
+    /* OAuth Server-to-Server: its own client talks to IMS (another host) */
+    struct wf_client *ims;
+    char *ims_client_id, *ims_client_secret, *ims_scopes;
+    long long token_expires;   /* Unix time; 0 unknown; -1 no token obtained */
+    long long token_lifetime;  /* expires_in of that token, seconds */
+    bool token_from_cache;
+    char *token_cache;         /* path, or NULL */
     wf_result (*renew)(void *user, wf_client *c);
     void *renew_user;
     bool renewing;             /* inside a renewal: never renew again */
@@ -4015,6 +4696,10 @@ struct wf_client {
     wf__conn conn;             /* transport, TLS, proxy, timeouts */
     /* per request */
     const wf_body *stream;     /* body pulled through read() after the head */
+    const char *const *xh;     /* the caller's extra headers ("Name: value") */
+    size_t nxh;
+    bool (*sink)(void *user, const char *data, size_t len); /* 2xx body goes here */
+    void *sink_user;
     struct wf__sx *sx;         /* streamed search in progress, or NULL */
     wf__buf target, req, scratch;
     wf__http http;
@@ -4033,9 +4718,171 @@ static void wf__log(wf_client *c, wf_log_level lvl, const char *fmt, ...) {
     c->log.fn(c->log.user_data, lvl, line);
 }
 
+/* >> client: token cache =================================================== */
+
+/* Whom a cached token belongs to: the token endpoint's host and every
+   credential that shaped it, so a cache file shared by mistake between
+   two configurations is ignored instead of sending one's token to the
+   other.  Empty when the client obtains no tokens. */
+static bool wf__cache_id(const wf_client *c, wf__buf *b) {
+    const wf_allocator *a = &c->a;
+    const char *parts[5];
+    int i, n = 0;
+    if (c->ims) {
+        if (!wf__buf_adds(a, b, "ims ") || !wf__buf_adds(a, b, c->ims->url.tls ? "https://" : "http://") ||
+            !wf__buf_adds(a, b, c->ims->host_header))
+            return false;
+        parts[n++] = c->ims_client_id;
+        parts[n++] = c->ims_scopes;
+        parts[n++] = c->ims_org;
+    } else if (c->client_id) {
+        if (!wf__buf_adds(a, b, "workfront ") || !wf__buf_adds(a, b, c->url.tls ? "https://" : "http://") ||
+            !wf__buf_adds(a, b, c->host_header))
+            return false;
+        parts[n++] = c->client_id;
+        parts[n++] = c->customer_id;
+        parts[n++] = c->jwt_sub;
+    }
+    for (i = 0; i < n; i++)
+        if (!wf__buf_add(a, b, " ", 1) || !wf__buf_adds(a, b, parts[i] ? parts[i] : "-")) return false;
+    return true;
+}
+
+/* Renew when the token is within 5 minutes of expiring, or past half its
+   lifetime when that is shorter (tokens that live minutes, not hours). */
+static bool wf__token_due(const wf_client *c) {
+    long long margin = c->token_lifetime >= 600 || c->token_lifetime <= 0 ? 300 : c->token_lifetime / 2;
+    long long now = wf__time_s();
+    if (c->token_expires <= 0 || now == 0) return false; /* none, no expiry given, or no clock: only a 401 says */
+    return now >= c->token_expires - margin;
+}
+
+typedef struct wf__bufsink { const wf_allocator *a; wf__buf *b; } wf__bufsink;
+static bool wf__bufsink_fn(void *user, const char *d, size_t n) {
+    wf__bufsink *s = (wf__bufsink *)user;
+    return wf__buf_add(s->a, s->b, d, n);
+}
+
+/* {"for":..,"kind":"bearer"|"session","access_token":..,"expires_at":..,"expires_in":..} */
+static wf_result wf__cache_save(wf_client *c) {
+    const wf_allocator *a = &c->a;
+    wf__buf id, out;
+    wf__bufsink sk;
+    wf_result r = WF_OK;
+    const char *tok = c->ims ? c->bearer : c->session_id;
+    char num[64];
+    if (!c->token_cache || !tok) return WF_OK;
+    memset(&id, 0, sizeof id);
+    memset(&out, 0, sizeof out);
+    sk.a = a;
+    sk.b = &out;
+    if (!wf__cache_id(c, &id) || !id.len) { r = id.len ? WF_ERR_NOMEM : WF_OK; goto done; }
+    if (!wf__buf_adds(a, &out, "{\"for\":") || wf_json_write_string(id.p, id.len, wf__bufsink_fn, &sk) != WF_OK ||
+        !wf__buf_adds(a, &out, c->ims ? ",\"kind\":\"bearer\",\"access_token\":" : ",\"kind\":\"session\",\"access_token\":") ||
+        wf_json_write_string(tok, strlen(tok), wf__bufsink_fn, &sk) != WF_OK) { r = WF_ERR_NOMEM; goto done; }
+    wf__snprintf(num, sizeof num, ",\"expires_at\":%lld,\"expires_in\":%lld}\n", c->token_expires > 0 ? c->token_expires : 0,
+             c->token_lifetime);
+    if (!wf__buf_adds(a, &out, num)) { r = WF_ERR_NOMEM; goto done; }
+    r = wf__file_write_private(a, c->token_cache, out.p, out.len, "token cache", &c->err);
+    if (r == WF_OK) wf__log(c, WF_LOG_INFO, "* access token kept in %s", c->token_cache);
+done:
+    if (r == WF_ERR_NOMEM) wf__fail(&c->err, r, "out of memory writing the token cache");
+    else if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__snprintf(msg, sizeof msg, "token cache: %s", c->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+    }
+    if (out.p) memset(out.p, 0, out.cap); /* it held the token */
+    wf__buf_free(a, &out);
+    wf__buf_free(a, &id);
+    return r;
+}
+
+/* A session ID or token from an answer, copied into a fresh allocation
+   (*out); *out is NULL when it is missing or holds a control byte (it is
+   sent back as a header value: a CR/LF in it would inject headers).
+   WF_ERR_NOMEM (recorded) when the copy cannot be allocated. */
+static wf_result wf__json_dup(wf_client *c, wf_json v, char **out) {
+    size_t n, i;
+    char *s;
+    *out = NULL;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_OK;
+    wf_json_str(v, NULL, 0, &n);
+    s = (char *)wf__alloc(&c->a, n + 1);
+    if (!s) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
+    wf_json_str(v, s, n + 1, NULL);
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return WF_OK; }
+    *out = s;
+    return WF_OK;
+}
+
+/* Takes a still-valid token for these credentials from the cache file. */
+static wf_result wf__cache_load(wf_client *c) {
+    const wf_allocator *a = &c->a;
+    wf__buf id;
+    char *text = NULL, *tok = NULL;
+    size_t len = 0;
+    wf_doc doc;
+    wf_json root;
+    long long at = 0, in = 0;
+    wf_result r;
+    memset(&id, 0, sizeof id);
+    memset(&doc, 0, sizeof doc);
+    doc.a = *a;
+    if (!wf__cache_id(c, &id)) { wf__buf_free(a, &id); return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); }
+    if (!id.len)
+        return wf__fail(&c->err, WF_ERR_INVALID, "token_cache needs credentials that obtain a token "
+                        "(ims_client_id, or client_id with a refresh token, JWT key or authorization code)");
+    r = wf__file_read_private(a, c->token_cache, 65536, "token cache", &text, &len, &c->err);
+    if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__snprintf(msg, sizeof msg, "token cache: %s", c->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        goto done;
+    }
+    if (!text) goto done; /* no file yet */
+    /* a damaged or foreign file is not an error: it is replaced by the next token */
+    if (wf__doc_load(&doc, text, len, &c->err) != WF_OK) {
+        wf__err_clear(&c->err);
+        wf__log(c, WF_LOG_INFO, "* token cache %s is not valid JSON; ignoring it", c->token_cache);
+        goto done;
+    }
+    root = wf_doc_root(&doc);
+    if (!wf_json_eq(wf_json_get(root, "for"), id.p) ||
+        !wf_json_eq(wf_json_get(root, "kind"), c->ims ? "bearer" : "session") ||
+        wf_json_int(wf_json_get(root, "expires_at"), &at) != WF_OK || wf_json_int(wf_json_get(root, "expires_in"), &in) != WF_OK ||
+        wf_json_type_of(wf_json_get(root, "access_token")) != WF_JSON_STRING) {
+        wf__log(c, WF_LOG_INFO, "* token cache %s holds no token for these credentials; ignoring it", c->token_cache);
+        goto done;
+    }
+    if ((r = wf__json_dup(c, wf_json_get(root, "access_token"), &tok)) != WF_OK) goto done;
+    if (!tok) goto done;
+    c->token_expires = at;
+    c->token_lifetime = in;
+    if (at > 0 && wf__token_due(c)) {
+        c->token_expires = -1;
+        c->token_lifetime = 0;
+        wf__log(c, WF_LOG_INFO, "* the token in %s has expired or is about to", c->token_cache);
+        goto done;
+    }
+    if (c->ims) { wf__free_secret(a, c->bearer); c->bearer = tok; }
+    else { wf__free_secret(a, c->session_id); c->session_id = tok; }
+    tok = NULL;
+    c->token_from_cache = true;
+    wf__log(c, WF_LOG_INFO, "* access token from %s", c->token_cache);
+done:
+    wf__free_secret(a, tok);
+    if (text) { memset(text, 0, len); wf__free(a, text); }
+    wf__doc_release(&doc);
+    wf__buf_free(a, &id);
+    return r;
+}
+
 /* >> client: lifecycle ===================================================== */
 
 static wf_result wf__set_secret(wf_client *c, char **slot, const char *v);
+static wf_result wf__ims_setup(wf_client *c, const wf_client_desc *d);
 
 /* Keeps the JWT key PEM (wiped at destroy); parsed when signing. */
 static wf_result wf__load_jwt_key(wf_client *c, const wf_client_desc *d) {
@@ -4120,6 +4967,12 @@ WF_API wf_result wf_client_create(const wf_client_desc *d, wf_client **out, wf_e
     c->renew_user = d->renew_user;
     c->conn.user_agent = c->user_agent;
     if ((r = wf__conn_init(&c->conn, d)) != WF_OK) goto fail;
+    c->token_expires = -1;
+    if ((r = wf__ims_setup(c, d)) != WF_OK) goto fail;
+    if (d->token_cache && *d->token_cache) {
+        if (!(c->token_cache = wf__strdup(a, d->token_cache))) { r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory"); goto fail; }
+        if ((r = wf__cache_load(c)) != WF_OK) goto fail;
+    }
     *out = c;
     return WF_OK;
 fail:
@@ -4145,6 +4998,11 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__free_secret(&a, c->jwt_pem);
     wf__free_secret(&a, c->customer_id);
     wf__free_secret(&a, c->jwt_sub);
+    wf__free_secret(&a, c->ims_client_id);
+    wf__free_secret(&a, c->ims_client_secret);
+    wf__free_secret(&a, c->ims_scopes);
+    wf__free(&a, c->token_cache);
+    wf_client_destroy(c->ims);
     wf__free(&a, c->user_id);
     wf__free(&a, c->user_agent);
     wf__free(&a, c->api_base);
@@ -4155,8 +5013,48 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__buf_free(&a, &c->req);
     wf__buf_free(&a, &c->scratch);
     wf__buf_free(&a, &c->http.body);
+    wf__buf_free(&a, &c->http.head);
     wf__doc_release(&c->doc);
     wf__free(&a, c);
+}
+
+/* OAuth Server-to-Server: IMS is another host, so it gets a client of its
+   own (same allocator, transport, TLS trust, proxy, timeouts and logger;
+   no credentials) that carries only the token requests. */
+static wf_result wf__ims_setup(wf_client *c, const wf_client_desc *d) {
+    wf_client_desc sub;
+    wf_error e;
+    wf_result r;
+    bool any = (d->ims_client_id && *d->ims_client_id) || (d->ims_client_secret && *d->ims_client_secret) ||
+               (d->ims_scopes && *d->ims_scopes);
+    if (!any) return WF_OK;
+    if (!d->ims_client_id || !*d->ims_client_id || !d->ims_client_secret || !*d->ims_client_secret ||
+        !d->ims_scopes || !*d->ims_scopes)
+        return wf__fail(&c->err, WF_ERR_INVALID, "OAuth Server-to-Server needs ims_client_id, ims_client_secret and ims_scopes");
+    if ((r = wf__set_secret(c, &c->ims_client_id, d->ims_client_id)) != WF_OK ||
+        (r = wf__set_secret(c, &c->ims_client_secret, d->ims_client_secret)) != WF_OK ||
+        (r = wf__set_secret(c, &c->ims_scopes, d->ims_scopes)) != WF_OK)
+        return r;
+    sub = *d;
+    sub.url = d->ims_url && *d->ims_url ? d->ims_url : "https://ims-na1.adobelogin.com";
+    sub.domain = sub.url_template = sub.protocol = sub.api_version = NULL;
+    sub.api_key = sub.session_id = sub.bearer = sub.ims_org = NULL;
+    sub.username = sub.password = sub.client_id = sub.client_secret = sub.refresh_token = NULL;
+    sub.jwt_key_file = sub.jwt_key_pem = sub.customer_id = sub.jwt_user_id = NULL;
+    sub.renew = NULL;
+    sub.ims_client_id = sub.ims_client_secret = sub.ims_scopes = sub.ims_url = NULL;
+    sub.token_cache = NULL;
+    memset(&e, 0, sizeof e);
+    r = wf_client_create(&sub, &c->ims, &e);
+    if (r) {
+        c->err = e;
+        {
+            char msg[sizeof c->err.text + 64];
+            wf__snprintf(msg, sizeof msg, "IMS URL: %s", e.text);
+            wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        }
+    }
+    return r;
 }
 
 WF_API const wf_error *wf_client_error(const wf_client *c) { return c ? &c->err : NULL; }
@@ -4191,33 +5089,37 @@ WF_API int wf_last_status(const wf_client *c) { return c ? c->http.status : 0; }
 /* >> streaming: search results one object at a time ====================== */
 
 /* A search answer is {"data":[obj,obj,...]}.  When a caller wants objects
-   one by one, the body is cut into elements as the bytes arrive: each is
-   tokenised and handed over, then dropped, so memory stays at one object
-   whatever the page size.  Anything else (an error envelope, a non-2xx
-   status, an encoded body) falls back to the buffered path. */
-enum { WF__SX_PREFIX, WF__SX_BETWEEN, WF__SX_ELEMENT, WF__SX_AFTER, WF__SX_DONE, WF__SX_FALLBACK, WF__SX_STOPPED };
+   one by one, jsmn tokenises the body as the bytes arrive (it resumes where
+   it stopped; a token cut by the end of the bytes is tokenised again when
+   the rest comes).  Each element of the array, once closed, is validated
+   and handed over, then its bytes and tokens are dropped, so memory stays
+   at one object whatever the page size, and every byte is tokenised once.
+   Anything else (an error envelope, a non-2xx status, an encoded body)
+   falls back to the buffered path. */
+enum { WF__SX_PREFIX, WF__SX_ELEMENTS, WF__SX_AFTER, WF__SX_FALLBACK, WF__SX_STOPPED };
 
 typedef struct wf__sx {
     bool (*on_object)(void *user, wf_json object);
     void *user;
     int phase;
-    size_t pos, start;         /* scan position and element start, in the body buffer */
-    int depth;
-    bool in_str, esc, first, after_comma;
+    size_t done;               /* end of the last element handed over, in the body buffer */
+    bool first;                /* no element yet */
+    jsmn_parser jp;            /* tokens 0..2: the envelope object, "data", the array */
+    jsmntok_t *tok;
+    int cap;
+    wf_allocator a;
     long long count;           /* objects handed over */
 } wf__sx;
 
 static void wf__sx_begin(wf__sx *x) {
     x->phase = WF__SX_PREFIX;
-    x->pos = x->start = 0;
-    x->depth = 0;
-    x->in_str = x->esc = x->after_comma = false;
+    x->done = 0;
     x->first = true;
     x->count = 0;
 }
 
-/* Matches {"data":[ at the start: 1 yes (pos after '['), 0 need more, -1 no. */
-static int wf__sx_prefix(wf__sx *x, const char *b, size_t n) {
+/* Matches {"data":[ at the start: its length, 0 need more, -1 no. */
+static long wf__sx_prefix(const char *b, size_t n) {
     static const char *const want[] = { "{", "\"data\"", ":", "[" };
     size_t i = 0;
     int k;
@@ -4228,125 +5130,138 @@ static int wf__sx_prefix(wf__sx *x, const char *b, size_t n) {
         if (memcmp(b + i, want[k], wl) != 0) return -1;
         i += wl;
     }
-    x->pos = i;
-    return 1;
+    return (long)i;
 }
 
-/* Hands over one element; false stops the stream (error or caller). */
-static bool wf__sx_emit(wf_client *c, wf__sx *x, const char *text, size_t n) {
-    wf_result r = wf__doc_load(&c->doc, text, n, &c->err);
+/* Hands over the element whose tokens are x->tok[i..j); false stops the
+   stream (error or caller). */
+static bool wf__sx_emit(wf_client *c, wf__sx *x, int i, int j) {
+    wf_result r = wf__doc_lend(&c->doc, c->http.body.p, x->tok + i, j - i, i, &c->err);
+    bool go;
     if (r) {
+        wf__doc_unlend(&c->doc);
         char why[256];
         wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
         wf__fail(&c->err, r, "object %lld of the answer: %s", x->count, why);
         return false;
     }
     x->count++;
-    if (!x->on_object(x->user, wf_doc_root(&c->doc))) x->phase = WF__SX_STOPPED;
+    go = x->on_object(x->user, wf_doc_root(&c->doc));
+    wf__doc_unlend(&c->doc);
+    if (!go) x->phase = WF__SX_STOPPED;
     return true;
+}
+
+/* Drops the body's first keep bytes and the handed-over tokens 3..i: the
+   tokens of an element still open move down to 3 with their offsets and
+   links rebased. */
+static void wf__sx_drop(wf_client *c, wf__sx *x, size_t keep, int i) {
+    wf__http *p = &c->http;
+    int nt = x->jp.toknext, k, shift = i - 3;
+    for (k = 0; k < 3; k++)
+        if (x->tok[k].end >= 0) x->tok[k].end = x->tok[k].end >= (int)keep ? x->tok[k].end - (int)keep : 0;
+    for (k = i; k < nt; k++) {
+        jsmntok_t t = x->tok[k];
+        t.start -= (int)keep;
+        if (t.end >= 0) t.end -= (int)keep;
+        if (t.parent >= i) t.parent -= shift;
+        x->tok[k - shift] = t;
+    }
+    x->jp.toknext = (unsigned)(nt - shift);
+    if (x->jp.toksuper >= i) x->jp.toksuper -= shift;
+    x->jp.pos -= (unsigned)keep;
+    x->done -= keep;
+    if (keep) {
+        memmove(p->body.p, p->body.p + keep, p->body.len - keep);
+        p->body.len -= keep;
+        p->body.p[p->body.len] = 0;
+    }
 }
 
 /* Consumes what the body buffer holds; WF_OK to go on (also once stopped). */
 static wf_result wf__sx_step(wf_client *c) {
     wf__sx *x = c->sx;
     wf__http *p = &c->http;
-    char *b = p->body.p;
+    const char *b = p->body.p;
     size_t n = p->body.len, keep;
+    int r, i, nt;
     if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
     if (x->phase == WF__SX_PREFIX) {
-        int m;
+        long m;
         if (p->status < 200 || p->status > 299 || (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))) {
             x->phase = WF__SX_FALLBACK;
             return WF_OK;
         }
-        m = n ? wf__sx_prefix(x, b, n) : 0;
+        m = n ? wf__sx_prefix(b, n) : 0;
         if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
         if (m == 0) return WF_OK;
-        x->phase = WF__SX_BETWEEN;
-    }
-    while (x->pos < n && x->phase != WF__SX_STOPPED && x->phase != WF__SX_DONE) {
-        char ch = b[x->pos];
-        if (x->phase == WF__SX_BETWEEN) {
-            if (wf__json_ws(ch)) { x->pos++; continue; }
-            if (ch == ']') {
-                if (x->after_comma) return wf__fail(&c->err, WF_ERR_JSON, "trailing comma in the answer's array");
-                x->phase = WF__SX_AFTER;
-                x->pos++;
-                continue;
-            }
-            if (!x->first && !x->after_comma) {
-                if (ch != ',') return wf__fail(&c->err, WF_ERR_JSON, "expected ',' or ']' between objects of the answer");
-                x->after_comma = true;
-                x->pos++;
-                continue;
-            }
-            x->first = x->after_comma = false;
-            x->phase = WF__SX_ELEMENT;
-            x->start = x->pos;
-            x->depth = 0;
-            continue;
+        if (!x->tok) {
+            x->cap = 1024; /* grows to what one read holds */
+            if (!(x->tok = (jsmntok_t *)wf__alloc(&x->a, (size_t)x->cap * sizeof *x->tok)))
+                return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
-        if (x->phase == WF__SX_ELEMENT) {
-            /* the hot loop: state in locals, string bodies skipped a word at a time */
-            size_t i = x->pos, endpos = 0;
-            int depth = x->depth;
-            bool in_str = x->in_str, esc = x->esc, end = false;
-            while (i < n && !end) {
-                char e;
-                if (in_str) {
-                    if (esc) { esc = false; i++; continue; }
-                    while (i + 8 <= n && wf__plain8(b + i)) i += 8;
-                    while (i < n && b[i] != '"' && b[i] != '\\') i++;
-                    if (i == n) break;
-                    if (b[i++] == '\\') { esc = true; continue; }
-                    in_str = false;
-                    if (depth == 0) { end = true; endpos = i; }
-                    continue;
-                }
-                e = b[i];
-                if (e == '"') {
-                    in_str = true;
-                } else if (e == '{' || e == '[') {
-                    depth++;
-                } else if (e == '}' || e == ']') {
-                    if (depth == 0) { end = true; endpos = i; } /* a primitive ended by ']' */
-                    else if (--depth == 0) { end = true; endpos = i + 1; }
-                } else if (depth == 0 && (e == ',' || wf__json_ws(e))) {
-                    end = true; endpos = i; /* a primitive ended by ',' or a space */
-                }
-                i++;
-            }
-            x->pos = i;
-            x->depth = depth;
-            x->in_str = in_str;
-            x->esc = esc;
-            if (end) {
-                if (!wf__sx_emit(c, x, b + x->start, endpos - x->start)) {
-                    if (x->phase != WF__SX_STOPPED) return c->err.result;
-                }
-                if (x->phase != WF__SX_STOPPED) x->phase = WF__SX_BETWEEN;
-                x->pos = endpos;
-            }
-            continue;
+        jsmn_init(&x->jp);
+        if (jsmn_parse(&x->jp, b, (size_t)m, x->tok, (unsigned)x->cap) != JSMN_ERROR_PART || x->jp.toknext != 3)
+            return wf__fail(&c->err, WF_ERR_JSON, "unexpected start of the answer");
+        x->done = (size_t)m;
+        x->phase = WF__SX_ELEMENTS;
+    }
+    if (x->phase == WF__SX_ELEMENTS) {
+        for (;;) {
+            jsmntok_t *bigger;
+            size_t ncap;
+            r = jsmn_parse(&x->jp, b, n, x->tok, (unsigned)x->cap);
+            if (r != JSMN_ERROR_NOMEM) break;
+            ncap = (size_t)x->cap * 2; /* jsmn resumes where it stopped */
+            if (ncap > 0x7fffffff / sizeof *x->tok) return wf__fail(&c->err, WF_ERR_TOO_LARGE, "too many JSON tokens in one object");
+            if (!(bigger = (jsmntok_t *)wf__alloc(&x->a, ncap * sizeof *bigger))) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
+            memcpy(bigger, x->tok, (size_t)x->cap * sizeof *bigger);
+            wf__free(&x->a, x->tok);
+            x->tok = bigger;
+            x->cap = (int)ncap;
         }
-        /* WF__SX_AFTER: only "}" and whitespace may follow the array */
-        if (wf__json_ws(ch)) { x->pos++; continue; }
-        if (ch == '}' && x->depth == 0) { x->depth = 1; x->pos++; continue; }
-        return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+        if (r == JSMN_ERROR_INVAL)
+            return wf__fail(&c->err, WF_ERR_JSON, x->tok[0].end >= 0 ? "unexpected text after the answer" :
+                            "invalid JSON in object %lld of the answer", x->count);
+        if (x->jp.pos < n && memchr(b + x->jp.pos, 0, n - x->jp.pos))
+            return wf__fail(&c->err, WF_ERR_JSON, "NUL byte in object %lld of the answer", x->count);
+        nt = (int)x->jp.toknext;
+        for (i = 3; i < nt && x->phase != WF__SX_STOPPED; ) {
+            const jsmntok_t *t = &x->tok[i];
+            int j;
+            if (t->parent != 2) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+            if (t->end < 0) break; /* still open */
+            for (j = i + 1; j < nt && x->tok[j].parent >= i; j++) ;
+            if (!wf__gap_ok(b, x->done, wf__tok_begin(t), x->first ? 0 : ','))
+                return wf__fail(&c->err, WF_ERR_JSON, x->first ? "unexpected text before the answer's first object" :
+                                "expected ',' or ']' between objects of the answer");
+            if (!wf__sx_emit(c, x, i, j) && x->phase != WF__SX_STOPPED) return c->err.result;
+            x->first = false;
+            x->done = wf__tok_end(&x->tok[i]);
+            i = j;
+        }
+        if (x->phase == WF__SX_STOPPED) return WF_OK;
+        if (x->tok[0].end >= 0) {
+            /* the whole answer is in: ] and } with whitespace around them only */
+            if (!wf__gap_ok(b, x->done, (size_t)x->tok[2].end - 1, 0))
+                return wf__fail(&c->err, WF_ERR_JSON, x->first ? "unexpected text in the answer's array" : "trailing comma in the answer's array");
+            if (!wf__gap_ok(b, (size_t)x->tok[2].end, (size_t)x->tok[0].end - 1, 0))
+                return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer's data array");
+            x->done = (size_t)x->tok[0].end;
+            x->phase = WF__SX_AFTER;
+        }
+        /* keep the gap after the last element: the next one's comma is in it */
+        keep = x->done;
+        wf__sx_drop(c, x, keep, i);
     }
-    if (x->phase == WF__SX_AFTER && x->depth == 1) {
-        size_t i;
-        for (i = x->pos; i < n; i++) if (!wf__json_ws(b[i])) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer");
-        x->pos = n;
-    }
-    /* drop what was handed over: the buffer keeps one partial object at most */
-    keep = x->phase == WF__SX_ELEMENT ? x->start : x->pos;
-    if (keep > 0 && x->phase != WF__SX_STOPPED) {
-        memmove(b, b + keep, n - keep);
-        p->body.len = n - keep;
-        b[p->body.len] = 0;
-        x->pos -= keep;
-        x->start = x->start >= keep ? x->start - keep : 0;
+    if (x->phase == WF__SX_AFTER) {
+        size_t k;
+        b = p->body.p;
+        n = p->body.len;
+        for (k = x->done; k < n; k++) if (!wf__json_ws(b[k])) return wf__fail(&c->err, WF_ERR_JSON, "unexpected text after the answer");
+        p->body.len = 0;
+        p->body.p[0] = 0;
+        x->done = 0;
     }
     return WF_OK;
 }
@@ -4354,8 +5269,7 @@ static wf_result wf__sx_step(wf_client *c) {
 /* At the end of the response: was the streamed answer whole? */
 static wf_result wf__sx_finish(wf_client *c) {
     wf__sx *x = c->sx;
-    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED) return WF_OK;
-    if (x->phase == WF__SX_AFTER && x->depth == 1) return WF_OK;
+    if (x->phase == WF__SX_FALLBACK || x->phase == WF__SX_STOPPED || x->phase == WF__SX_AFTER) return WF_OK;
     wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, c->http.body.p ? c->http.body.p : "", c->http.body.len);
     return wf__fail(&c->err, WF_ERR_JSON, "HTTP %d: truncated JSON (the answer's array is not closed after %lld objects)",
                     c->http.status, x->count);
@@ -4437,9 +5351,13 @@ static wf_result wf__http_fail(wf_client *c, int rc) {
     case WF__HTTP_ERR_TOO_LARGE:
         return wf__fail(&c->err, WF_ERR_TOO_LARGE, "%s (limit %zu bytes)", p->error, c->max_response);
     case WF__HTTP_ERR_NOMEM: return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory reading the response");
+    case WF__HTTP_ERR_SINK:
+        return wf__fail(&c->err, WF_ERR_FILE, "HTTP %d: the receiver of the body refused it after %llu bytes", p->status,
+                        (unsigned long long)p->sunk);
     case WF__HTTP_ERR_TRUNCATED:
         if (p->status)
-            return wf__fail(&c->err, WF_ERR_HTTP, "HTTP %d: %s after %zu body bytes%s%s%s", p->status, p->error, p->body.len,
+            return wf__fail(&c->err, WF_ERR_HTTP, "HTTP %d: %s after %llu body bytes%s%s%s", p->status, p->error,
+                            (unsigned long long)(p->sinking ? p->sunk : (uint64_t)p->body.len),
                             c->err.excerpt[0] ? ": \"" : "", c->err.excerpt, c->err.excerpt[0] ? "\"" : "");
         return wf__fail(&c->err, WF_ERR_HTTP, "%s", p->error);
     default: return wf__fail(&c->err, WF_ERR_HTTP, "malformed HTTP response: %s", p->error);
@@ -4451,12 +5369,18 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     wf__http *p = &c->http;
     wf__http_begin(p, &c->a, c->max_response, head);
     p->no_reserve = c->sx != NULL;
+    p->keep_head = true;
+    p->sink = c->sink;
+    p->sink_user = c->sink_user;
     if (c->sx) wf__sx_begin(c->sx);
     *got = 0;
     for (;;) {
         size_t used = 0;
         int rc;
-        long n = wf__conn_read(&c->conn, c->rbuf, WF__RBUF);
+        /* streamed: a read's worth of tokens at a time keeps memory at one object */
+        size_t direct = wf__http_direct_room(p, p->no_reserve ? WF__RBUF : 4 * WF__RBUF);
+        long n = direct ? wf__conn_read(&c->conn, (unsigned char *)p->body.p + p->body.len, direct)
+                        : wf__conn_read(&c->conn, c->rbuf, WF__RBUF);
         if (n < 0) {
             wf_result r = (wf_result)-n;
             if (r == WF_ERR_TIMEOUT)
@@ -4473,7 +5397,12 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
             return WF_OK;
         }
         *got += (size_t)n;
-        rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
+        if (direct) {
+            used = (size_t)n;
+            rc = wf__http_direct_done(p, (size_t)n);
+        } else {
+            rc = wf__http_feed(p, (const char *)c->rbuf, (size_t)n, &used);
+        }
         if (rc < 0) return wf__http_fail(c, rc);
         if (c->sx && p->state > WF__HS_HEADER) {
             wf_result sr = wf__sx_step(c);
@@ -4524,7 +5453,8 @@ static wf_result wf__exchange(wf_client *c, bool idempotent, bool head) {
     }
 }
 
-enum { WF__ABSOLUTE = 1, WF__NO_RENEW = 2, WF__NO_ENVELOPE = 4 };
+/* WF__RAW: the answer need not be an envelope (any JSON, bytes, or nothing) */
+enum { WF__ABSOLUTE = 1, WF__NO_RENEW = 2, WF__NO_ENVELOPE = 4, WF__RAW = 8 };
 
 typedef struct wf__req {
     const char *method;
@@ -4532,7 +5462,41 @@ typedef struct wf__req {
     const wf_query *query;
     const wf_body *body;
     int flags;
+    const char *const *headers; /* extra "Name: value" lines, or NULL */
+    size_t nheaders;
+    bool (*sink)(void *user, const char *data, size_t len);
+    void *sink_user;
 } wf__req;
+
+/* Headers the library frames itself: a caller may not set them. */
+static bool wf__reserved_header(const char *name, size_t n) {
+    return wf__ieq(name, n, "host") || wf__ieq(name, n, "content-length") || wf__ieq(name, n, "transfer-encoding") ||
+           wf__ieq(name, n, "connection") || wf__ieq(name, n, "expect") || wf__ieq(name, n, "upgrade") ||
+           wf__ieq(name, n, "te") || wf__ieq(name, n, "trailer");
+}
+
+/* Checks one caller header "Name: value": a token name, a value without
+   CR, LF or NUL.  *nlen gets the name's length. */
+static bool wf__header_ok(const char *h, size_t *nlen) {
+    size_t i = 0;
+    while (h[i] && h[i] != ':') {
+        unsigned char ch = (unsigned char)h[i];
+        if (ch <= ' ' || ch >= 0x7f || strchr("\"(),/;<=>?@[\\]{}", ch)) return false;
+        i++;
+    }
+    if (i == 0 || h[i] != ':') return false;
+    *nlen = i;
+    for (i++; h[i]; i++) if (h[i] == '\r' || h[i] == '\n') return false;
+    return true;
+}
+
+/* The caller's header called name, or NULL: it replaces the library's default. */
+static const char *wf__user_header(const wf_client *c, const char *name) {
+    size_t i, n;
+    for (i = 0; i < c->nxh; i++)
+        if (wf__header_ok(c->xh[i], &n) && wf__ieq(c->xh[i], n, name)) return c->xh[i] + n + 1;
+    return NULL;
+}
 
 /* Builds the request target (c->target) and head+body (c->req). */
 static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_out, bool *idempotent) {
@@ -4585,9 +5549,11 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
         wf__log(c, WF_LOG_TRACE, "> %s %s HTTP/1.1%s", method, ok ? red.p : "(target)", fallback ? " (long URI sent as POST method=GET)" : "");
         wf__buf_free(a, &red);
     }
-    if (!wf__hdr(c, "Host", c->host_header) || !wf__hdr(c, "User-Agent", c->user_agent) ||
-        !wf__hdr(c, "Accept", "application/json") || !wf__hdr(c, "Accept-Encoding", "identity") ||
-        !wf__hdr(c, "X-Requested-With", "XMLHttpRequest"))
+    if (!wf__hdr(c, "Host", c->host_header) ||
+        (!wf__user_header(c, "User-Agent") && !wf__hdr(c, "User-Agent", c->user_agent)) ||
+        (!wf__user_header(c, "Accept") && !wf__hdr(c, "Accept", "application/json")) ||
+        (!wf__user_header(c, "Accept-Encoding") && !wf__hdr(c, "Accept-Encoding", "identity")) ||
+        (!wf__user_header(c, "X-Requested-With") && !wf__hdr(c, "X-Requested-With", "XMLHttpRequest")))
         goto nomem;
     if (c->session_id && !wf__hdr(c, "SessionID", c->session_id)) goto nomem;
     if (c->api_key && !wf__hdr(c, "apiKey", c->api_key)) goto nomem;
@@ -4603,9 +5569,21 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
         if (!ok) goto nomem;
     }
     if (c->ims_org && !wf__hdr(c, "x-gw-ims-org-id", c->ims_org)) goto nomem;
+    {
+        size_t i, n;
+        for (i = 0; i < c->nxh; i++) {
+            const char *h = c->xh[i], *v;
+            char name[128];
+            wf__header_ok(h, &n); /* checked in wf__request */
+            wf__copy(name, sizeof name, h, n);
+            for (v = h + n + 1; wf__is_ows(*v); v++) {}
+            if (!wf__hdr(c, name, v)) goto nomem;
+        }
+    }
     if (body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
         wf__snprintf(num, sizeof num, "%zu", body ? body->len : (size_t)0);
-        if (body && !wf__hdr(c, "Content-Type", body->content_type ? body->content_type : "application/x-www-form-urlencoded")) goto nomem;
+        if (body && !wf__user_header(c, "Content-Type") &&
+            !wf__hdr(c, "Content-Type", body->content_type ? body->content_type : "application/x-www-form-urlencoded")) goto nomem;
         if (!wf__hdr(c, "Content-Length", num)) goto nomem;
     }
     if (!wf__buf_add(a, &c->req, "\r\n", 2)) goto nomem;
@@ -4636,6 +5614,60 @@ nomem:
     return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory building the request");
 }
 
+/* An answer outside the envelope (event subscriptions, downloads, any
+   endpoint): 2xx is success with JSON, bytes or nothing; otherwise the
+   status decides, with the server's message when it sent one. */
+static wf_result wf__interpret_raw(wf_client *c, bool head, wf_json *data) {
+    wf__http *p = &c->http;
+    int st = p->status;
+    size_t i = 0;
+    bool json;
+    wf_result r, fr;
+    char msg[300];
+    if (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))
+        return wf__fail(&c->err, WF_ERR_ENCODING, "HTTP %d: body sent with Content-Encoding: %s although identity was requested",
+                        st, p->content_encoding);
+    while (i < p->body.len && wf__json_ws(p->body.p[i])) i++;
+    json = !head && i < p->body.len && (p->body.p[i] == '{' || p->body.p[i] == '[' || wf__icontains(p->content_type, "json"));
+    msg[0] = 0;
+    if (json) {
+        r = wf__doc_load(&c->doc, p->body.p, p->body.len, &c->err);
+        if (r == WF_ERR_NOMEM) return r;
+        if (r == WF_OK) {
+            wf_json root = wf_doc_root(&c->doc), err = wf_json_get(root, "error");
+            /* a Workfront error envelope keeps its meaning here too */
+            if (wf_json_type_of(err) == WF_JSON_OBJECT) return wf_envelope(&c->doc, st, data, &c->err);
+            if (st >= 200 && st <= 299) {
+                if (data) *data = root;
+                return WF_OK;
+            }
+            wf__json_copy(wf_json_get(root, "message"), msg, sizeof msg);
+            if (!msg[0]) wf__json_copy(err, msg, sizeof msg);
+            if (!msg[0]) wf__json_copy(wf_json_get(root, "error_description"), msg, sizeof msg);
+        } else if (st >= 200 && st <= 299) {
+            char why[256];
+            wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+            wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p, p->body.len);
+            return wf__fail(&c->err, WF_ERR_JSON, "HTTP %d: %s: \"%s\"", st, why, c->err.excerpt);
+        }
+    }
+    if (st >= 200 && st <= 299) return WF_OK; /* bytes (wf_last_body) or nothing */
+    if (!msg[0] && p->body.len) {
+        wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p, p->body.len);
+        wf__copy(msg, sizeof msg, c->err.excerpt, strlen(c->err.excerpt));
+    }
+    fr = st == 401 || st == 403 ? WF_ERR_AUTH : st == 429 || st == 503 ? WF_ERR_THROTTLED
+       : st >= 400 && st < 500 ? WF_ERR_API : WF_ERR_RESPONSE;
+    if (st >= 300 && st < 400) {
+        size_t ll;
+        const char *loc = wf__http_header_value(p, "location", &ll);
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d: redirect%s%.*s not followed", st, loc ? " to " : "",
+                        loc ? (int)(ll > 200 ? 200 : ll) : 0, loc ? loc : "");
+    }
+    if (fr == WF_ERR_API) wf__copy(c->err.message, sizeof c->err.message, msg, strlen(msg));
+    return wf__fail(&c->err, fr, "HTTP %d%s%s", st, msg[0] ? ": " : "", msg);
+}
+
 /* Turns the body of a finished exchange into data or an error. */
 static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data) {
     wf__http *p = &c->http;
@@ -4643,6 +5675,8 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
     wf_result r;
     c->err.http_status = st;
     if (c->sx && c->sx->phase != WF__SX_FALLBACK) return WF_OK; /* objects went to the callback */
+    if (p->sinking) return WF_OK;                                /* the body went to the sink */
+    if (flags & WF__RAW) return wf__interpret_raw(c, head, data);
     if (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))
         return wf__fail(&c->err, WF_ERR_ENCODING, "HTTP %d: body sent with Content-Encoding: %s although identity was requested",
                         st, p->content_encoding);
@@ -4687,6 +5721,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
 
 static bool wf__can_renew(const wf_client *c);
 static wf_result wf__renew(wf_client *c);
+static wf_result wf__token_before(wf_client *c);
 
 /* Retry-After: delta-seconds or an HTTP-date (RFC 9110 10.2.3); -1 if absent. */
 static long long wf__retry_after_ms(const char *v) {
@@ -4767,8 +5802,25 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     if (rq->query && rq->query->result)
         return wf__fail(&c->err, wf__refused(rq->query->result),
                         "invalid query, nothing sent: %s", rq->query->error);
+    for (i = 0; i < rq->nheaders; i++) {
+        size_t n = 0;
+        if (!rq->headers[i] || !wf__header_ok(rq->headers[i], &n) || n >= 128)
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid header \"%.60s\" (expected \"Name: value\" on one line), nothing sent",
+                            rq->headers[i] ? rq->headers[i] : "(null)");
+        if (wf__reserved_header(rq->headers[i], n))
+            return wf__fail(&c->err, WF_ERR_INVALID, "header %.*s is set by the library, nothing sent", (int)n, rq->headers[i]);
+    }
+    if (!(rq->flags & WF__NO_RENEW) && (r = wf__token_before(c)) != WF_OK) return r;
+    /* after any token fetch: that request has its own */
+    c->xh = rq->headers;
+    c->nxh = rq->headers ? rq->nheaders : 0;
+    c->sink = rq->sink;
+    c->sink_user = rq->sink_user;
     c->conn.deadline = wf__now_ms() + (uint64_t)c->conn.timeout_ms;
-    if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
+    r = wf__build(c, rq, &method, &idempotent);
+    c->xh = NULL; /* the head is built: the caller's strings are not needed again */
+    c->nxh = 0;
+    if (r != WF_OK) { c->sink = NULL; return r; }
     head = strcmp(method, "HEAD") == 0;
     for (retries = 0;; retries++) {
         int wait;
@@ -4778,7 +5830,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
                     c->http.content_type[0] ? ", " : "", c->http.content_type);
             r = wf__interpret(c, head, rq->flags, data);
         }
-        if (r == WF_OK || retries >= c->max_retries || (c->sx && c->sx->count > 0) ||
+        if (r == WF_OK || retries >= c->max_retries || (c->sx && c->sx->count > 0) || c->http.sunk > 0 ||
             (wait = wf__retry_wait(c, r, idempotent, retries)) < 0)
             break; /* objects already handed over must not be handed over twice */
         wf__log(c, WF_LOG_INFO, "* %s; retry %d of %d in %d ms", c->err.text, retries + 1, c->max_retries, wait);
@@ -4789,6 +5841,8 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
             c->err.attempts = attempts;
         }
     }
+    c->sink = NULL;
+    c->sink_user = NULL;
     if (r == WF_ERR_AUTH && !c->renewing && !(rq->flags & WF__NO_RENEW) && !(rq->body && rq->body->read) && wf__can_renew(c)) {
         /* rejected, so not executed: renew once and repeat, never loop */
         wf_error first = c->err;
@@ -4823,12 +5877,93 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
 WF_API wf_result wf_request(wf_client *c, const char *method, const char *path, const wf_query *query,
                             const wf_body *body, wf_json *data) {
     wf__req rq;
+    memset(&rq, 0, sizeof rq);
     rq.method = method;
     rq.path = path;
     rq.query = query;
     rq.body = body;
-    rq.flags = 0;
     return wf__request(c, &rq, data);
+}
+
+/* Resolves a wf_request_desc url: "/from/the/host/root", or a full URL whose
+   scheme, host and port are the client's own (credentials are never sent to
+   another host).  *path gets what goes after the host. */
+static wf_result wf__same_origin(wf_client *c, const char *url, const char **path) {
+    const char *a, *rest;
+    char origin[300];
+    wf__url u;
+    wf_error e;
+    if (url[0] == '/') { *path = url; return WF_OK; }
+    a = strstr(url, "://");
+    if (!a) return wf__fail(&c->err, WF_ERR_INVALID, "\"%.100s\" is neither a path from the host root (\"/...\") nor a URL, nothing sent", url);
+    rest = a + 3 + strcspn(a + 3, "/?#");
+    if (wf__userinfo_at(a + 3))
+        return wf__fail(&c->err, WF_ERR_INVALID, "user credentials in a URL are not supported (the client's own credentials are used), nothing sent");
+    if ((size_t)(rest - url) >= sizeof origin) return wf__fail(&c->err, WF_ERR_INVALID, "URL host too long, nothing sent");
+    memcpy(origin, url, (size_t)(rest - url));
+    origin[rest - url] = 0;
+    wf__err_clear(&e);
+    if (wf__url_parse(origin, &u, &e) != WF_OK) return wf__fail(&c->err, WF_ERR_INVALID, "%s, nothing sent", e.text);
+    if (u.tls != c->url.tls || u.port != c->url.port || strlen(u.host) != strlen(c->url.host) ||
+        !wf__ieq(u.host, strlen(u.host), c->url.host)) {
+        char shown[256];
+        return wf__fail(&c->err, WF_ERR_INVALID, "%s is not the configured %s://%s; nothing sent (credentials go only to the configured host)",
+                        wf__url_shown(origin, shown, sizeof shown), c->url.tls ? "https" : "http", c->host_header);
+    }
+    if (*rest == '#') rest = "";
+    *path = *rest ? rest : "/";
+    return WF_OK;
+}
+
+WF_API wf_result wf_request_ex(wf_client *c, const wf_request_desc *d, wf_json *data) {
+    wf__req rq;
+    if (data) *data = wf__none();
+    if (!c) return WF_ERR_INVALID;
+    if (!d) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "no request description"); }
+    memset(&rq, 0, sizeof rq);
+    rq.method = d->method ? d->method : "GET";
+    rq.query = d->query;
+    rq.body = d->body;
+    rq.headers = d->headers;
+    rq.nheaders = d->header_count;
+    rq.sink = d->sink;
+    rq.sink_user = d->sink_user;
+    rq.flags = d->raw || d->sink ? WF__RAW : 0;
+    if ((d->path != NULL) == (d->url != NULL)) {
+        wf__err_clear(&c->err);
+        return wf__fail(&c->err, WF_ERR_INVALID, "give exactly one of path (API-relative) and url (host root or same-origin URL)");
+    }
+    if (d->header_count && !d->headers) {
+        wf__err_clear(&c->err);
+        return wf__fail(&c->err, WF_ERR_INVALID, "header_count without headers");
+    }
+    if (d->url) {
+        wf__err_clear(&c->err);
+        if (wf__same_origin(c, d->url, &rq.path) != WF_OK) return c->err.result;
+        rq.flags |= WF__ABSOLUTE;
+    } else {
+        rq.path = d->path;
+    }
+    return wf__request(c, &rq, data);
+}
+
+WF_API wf_result wf_check_url(wf_client *c, const char *url) {
+    const char *path;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!url) return wf__fail(&c->err, WF_ERR_INVALID, "no URL");
+    return wf__same_origin(c, url, &path);
+}
+
+WF_API const char *wf_last_header(const wf_client *c, const char *name, size_t *len) {
+    if (len) *len = 0;
+    if (!c || !name) return NULL;
+    return wf__http_header_value(&c->http, name, len);
+}
+
+WF_API const char *wf_last_head(const wf_client *c, size_t *len) {
+    if (len) *len = c && c->http.head.p ? c->http.head.len : 0;
+    return c && c->http.head.p ? c->http.head.p : "";
 }
 
 /* A form POST for the auth endpoints: no renewal (they are the renewal). */
@@ -4841,6 +5976,7 @@ static wf_result wf__auth_post(wf_client *c, const char *path, int flags, wf_que
         return wf__fail(&c->err, form->result, "cannot build the request: %s", form->error);
     }
     memset(&body, 0, sizeof body);
+    memset(&rq, 0, sizeof rq);
     body.content_type = "application/x-www-form-urlencoded";
     body.data = form->buf ? form->buf : "";
     body.len = form->len;
@@ -4854,61 +5990,134 @@ static wf_result wf__auth_post(wf_client *c, const char *path, int flags, wf_que
     return r;
 }
 
-/* >> api calls ============================================================= */
+/* >> call prologue ========================================================= */
 
-static bool wf__objcode_ok(const char *s) {
-    if (!s || !*s) return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
+/* Every public call that talks to the server starts in wf__begin: it needs
+   a client, clears the error record, validates what the call names on the
+   server (object code, object IDs, action or query name) here and nowhere
+   else, and builds the path "OBJ[/ID][/TAIL]" in a growable buffer, so no
+   name is ever cut short and nothing half-checked is sent. */
+
+#define WF__NAME_MAX 64   /* longest object code, action or query name accepted */
+
+enum {
+    WF__CALL_OBJ = 1,       /* an object code is required */
+    WF__CALL_ID = 2,        /* an object ID is required */
+    WF__CALL_ID_OPT = 4,    /* an object ID may be given (NULL: none) */
+    WF__CALL_ID_LIST = 8    /* "a,b,c": several IDs; the path holds the ID only when one is given */
+};
+
+/* Object codes, action names and named queries: letters, digits, '_'. */
+static wf_result wf__check_name(wf_client *c, const char *what, const char *s) {
+    size_t i;
+    if (!s || !*s) return wf__fail(&c->err, WF_ERR_INVALID, "no %s given", what);
+    for (i = 0; s[i]; i++) {
+        char ch = s[i];
+        if (i >= WF__NAME_MAX)
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid %s \"%.20s...\" (longer than %d characters)", what, s, WF__NAME_MAX);
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'))
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid %s \"%.*s\" (letters, digits and '_' only)", what,
+                            (int)(strlen(s) > WF__NAME_MAX ? WF__NAME_MAX : strlen(s)), s);
+    }
+    return WF_OK;
 }
+
+/* One object ID of n bytes: 32 hexadecimal digits (every Workfront object
+   ID), or a special ID: "$$" and a name, e.g. $$USER for the caller's own
+   user (the official workfront-api client's end-to-end test reads
+   GET /user/$$USER).  An ID too long to be one is not echoed. */
+static wf_result wf__check_id(wf_client *c, const char *id, size_t n) {
+    size_t i;
+    if (n == 0) return wf__fail(&c->err, WF_ERR_INVALID, "no object ID given");
+    if (n >= 2 && id[0] == '$' && id[1] == '$') {
+        for (i = 2; i < n; i++) {
+            char ch = id[i];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')) break;
+        }
+        if (n > 2 && i == n && n <= WF__NAME_MAX) return WF_OK;
+    } else if (n == 32) {
+        for (i = 0; i < n && wf__hexval(id[i]) >= 0; i++) {}
+        if (i == n) return WF_OK;
+    }
+    if (n > WF__NAME_MAX)
+        return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID of %zu characters (expected 32 hexadecimal digits, or a special ID such as $$USER)", n);
+    return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID \"%.*s\" (expected 32 hexadecimal digits, or a special ID such as $$USER)", (int)n, id);
+}
+
+/* Appends one validated ID to a path: a special ID's "$$" percent-encoded. */
+static bool wf__add_id(const wf_allocator *a, wf__buf *b, const char *id, size_t n) {
+    if (n >= 2 && id[0] == '$') return wf__buf_adds(a, b, "%24%24") && wf__buf_add(a, b, id + 2, n - 2);
+    return wf__buf_add(a, b, id, n);
+}
+
+/* The prologue: WF_OK with *path (if given) holding "OBJ[/ID][/TAIL]" for
+   the caller to free, or the failure recorded and nothing to free.  tail is
+   a fixed word ("search"), or a caller's name checked as tail_what. */
+static wf_result wf__begin(wf_client *c, wf__buf *path, int flags, const char *obj, const char *id,
+                           const char *tail, const char *tail_what) {
+    bool one_id = false;
+    if (path) memset(path, 0, sizeof *path);
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if ((flags & WF__CALL_OBJ) && wf__check_name(c, "object code", obj)) return c->err.result;
+    if (id || (flags & WF__CALL_ID)) {
+        const char *s = id ? id : "";
+        if (!(flags & (WF__CALL_ID | WF__CALL_ID_OPT))) return wf__fail(&c->err, WF_ERR_INVALID, "this call takes no object ID");
+        if ((flags & WF__CALL_ID_LIST) && strchr(s, ',')) {
+            for (;;) {
+                size_t n = strcspn(s, ",");
+                if (wf__check_id(c, s, n)) return c->err.result;
+                if (!s[n]) break;
+                s += n + 1;
+            }
+        } else {
+            if (wf__check_id(c, s, strlen(s))) return c->err.result;
+            one_id = true;
+        }
+    }
+    if (tail_what && wf__check_name(c, tail_what, tail)) return c->err.result;
+    if (!path) return WF_OK;
+    if ((obj && !wf__buf_adds(&c->a, path, obj)) ||
+        (one_id && (!wf__buf_add(&c->a, path, "/", 1) || !wf__add_id(&c->a, path, id, strlen(id)))) ||
+        (tail && (!wf__buf_add(&c->a, path, "/", 1) || !wf__buf_adds(&c->a, path, tail)))) {
+        wf__buf_free(&c->a, path);
+        return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory building the request path");
+    }
+    WF_ASSERT(path->p != NULL); /* every call names an object or a fixed word */
+    return WF_OK;
+}
+
+/* >> api calls ============================================================= */
 
 WF_API wf_result wf_get(wf_client *c, const char *obj, const char *id, const char *fields, wf_json *data) {
     wf_query q;
-    memset(&q, 0, sizeof q);
-    char path[160];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if (!wf__objcode_ok(obj)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
-    if (!id || !*id) return wf__fail(&c->err, WF_ERR_INVALID, "no object ID");
+    if (data) *data = wf__none();
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID | WF__CALL_ID_LIST, obj, id, NULL, NULL)) != WF_OK) return r;
+    memset(&q, 0, sizeof q);
     q.allocator = c->a;
     if (fields && *fields) wf_query_fields(&q, fields);
-    if (strchr(id, ',')) {
-        /* several IDs: one request, GET /OBJ?id=a,b */
-        wf__snprintf(path, sizeof path, "%s", obj);
-        wf_query_add(&q, "id", id);
-    } else {
-        const char *s;
-        for (s = id; *s; s++)
-            if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-                { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID (expected 32 hex characters)"); }
-        size_t ol = strlen(obj), il = strlen(id);
-        if (ol + il + 2 > sizeof path) { wf_query_free(&q); return wf__fail(&c->err, WF_ERR_INVALID, "object ID too long"); }
-        memcpy(path, obj, ol);
-        path[ol] = '/';
-        memcpy(path + ol + 1, id, il + 1);
-    }
-    r = wf_request(c, "GET", path, &q, NULL, data);
+    if (strchr(id, ',')) wf_query_add(&q, "id", id); /* several IDs: one request, GET /OBJ?id=a,b */
+    r = wf_request(c, "GET", path.p, &q, NULL, data);
     wf_query_free(&q);
+    wf__buf_free(&c->a, &path);
+    return r;
+}
+
+/* GET /OBJ/TAIL: the reads that differ only in their last path segment. */
+static wf_result wf__read(wf_client *c, const char *obj, const char *tail, const char *tail_what, const wf_query *q, wf_json *data) {
+    wf__buf path;
+    wf_result r;
+    if (data) *data = wf__none();
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, tail, tail_what)) != WF_OK) return r;
+    r = wf_request(c, "GET", path.p, q, NULL, data);
+    wf__buf_free(&c->a, &path);
     return r;
 }
 
 WF_API wf_result wf_search(wf_client *c, const char *obj, const wf_query *q, wf_json *data) {
-    char path[96];
-    if (!c) return WF_ERR_INVALID;
-    if (!wf__objcode_ok(obj) || strlen(obj) > 64) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code"); }
-    wf__snprintf(path, sizeof path, "%s/search", obj);
-    return wf_request(c, "GET", path, q, NULL, data);
-}
-
-static wf_result wf__obj_path(wf_client *c, char *path, size_t cap, const char *obj, const char *suffix) {
-    wf__err_clear(&c->err);
-    if (!wf__objcode_ok(obj) || strlen(obj) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
-    if ((size_t)wf__snprintf(path, cap, "%s%s%s", obj, suffix ? "/" : "", suffix ? suffix : "") >= cap)
-        return wf__fail(&c->err, WF_ERR_INVALID, "path too long");
-    return WF_OK;
+    return wf__read(c, obj, "search", NULL, q, data);
 }
 
 /* Runs a GET whose data array is streamed to on_object. */
@@ -4920,9 +6129,11 @@ static wf_result wf__get_each(wf_client *c, const char *path, const wf_query *q,
     memset(&x, 0, sizeof x);
     x.on_object = on_object;
     x.user = user;
+    x.a = c->a;
     c->sx = &x;
     r = wf_request(c, "GET", path, q, NULL, &data);
     c->sx = NULL;
+    wf__free(&x.a, x.tok);
     if (count) *count = x.count;
     if (r == WF_OK && x.phase == WF__SX_FALLBACK) {
         /* a 2xx answer that was not {"data":[...]}: hand over what it holds */
@@ -4939,54 +6150,37 @@ static wf_result wf__get_each(wf_client *c, const char *path, const wf_query *q,
 
 WF_API wf_result wf_search_each(wf_client *c, const char *obj, const wf_query *q,
                                 bool (*on_object)(void *user, wf_json object), void *user, long long *count) {
-    char path[96];
+    wf__buf path;
     wf_result r;
     if (count) *count = 0;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "search")) != WF_OK) return r;
-    if (!on_object) return wf__fail(&c->err, WF_ERR_INVALID, "wf_search_each needs a callback");
-    return wf__get_each(c, path, q, on_object, user, count);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, "search", NULL)) != WF_OK) return r;
+    if (!on_object) r = wf__fail(&c->err, WF_ERR_INVALID, "wf_search_each needs a callback");
+    else r = wf__get_each(c, path.p, q, on_object, user, count);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_count(wf_client *c, const char *obj, const wf_query *q, long long *count) {
-    char path[96];
     wf_json data;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
     if (count) *count = 0;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "count")) != WF_OK) return r;
-    if ((r = wf_request(c, "GET", path, q, NULL, &data)) != WF_OK) return r;
-    if (wf_json_int(wf_json_get(data, "count"), count) != WF_OK) {
-        wf__fail(&c->err, WF_ERR_RESPONSE, "GET %s: answer has no integer \"count\"", path);
-        return WF_ERR_RESPONSE;
-    }
+    if ((r = wf__read(c, obj, "count", NULL, q, &data)) != WF_OK) return r;
+    if (wf_json_int(wf_json_get(data, "count"), count) != WF_OK)
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "GET %s/count: answer has no integer \"count\"", obj);
     return WF_OK;
 }
 
 WF_API wf_result wf_report(wf_client *c, const char *obj, const wf_query *q, wf_json *data) {
-    char path[96];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "report")) != WF_OK) return r;
-    return wf_request(c, "GET", path, q, NULL, data);
+    return wf__read(c, obj, "report", NULL, q, data);
 }
 
 WF_API wf_result wf_named_query(wf_client *c, const char *obj, const char *name, const wf_query *q, wf_json *data) {
-    char path[160];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if (!wf__objcode_ok(name) || strlen(name) > 64) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "invalid query name"); }
-    if ((r = wf__obj_path(c, path, sizeof path, obj, name)) != WF_OK) return r;
-    return wf_request(c, "GET", path, q, NULL, data);
+    return wf__read(c, obj, name, "query name", q, data);
 }
 
 WF_API wf_result wf_metadata(wf_client *c, const char *obj, wf_json *data) {
-    char path[96];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if (!obj || !*obj) return wf_request(c, "GET", "metadata", NULL, NULL, data);
-    if ((r = wf__obj_path(c, path, sizeof path, obj, "metadata")) != WF_OK) return r;
-    return wf_request(c, "GET", path, NULL, NULL, data);
+    if (c && (!obj || !*obj)) return wf_request(c, "GET", "metadata", NULL, NULL, data); /* the global one */
+    return wf__read(c, obj, "metadata", NULL, NULL, data);
 }
 
 /* >> pager ================================================================= */
@@ -5003,74 +6197,306 @@ static bool wf__query_has_key(const char *qs, const char *key) {
     return false;
 }
 
-typedef struct wf__pager_state { const wf_pager_desc *d; bool stop; } wf__pager_state;
+/* Object IDs compare as lower-case hex (Workfront's ID order). */
+static int wf__id_cmp(const char *a, const char *b) {
+    if (strcmp(a, b) == 0) return 0;
+    for (; *a && wf__lower(*a) == wf__lower(*b); a++, b++) {}
+    return (unsigned char)wf__lower(*a) - (unsigned char)wf__lower(*b);
+}
+
+/* A server that ignores $$FIRST or $$LIMIT would page forever (a full page
+   every time), so every page is checked, in constant memory: it may hold
+   at most $$LIMIT objects, and it must bring something new.  In ID order
+   (the pager's default) an object is new when its ID is above every ID of
+   the pages before; those at or below were handed over already and are
+   skipped.  With the caller's own sort, a page that starts with the same
+   object as the page before is the same page again. */
+typedef struct wf__pager_state {
+    wf_client *c;
+    const wf_pager_desc *d;
+    bool stop, id_order;
+    int size;
+    long long first;           /* $$FIRST of this page */
+    long long n, fresh;        /* objects of this page; of those, new ones */
+    char prev_max[65], page_max[65];     /* highest ID before this page; on it */
+    char prev_first[65], page_first[65]; /* first ID of the page before; of this one */
+    int fault;                 /* WF__PAGER_*: the walk must stop, the server does not page */
+} wf__pager_state;
+
+enum { WF__PAGER_FINE = 0, WF__PAGER_OVERSIZE, WF__PAGER_REPEAT };
+
+static void wf__pager_page_begin(wf__pager_state *ps, long long first) {
+    ps->first = first;
+    ps->n = ps->fresh = 0;
+    ps->page_first[0] = ps->page_max[0] = 0;
+}
+
+/* 1: hand the object over, 0: skip it (seen before), -1: stop (ps->fault). */
+static int wf__pager_check(wf__pager_state *ps, wf_json o) {
+    char id[65];
+    size_t rl = 0;
+    const char *raw = wf_json_raw(wf_json_get(o, "ID"), &rl);
+    bool has_id;
+    /* IDs are plain hex: their source text needs no decoding (the common case, no copy of the decoder) */
+    if (raw && rl >= 2 && rl - 2 < sizeof id && raw[0] == '"' && !memchr(raw, '\\', rl)) {
+        memcpy(id, raw + 1, rl - 2);
+        id[rl - 2] = 0;
+        has_id = id[0] != 0;
+    } else {
+        has_id = wf_json_str(wf_json_get(o, "ID"), id, sizeof id, NULL) == WF_OK && id[0];
+    }
+    if (++ps->n > ps->size) { ps->fault = WF__PAGER_OVERSIZE; return -1; }
+    if (!has_id) { ps->fresh++; return 1; } /* nothing to compare */
+    if (ps->n == 1) {
+        memcpy(ps->page_first, id, sizeof id);
+        if (!ps->id_order && ps->prev_first[0] && wf__id_cmp(id, ps->prev_first) == 0) { ps->fault = WF__PAGER_REPEAT; return -1; }
+    }
+    if (!ps->id_order) { ps->fresh++; return 1; }
+    if (!ps->page_max[0] || wf__id_cmp(id, ps->page_max) > 0) memcpy(ps->page_max, id, sizeof id);
+    if (ps->prev_max[0] && wf__id_cmp(id, ps->prev_max) <= 0) return 0;
+    ps->fresh++;
+    return 1;
+}
+
+/* After a page: WF_OK, or why the walk must stop (recorded). */
+static wf_result wf__pager_page_end(wf__pager_state *ps) {
+    if (ps->n > 0 && ps->fresh == 0 && ps->prev_max[0]) ps->fault = WF__PAGER_REPEAT;
+    if (ps->fault == WF__PAGER_OVERSIZE)
+        return wf__fail(&ps->c->err, WF_ERR_RESPONSE,
+                        "page at $$FIRST=%lld holds more than the %d objects asked for with $$LIMIT: "
+                        "the server ignores paging; stopped", ps->first, ps->size);
+    if (ps->fault == WF__PAGER_REPEAT)
+        return wf__fail(&ps->c->err, WF_ERR_RESPONSE,
+                        "page at $$FIRST=%lld brings back objects of the previous page%s: "
+                        "the server ignores $$FIRST; stopped", ps->first, ps->id_order ? "s only" : "");
+    if (ps->page_max[0] && (!ps->prev_max[0] || wf__id_cmp(ps->page_max, ps->prev_max) > 0))
+        memcpy(ps->prev_max, ps->page_max, sizeof ps->prev_max);
+    memcpy(ps->prev_first, ps->page_first, sizeof ps->prev_first);
+    return WF_OK;
+}
 
 static bool wf__pager_object(void *user, wf_json o) {
     wf__pager_state *ps = (wf__pager_state *)user;
-    if (!ps->d->on_object(ps->d->user, o)) ps->stop = true;
+    int k = wf__pager_check(ps, o);
+    if (k < 0) return false;
+    if (k > 0 && !ps->d->on_object(ps->d->user, o)) ps->stop = true;
     return !ps->stop;
+}
+
+/* The value of key in an encoded query string (first occurrence), or NULL. */
+static const char *wf__query_value(const char *qs, const char *key, size_t *len) {
+    size_t kl = strlen(key);
+    const char *s = qs;
+    while (s && *s) {
+        if (strncmp(s, key, kl) == 0 && s[kl] == '=') {
+            const char *v = s + kl + 1, *e = strchr(v, '&');
+            *len = e ? (size_t)(e - v) : strlen(v);
+            return v;
+        }
+        s = strchr(s, '&');
+        if (s) s++;
+    }
+    return NULL;
+}
+
+typedef struct wf__inc_state {
+    const wf_pager_desc *d;
+    wf_client *c;
+    wf_watermark *w;
+    const char *field;
+    bool eq_phase;             /* walking the IDs of one date */
+    bool stop;
+    wf_result r;
+} wf__inc_state;
+
+/* Hands one object of an incremental walk over and moves the watermark past it. */
+static bool wf__inc_object(void *user, wf_json o) {
+    wf__inc_state *st = (wf__inc_state *)user;
+    wf_watermark next;
+    if (wf_json_str(wf_json_get(o, st->field), next.date, sizeof next.date, NULL) != WF_OK || !next.date[0] ||
+        wf_json_str(wf_json_get(o, "ID"), next.id, sizeof next.id, NULL) != WF_OK || !next.id[0]) {
+        st->r = wf__fail(&st->c->err, WF_ERR_RESPONSE, "object %s without a %s and an ID to move the watermark",
+                         st->eq_phase ? "of the same date" : "of the answer", st->field);
+        return false;
+    }
+    /* within one date the IDs must rise: a server that ignored the key
+       would otherwise hand the same objects over forever */
+    if (st->eq_phase && strcmp(next.id, st->w->id) <= 0) {
+        st->r = wf__fail(&st->c->err, WF_ERR_RESPONSE, "the server ignored the watermark (ID %s came after %s)", next.id, st->w->id);
+        return false;
+    }
+    if (!st->d->on_object(st->d->user, o)) { st->stop = true; return false; }
+    *st->w = next;
+    return true;
+}
+
+/* wf_pager_run with a watermark: two kinds of page alternate.  "After"
+   pages ask for field > date, sorted by (field, ID); when one is full, the
+   objects that share its last date may go on past it, so "same date" pages
+   (field = date, ID > id, by ID) follow until one is short. */
+static wf_result wf__pager_incremental(wf_client *c, const wf_pager_desc *d, const char *path, const char *qs, int size, long long *seen) {
+    wf_query q;
+    wf__inc_state st;
+    wf_result r = WF_OK;
+    size_t fl = 0;
+    const char *fv = wf__query_value(qs, "fields", &fl);
+    char fsort[80], fmod[80];
+    memset(&st, 0, sizeof st);
+    st.d = d;
+    st.c = c;
+    st.w = d->since;
+    st.field = d->since_field && *d->since_field ? d->since_field : "lastUpdateDate";
+    if (!d->on_object || d->on_page) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk hands over objects: on_object only");
+    if (strstr(qs, "_Sort=")) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk sorts by the watermark itself; remove the query's sort");
+    if (strlen(st.field) > 60 || wf__check_name(c, "watermark field", st.field)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid watermark field");
+    {
+        /* the walk filters on the field and on ID itself: a second filter of
+           the same name would make the query ambiguous */
+        char mod[80];
+        wf__snprintf(mod, sizeof mod, "%s_Mod", st.field);
+        if (wf__query_has_key(qs, "ID") || wf__query_has_key(qs, "ID_Mod") || wf__query_has_key(qs, st.field) ||
+            wf__query_has_key(qs, mod))
+            return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk filters on ID and %s itself; remove those filters", st.field);
+    }
+    if (fv) {
+        /* the objects must carry the watermark field */
+        bool found = false;
+        size_t i = 0, n = strlen(st.field);
+        while (i < fl && !found) {
+            size_t j = i;
+            while (j < fl && fv[j] != ',') j++;
+            found = (j - i == 1 && fv[i] == '*') || (j - i == n && memcmp(fv + i, st.field, n) == 0);
+            i = j + 1;
+        }
+        if (!found) return wf__fail(&c->err, WF_ERR_INVALID, "the fields of an incremental walk must include %s (or *)", st.field);
+    }
+    wf__snprintf(fsort, sizeof fsort, "%s_1_Sort", st.field);
+    wf__snprintf(fmod, sizeof fmod, "%s_Mod", st.field);
+    st.w->date[sizeof st.w->date - 1] = st.w->id[sizeof st.w->id - 1] = 0;
+    st.eq_phase = st.w->date[0] && st.w->id[0];
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    for (;;) {
+        long long got = 0;
+        wf_watermark before = *st.w;
+        wf_query_reset(&q);
+        if (*qs) wf_query_add_raw(&q, qs);
+        if (!fv) wf_query_add(&q, "fields", st.field);
+        if (st.eq_phase) {
+            wf_query_add(&q, st.field, st.w->date);
+            wf_query_add(&q, fmod, "eq");
+            wf_query_add(&q, "ID", st.w->id);
+            wf_query_add(&q, "ID_Mod", "gt");
+            wf_query_add(&q, "ID_Sort", "asc");
+        } else {
+            if (st.w->date[0]) {
+                wf_query_add(&q, st.field, st.w->date);
+                wf_query_add(&q, fmod, "gt");
+            }
+            wf_query_add(&q, fsort, "asc");
+            wf_query_add(&q, "ID_2_Sort", "asc");
+        }
+        wf_query_add_int(&q, "$$LIMIT", size);
+        if (q.result) { r = wf__fail(&c->err, q.result, "cannot build the page query: %s", q.error); break; }
+        r = wf__get_each(c, path, &q, wf__inc_object, &st, &got);
+        if (st.r) r = st.r;
+        if (r != WF_OK || st.stop) break;
+        *seen += got;
+        wf__log(c, WF_LOG_INFO, "* %s page after %s %s: %lld objects", st.eq_phase ? "same-date" : "incremental",
+                before.date[0] ? before.date : "the beginning", before.id, got);
+        if (got < size) {
+            if (!st.eq_phase) break;  /* a short "after" page: done */
+            st.eq_phase = false;      /* the date is done: on to later ones */
+            continue;
+        }
+        if (!strcmp(before.date, st.w->date) && !strcmp(before.id, st.w->id)) {
+            r = wf__fail(&c->err, WF_ERR_RESPONSE, "the server ignored the watermark (a full page did not move it)");
+            break;
+        }
+        st.eq_phase = true;
+    }
+    wf_query_free(&q);
+    return r;
 }
 
 WF_API wf_result wf_pager_run(wf_client *c, const wf_pager_desc *d, long long *total) {
     wf_query q;
     const char *qs;
-    char path[96];
+    wf__buf path;
+    wf__pager_state ps;
     long long first = 0, seen = 0;
-    int size;
     wf_result r;
-    bool sorted, stop = false;
+    bool sorted;
     if (total) *total = 0;
-    if (!c) return WF_ERR_INVALID;
-    if (!d || (!d->on_object && !d->on_page)) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "pager needs a callback"); }
-    if ((r = wf__obj_path(c, path, sizeof path, d->obj, "search")) != WF_OK) return r;
-    size = d->page_size ? d->page_size : 2000;
-    if (size < 1 || size > 2000) return wf__fail(&c->err, WF_ERR_RANGE, "page size must be 1..2000 (Workfront's $$LIMIT maximum)");
-    qs = wf_query_str(d->query);
-    if (d->query && d->query->result)
-        return wf__fail(&c->err, wf__refused(d->query->result),
-                        "invalid query, nothing sent: %s", d->query->error);
-    if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT="))
-        return wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
-    /* a stable order is what makes offsets safe: ID unless the caller sorts */
-    sorted = strstr(qs, "_Sort=") != NULL;
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, d ? d->obj : NULL, NULL, "search", NULL)) != WF_OK) return r;
     memset(&q, 0, sizeof q);
     q.allocator = c->a;
+    memset(&ps, 0, sizeof ps);
+    ps.c = c;
+    ps.d = d;
+    ps.size = d->page_size ? d->page_size : 2000;
+    qs = wf_query_str(d->query);
+    if (!d->on_object && !d->on_page) { r = wf__fail(&c->err, WF_ERR_INVALID, "pager needs a callback"); goto done; }
+    if (ps.size < 1 || ps.size > 2000) { r = wf__fail(&c->err, WF_ERR_RANGE, "page size must be 1..2000 (Workfront's $$LIMIT maximum)"); goto done; }
+    if (d->query && d->query->result) {
+        r = wf__fail(&c->err, wf__refused(d->query->result), "invalid query, nothing sent: %s", d->query->error);
+        goto done;
+    }
+    if (wf__query_has_key(qs, "$$FIRST") || wf__query_has_key(qs, "$$LIMIT") || strstr(qs, "&$$FIRST=") || strstr(qs, "&$$LIMIT=")) {
+        r = wf__fail(&c->err, WF_ERR_INVALID, "the pager sets $$FIRST and $$LIMIT itself; remove them from the query");
+        goto done;
+    }
+    if (d->since) {
+        r = wf__pager_incremental(c, d, path.p, qs, ps.size, &seen);
+        goto done;
+    }
+    /* a stable order is what makes offsets safe: ID unless the caller sorts */
+    sorted = strstr(qs, "_Sort=") != NULL;
+    ps.id_order = !sorted;
     for (;;) {
         wf_json page, o;
-        size_t n;
         wf_query_reset(&q);
         if (*qs) wf_query_add_raw(&q, qs);
         if (!sorted) wf_query_add(&q, "ID_Sort", "asc");
         wf_query_add_int(&q, "$$FIRST", first);
-        wf_query_add_int(&q, "$$LIMIT", size);
+        wf_query_add_int(&q, "$$LIMIT", ps.size);
         if (q.result) { r = wf__fail(&c->err, q.result, "cannot build the page query: %s", q.error); break; }
+        wf__pager_page_begin(&ps, first);
         if (!d->on_page) {
             /* objects only: stream them, one object in memory at a time */
-            wf__pager_state ps;
-            long long got = 0;
-            ps.d = d;
-            ps.stop = false;
-            if ((r = wf__get_each(c, path, &q, wf__pager_object, &ps, &got)) != WF_OK) break;
-            n = (size_t)got;
-            seen += got;
-            stop = ps.stop;
+            long long before = ps.fresh;
+            r = wf__get_each(c, path.p, &q, wf__pager_object, &ps, NULL);
+            seen += ps.fresh - before;
+            if (r != WF_OK) break;
         } else {
-            if ((r = wf_request(c, "GET", path, &q, NULL, &page)) != WF_OK) break;
+            char before[65];
+            int k = 1;
+            if ((r = wf_request(c, "GET", path.p, &q, NULL, &page)) != WF_OK) break;
             if (wf_json_type_of(page) != WF_JSON_ARRAY) { r = wf__fail(&c->err, WF_ERR_RESPONSE, "search page is not an array"); break; }
-            n = wf_json_len(page);
-            if (n > 0 && !d->on_page(d->user, page, first)) stop = true;
-            for (o = wf_json_first(page); !stop && d->on_object && wf_json_ok(o); o = wf_json_next(o)) {
+            memcpy(before, ps.prev_max, sizeof before);
+            /* the whole page is checked before any of it is handed over */
+            for (o = wf_json_first(page); k >= 0 && wf_json_ok(o); o = wf_json_next(o)) k = wf__pager_check(&ps, o);
+            if ((r = wf__pager_page_end(&ps)) != WF_OK) break;
+            if (ps.n > 0 && !d->on_page(d->user, page, first)) ps.stop = true;
+            if (!d->on_object) seen += ps.fresh;
+            for (o = wf_json_first(page); !ps.stop && d->on_object && wf_json_ok(o); o = wf_json_next(o)) {
+                char id[65];
+                if (before[0] && ps.id_order && wf_json_str(wf_json_get(o, "ID"), id, sizeof id, NULL) == WF_OK &&
+                    wf__id_cmp(id, before) <= 0)
+                    continue; /* handed over with an earlier page */
                 seen++;
-                if (!d->on_object(d->user, o)) stop = true;
+                if (!d->on_object(d->user, o)) ps.stop = true;
             }
-            if (!d->on_object) seen += (long long)n;
         }
-        wf__log(c, WF_LOG_INFO, "* page at %lld: %zu objects", first, n);
+        if (!d->on_page && (r = wf__pager_page_end(&ps)) != WF_OK) break;
+        wf__log(c, WF_LOG_INFO, "* page at %lld: %lld objects", first, ps.n);
         /* a short page is the last; a full one may be followed by an empty one */
-        if (stop || n < (size_t)size) break;
-        first += (long long)n;
+        if (ps.stop || ps.n < (long long)ps.size) break;
+        first += ps.n;
     }
+done:
     wf_query_free(&q);
+    wf__buf_free(&c->a, &path);
     if (total) *total = seen;
     return r;
 }
@@ -5121,78 +6547,75 @@ static wf_result wf__write_call(wf_client *c, const char *method, const char *pa
     return r;
 }
 
-static wf_result wf__id_ok(wf_client *c, const char *id) {
-    const char *s;
-    if (!id || !*id || strlen(id) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID");
-    for (s = id; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-            return wf__fail(&c->err, WF_ERR_INVALID, "invalid object ID (expected 32 hex characters)");
-    return WF_OK;
-}
-
 WF_API wf_result wf_create(wf_client *c, const char *obj, const wf_query *params, wf_updates *updates, wf_json *data) {
-    char path[96];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
-    return wf__write_call(c, "POST", path, params, NULL, NULL, updates, data);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, NULL, NULL)) != WF_OK) return r;
+    r = wf__write_call(c, "POST", path.p, params, NULL, NULL, updates, data);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_copy(wf_client *c, const char *obj, const char *src, const wf_query *params, wf_updates *updates, wf_json *data) {
-    char path[96];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, src)) != WF_OK) return r;
-    return wf__write_call(c, "POST", path, params, "copySourceID", src, updates, data);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ, obj, NULL, NULL, NULL)) != WF_OK) return r;
+    if (wf__check_id(c, src ? src : "", src ? strlen(src) : 0) == WF_OK)
+        r = wf__write_call(c, "POST", path.p, params, "copySourceID", src, updates, data);
+    else
+        r = c->err.result;
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_edit(wf_client *c, const char *obj, const char *id, const wf_query *params, wf_updates *updates, wf_json *data) {
-    char path[160];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, id)) != WF_OK) return r;
-    wf__snprintf(path, sizeof path, "%s/%s", obj, id);
-    return wf__write_call(c, "PUT", path, params, NULL, NULL, updates, data);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID, obj, id, NULL, NULL)) != WF_OK) return r;
+    r = wf__write_call(c, "PUT", path.p, params, NULL, NULL, updates, data);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_delete(wf_client *c, const char *obj, const char *id, bool force) {
-    char path[160];
+    wf__buf path;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK || (r = wf__id_ok(c, id)) != WF_OK) return r;
-    wf__snprintf(path, sizeof path, "%s/%s%s", obj, id, force ? "?force=true" : "");
-    return wf_request(c, "DELETE", path, NULL, NULL, NULL);
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID, obj, id, NULL, NULL)) != WF_OK) return r;
+    if (force && !wf__buf_adds(&c->a, &path, "?force=true")) r = wf__fail(&c->err, WF_ERR_NOMEM, "out of memory building the request path");
+    else r = wf_request(c, "DELETE", path.p, NULL, NULL, NULL);
+    wf__buf_free(&c->a, &path);
+    return r;
+}
+
+/* PUT /OBJ[/ID]/ACTION, or with in_param METHOD /OBJ[/ID] and action=ACTION
+   in the form: Workfront takes both, some actions only one of them. */
+static wf_result wf__action(wf_client *c, const char *method, const char *obj, const char *id, const char *action,
+                            bool in_param, const wf_query *params, wf_json *data) {
+    wf__buf path;
+    wf_result r;
+    if (data) *data = wf__none();
+    if ((r = wf__begin(c, &path, WF__CALL_OBJ | WF__CALL_ID_OPT, obj, id, in_param ? NULL : action, in_param ? NULL : "action name")) != WF_OK)
+        return r;
+    if (in_param && wf__check_name(c, "action name", action)) r = c->err.result;
+    else if (!in_param) r = wf__write_call(c, "PUT", path.p, params, NULL, NULL, NULL, data);
+    else r = wf__write_call(c, method && *method ? method : "PUT", path.p, params, "action", action, NULL, data);
+    wf__buf_free(&c->a, &path);
+    return r;
 }
 
 WF_API wf_result wf_action(wf_client *c, const char *obj, const char *id, const char *action, const wf_query *params, wf_json *data) {
-    char path[256];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
-    if (id && (r = wf__id_ok(c, id)) != WF_OK) return r;
-    if (!wf__objcode_ok(action) || strlen(action) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid action name");
-    wf__snprintf(path, sizeof path, "%s%s%s/%s", obj, id ? "/" : "", id ? id : "", action);
-    return wf__write_call(c, "PUT", path, params, NULL, NULL, NULL, data);
+    return wf__action(c, "PUT", obj, id, action, false, params, data);
 }
 
 WF_API wf_result wf_action_param(wf_client *c, const char *method, const char *obj, const char *id, const char *action,
                                  const wf_query *params, wf_json *data) {
-    char path[256];
-    wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    if ((r = wf__obj_path(c, path, sizeof path, obj, NULL)) != WF_OK) return r;
-    if (id && (r = wf__id_ok(c, id)) != WF_OK) return r;
-    if (!wf__objcode_ok(action) || strlen(action) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid action name");
-    wf__snprintf(path, sizeof path, "%s%s%s", obj, id ? "/" : "", id ? id : "");
-    return wf__write_call(c, method ? method : "PUT", path, params, "action", action, NULL, data);
+    return wf__action(c, method, obj, id, action, true, params, data);
 }
 
 WF_API wf_result wf_move(wf_client *c, const char *obj, const char *id, const char *project_id, wf_json *data) {
     wf_query q;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if ((r = wf__id_ok(c, project_id)) != WF_OK) return r;
+    if ((r = wf__begin(c, NULL, WF__CALL_ID, NULL, project_id, NULL, NULL)) != WF_OK) return r;
     memset(&q, 0, sizeof q);
     q.allocator = c->a;
     wf_query_add(&q, "projectID", project_id);
@@ -5205,14 +6628,14 @@ WF_API wf_result wf_share(wf_client *c, const char *obj, const char *id, const c
                           const char *accessor_obj_code, const char *core_action, wf_json *data) {
     wf_query q;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if ((r = wf__id_ok(c, accessor_id)) != WF_OK) return r;
+    const char *acc_obj = accessor_obj_code && *accessor_obj_code ? accessor_obj_code : "USER";
+    const char *core = core_action && *core_action ? core_action : "VIEW";
+    if ((r = wf__begin(c, NULL, WF__CALL_OBJ | WF__CALL_ID, acc_obj, accessor_id, core, "core action")) != WF_OK) return r;
     memset(&q, 0, sizeof q);
     q.allocator = c->a;
     wf_query_add(&q, "accessorID", accessor_id);
-    wf_query_add(&q, "accessorObjCode", accessor_obj_code && *accessor_obj_code ? accessor_obj_code : "USER");
-    wf_query_add(&q, "coreAction", core_action && *core_action ? core_action : "VIEW");
+    wf_query_add(&q, "accessorObjCode", acc_obj);
+    wf_query_add(&q, "coreAction", core);
     r = wf_action(c, obj, id, "share", &q, data);
     wf_query_free(&q);
     return r;
@@ -5224,12 +6647,10 @@ WF_API wf_result wf_bulk_edit(wf_client *c, const wf_bulk_desc *d, size_t *done)
     wf_json arr, el;
     size_t total, index = 0, chunk_no = 0, nchunks, len;
     int size;
-    char path[96];
     wf_result r;
     if (done) *done = 0;
-    if (!c) return WF_ERR_INVALID;
-    if (!d || !d->updates) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "bulk edit needs a JSON array of objects"); }
-    if ((r = wf__obj_path(c, path, sizeof path, d->obj, NULL)) != WF_OK) return r;
+    if ((r = wf__begin(c, NULL, WF__CALL_OBJ, d ? d->obj : NULL, NULL, NULL, NULL)) != WF_OK) return r;
+    if (!d->updates) return wf__fail(&c->err, WF_ERR_INVALID, "bulk edit needs a JSON array of objects");
     size = d->chunk_size ? d->chunk_size : 100;
     if (size < 1 || size > 100) return wf__fail(&c->err, WF_ERR_RANGE, "chunk size must be 1..100 (Workfront's bulk limit)");
     len = d->updates_len ? d->updates_len : strlen(d->updates);
@@ -5261,7 +6682,7 @@ WF_API wf_result wf_bulk_edit(wf_client *c, const wf_bulk_desc *d, size_t *done)
         }
         wf_updates_end_array(&chunk);
         chunk_no++;
-        r = wf__write_call(c, d->create ? "POST" : "PUT", path, d->params, NULL, NULL, &chunk, &results);
+        r = wf__write_call(c, d->create ? "POST" : "PUT", d->obj, d->params, NULL, NULL, &chunk, &results);
         if (r == WF_OK && (wf_json_type_of(results) != WF_JSON_ARRAY || wf_json_len(results) != index - first))
             r = wf__fail(&c->err, WF_ERR_RESPONSE, "answer is not an array of %zu objects", index - first);
         if (r) {
@@ -5312,8 +6733,7 @@ nomem:
 WF_API wf_result wf_batch_run(wf_client *c, wf_batch *b, bool atomic, wf_json *data) {
     wf_query params;
     wf_result r;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
+    if ((r = wf__begin(c, NULL, 0, NULL, NULL, NULL, NULL)) != WF_OK) return r;
     if (!b) return wf__fail(&c->err, WF_ERR_INVALID, "empty batch");
     /* a failed wf_batch_add first: it is why the batch may be empty */
     if (b->form.result)
@@ -5401,10 +6821,12 @@ WF_API wf_result wf_upload(wf_client *c, const wf_upload_desc *d, char handle[64
     const char *fname;
     wf_result r = WF_OK;
     if (handle) handle[0] = 0;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
+    if (data) *data = wf__none();
+    /* the document names its object: checked before the file is sent */
+    if ((r = wf__begin(c, NULL, d && data ? WF__CALL_OBJ | WF__CALL_ID : 0, d && data ? d->obj_code : NULL,
+                       d && data ? d->obj_id : NULL, NULL, NULL)) != WF_OK)
+        return r;
     if (!d || (!d->file && !d->read)) return wf__fail(&c->err, WF_ERR_INVALID, "upload needs a file or a read callback");
-    if (data && (!d->obj_code || !d->obj_id)) return wf__fail(&c->err, WF_ERR_INVALID, "document needs obj_code and obj_id");
     dd = *d;
     memset(&src, 0, sizeof src);
     memset(&pre, 0, sizeof pre);
@@ -5485,8 +6907,7 @@ WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *user, co
     wf_json data;
     wf_result r;
     if (key && cap) key[0] = 0;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
+    if ((r = wf__begin(c, NULL, 0, NULL, NULL, NULL, NULL)) != WF_OK) return r;
     if ((unsigned)op > (unsigned)WF_API_KEY_CLEAR) return wf__fail(&c->err, WF_ERR_INVALID, "unknown API key action");
     if (!user || !*user || !pw) return wf__fail(&c->err, WF_ERR_INVALID, "API key actions need a username and a password");
     memset(&q, 0, sizeof q);
@@ -5503,6 +6924,298 @@ WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *user, co
     if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len); /* it held the key */
     c->doc.ntok = 0;
     return r;
+}
+
+/* >> any endpoint: event subscriptions, document download ================ */
+
+/* Adobe's "Event Subscription API" page (experienceleague.adobe.com/en/docs/
+   workfront/using/adobe-workfront-api/event-subscriptions/event-subs-api;
+   source AdobeDocs/workfront.en help/quicksilver/wf-api/general/event-subs-api.md):
+   the service lives beside the REST API, answers without the data
+   envelope, needs a System Administrator's session, creates with a JSON
+   body answered 201 + Location and no body, lists with page/limit (limit at
+   most 1000), deletes with 200 and no body. */
+#define WF__SUBS_PATH "/attask/eventsubscription/api/v1/subscriptions"
+#define WF__SUBS_MAX_GROUPS 10   /* filter groups per subscription */
+#define WF__SUBS_MAX_IN_GROUP 5  /* filters per group */
+
+static bool wf__subs_id_ok(const char *id) {
+    size_t n = 0;
+    if (!id) return false;
+    for (; id[n]; n++)
+        if (!((id[n] >= 'a' && id[n] <= 'z') || (id[n] >= 'A' && id[n] <= 'Z') || (id[n] >= '0' && id[n] <= '9') ||
+              id[n] == '-' || id[n] == '_'))
+            return false;
+    return n > 0 && n <= 64;
+}
+
+/* An object code as the call prologue accepts one (letters, digits, '_';
+   at most WF__NAME_MAX), checked without a client. */
+static bool wf__subs_code_ok(const char *s) {
+    size_t i;
+    for (i = 0; s[i]; i++)
+        if (i >= WF__NAME_MAX || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return i > 0;
+}
+
+/* A string member that must be present and non-empty; copied into buf. */
+static bool wf__subs_str(wf_json o, const char *key, char *buf, size_t cap) {
+    wf_json v = wf_json_get(o, key);
+    size_t n = 0;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return false;
+    if (wf_json_str(v, buf, cap, &n) != WF_OK) return false;
+    return n > 0;
+}
+
+/* Everything the documentation lets a client check before sending. */
+static wf_result wf__subs_validate(wf_error *e, wf_json root) {
+    static const char *const events[] = { "CREATE", "UPDATE", "DELETE", "SHARE" };
+    char buf[2048];
+    wf_json f, fc, b64;
+    size_t i, groups = 0;
+    bool known = false;
+    if (wf_json_type_of(root) != WF_JSON_OBJECT) return wf__fail(e, WF_ERR_INVALID, "a subscription is a JSON object");
+    if (!wf__subs_str(root, "objCode", buf, sizeof buf) || !wf__subs_code_ok(buf))
+        return wf__fail(e, WF_ERR_INVALID, "objCode is required (an object code such as TASK, PROJ, OPTASK)");
+    if (!wf__subs_str(root, "eventType", buf, sizeof buf))
+        return wf__fail(e, WF_ERR_INVALID, "eventType is required (CREATE, UPDATE, DELETE or SHARE)");
+    for (i = 0; i < sizeof events / sizeof events[0]; i++) if (strcmp(buf, events[i]) == 0) known = true;
+    if (!known) return wf__fail(e, WF_ERR_INVALID, "unknown eventType \"%.40s\" (CREATE, UPDATE, DELETE or SHARE)", buf);
+    if (!wf__subs_str(root, "url", buf, sizeof buf)) return wf__fail(e, WF_ERR_INVALID, "url is required (the https:// endpoint events are sent to)");
+    if (strncmp(buf, "https://", 8) != 0 || !buf[8] || buf[8] == '/')
+        return wf__fail(e, WF_ERR_INVALID, "url must be an https:// URL (events carry the authToken): \"%.80s\"", buf);
+    if (!wf__subs_str(root, "authToken", buf, sizeof buf)) return wf__fail(e, WF_ERR_INVALID, "authToken is required (a non-empty string)");
+    f = wf_json_get(root, "objId");
+    if (wf_json_ok(f) && !wf_json_is_null(f) && wf_json_type_of(f) != WF_JSON_STRING)
+        return wf__fail(e, WF_ERR_INVALID, "objId must be a string");
+    fc = wf_json_get(root, "filterConnector");
+    if (wf_json_ok(fc) && !wf_json_eq(fc, "AND") && !wf_json_eq(fc, "OR"))
+        return wf__fail(e, WF_ERR_INVALID, "filterConnector must be \"AND\" or \"OR\"");
+    b64 = wf_json_get(root, "base64Encoding");
+    if (wf_json_ok(b64) && wf_json_type_of(b64) != WF_JSON_BOOL && !wf_json_eq(b64, "true") && !wf_json_eq(b64, "false") &&
+        !wf_json_eq(b64, "") && !wf_json_eq(b64, " "))
+        return wf__fail(e, WF_ERR_INVALID, "base64Encoding must be true or false");
+    f = wf_json_get(root, "filters");
+    if (!wf_json_ok(f) || wf_json_is_null(f)) return WF_OK;
+    if (wf_json_type_of(f) != WF_JSON_ARRAY) return wf__fail(e, WF_ERR_INVALID, "filters must be an array");
+    for (i = 0; i < wf_json_len(f); i++) {
+        wf_json el = wf_json_at(f, i), inner;
+        if (wf_json_type_of(el) != WF_JSON_OBJECT) return wf__fail(e, WF_ERR_INVALID, "filters[%zu] must be an object", i);
+        inner = wf_json_get(el, "filters");
+        if (wf_json_ok(inner)) {
+            /* a group: {"type":"group","connector":"OR","filters":[...]} */
+            size_t k;
+            if (wf_json_type_of(inner) != WF_JSON_ARRAY) return wf__fail(e, WF_ERR_INVALID, "filters[%zu].filters must be an array", i);
+            if (++groups > WF__SUBS_MAX_GROUPS)
+                return wf__fail(e, WF_ERR_INVALID, "more than %d filter groups (Workfront's limit)", WF__SUBS_MAX_GROUPS);
+            if (wf_json_len(inner) > WF__SUBS_MAX_IN_GROUP)
+                return wf__fail(e, WF_ERR_INVALID, "filter group %zu has %zu filters (Workfront's limit: %d)", i,
+                                wf_json_len(inner), WF__SUBS_MAX_IN_GROUP);
+            for (k = 0; k < wf_json_len(inner); k++)
+                if (!wf__subs_str(wf_json_at(inner, k), "fieldName", buf, sizeof buf))
+                    return wf__fail(e, WF_ERR_INVALID, "filters[%zu].filters[%zu] needs a fieldName", i, k);
+        } else if (!wf__subs_str(el, "fieldName", buf, sizeof buf)) {
+            return wf__fail(e, WF_ERR_INVALID, "filters[%zu] needs a fieldName", i);
+        }
+    }
+    return WF_OK;
+}
+
+WF_API wf_result wf_subscription_validate(const char *json, size_t len, wf_error *err) {
+    wf_error local;
+    wf_error *e = err ? err : &local;
+    wf_doc *d = NULL;
+    wf_result r;
+    wf__err_clear(e);
+    if (!json) return wf__fail(e, WF_ERR_INVALID, "no subscription JSON");
+    if (len == 0) len = strlen(json);
+    r = wf_doc_parse_ex(json, len, NULL, &d, e);
+    if (r != WF_OK) {
+        char why[256];
+        wf__copy(why, sizeof why, e->text, strlen(e->text));
+        return wf__fail(e, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "subscription JSON: %s", why);
+    }
+    r = wf__subs_validate(e, wf_doc_root(d));
+    wf_doc_free(d);
+    return r;
+}
+
+WF_API wf_result wf_subscription_create_json(wf_client *c, const char *json, size_t len, char *id, size_t id_cap) {
+    wf_doc *d = NULL;
+    wf_request_desc rd;
+    wf_body body;
+    wf_result r;
+    const char *loc, *slash;
+    size_t ll;
+    if (id && id_cap) id[0] = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!json) return wf__fail(&c->err, WF_ERR_INVALID, "no subscription JSON");
+    if (len == 0) len = strlen(json);
+    r = wf_doc_parse_ex(json, len, &c->a, &d, &c->err);
+    if (r != WF_OK) {
+        char why[256];
+        wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+        return wf__fail(&c->err, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "subscription JSON: %s, nothing sent", why);
+    }
+    r = wf__subs_validate(&c->err, wf_doc_root(d));
+    wf_doc_free(d);
+    if (r != WF_OK) {
+        char why[sizeof c->err.text];
+        wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+        return wf__fail(&c->err, r, "subscription refused, nothing sent: %s", why);
+    }
+    memset(&rd, 0, sizeof rd);
+    memset(&body, 0, sizeof body);
+    body.content_type = "application/json";
+    body.data = json;
+    body.len = len;
+    rd.method = "POST";
+    rd.url = WF__SUBS_PATH;
+    rd.body = &body;
+    rd.raw = true;
+    if ((r = wf_request_ex(c, &rd, NULL)) != WF_OK) return r;
+    /* "A response code other than 201 means the subscription was NOT created." */
+    if (c->http.status != 201)
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "POST %s: HTTP %d where 201 Created was expected", WF__SUBS_PATH, c->http.status);
+    loc = wf_last_header(c, "Location", &ll);
+    while (loc && ll && loc[ll - 1] == '/') ll--;
+    if (!loc || !ll)
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "POST %s: 201 without the Location of the new subscription", WF__SUBS_PATH);
+    slash = loc + ll;
+    while (slash > loc && slash[-1] != '/') slash--;
+    if (id && id_cap) {
+        if ((size_t)(loc + ll - slash) >= id_cap) return wf__fail(&c->err, WF_ERR_TRUNCATED, "subscription ID longer than the buffer");
+        wf__copy(id, id_cap, slash, (size_t)(loc + ll - slash));
+    }
+    return WF_OK;
+}
+
+WF_API wf_result wf_subscription_create(wf_client *c, const wf_subscription_desc *s, char *id, size_t id_cap) {
+    wf_updates u;
+    const char *json;
+    size_t n;
+    wf_result r;
+    if (id && id_cap) id[0] = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!s) return wf__fail(&c->err, WF_ERR_INVALID, "no subscription");
+    memset(&u, 0, sizeof u);
+    u.allocator = c->a;
+    wf_updates_set_str(&u, "objCode", s->obj_code ? s->obj_code : "");
+    wf_updates_set_str(&u, "eventType", s->event_type ? s->event_type : "");
+    wf_updates_set_str(&u, "url", s->url ? s->url : "");
+    wf_updates_set_str(&u, "authToken", s->auth_token ? s->auth_token : "");
+    if (s->obj_id) wf_updates_set_str(&u, "objId", s->obj_id);
+    if (s->filters_json) { wf_updates_key(&u, "filters"); wf_updates_raw(&u, s->filters_json, strlen(s->filters_json)); }
+    if (s->filter_connector) wf_updates_set_str(&u, "filterConnector", s->filter_connector);
+    if (s->base64_encoding) wf_updates_set_bool(&u, "base64Encoding", true);
+    json = wf_updates_json(&u, &n);
+    if (!json) {
+        r = wf__fail(&c->err, u.result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID, "subscription refused, nothing sent: %s", u.error);
+        wf_updates_free(&u);
+        return r;
+    }
+    r = wf_subscription_create_json(c, json, n, id, id_cap);
+    wf_updates_free(&u);
+    return r;
+}
+
+WF_API wf_result wf_subscription_list(wf_client *c, int page, int limit, wf_json *data) {
+    wf_request_desc rd;
+    wf_query q;
+    wf_result r;
+    if (data) *data = wf__none();
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (page < 0 || limit < 0 || limit > 1000)
+        return wf__fail(&c->err, WF_ERR_INVALID, "page must be 1 or more and limit 1..1000 (Workfront's maximum)");
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    if (page > 0) wf_query_add_int(&q, "page", page);
+    if (limit > 0) wf_query_add_int(&q, "limit", limit);
+    memset(&rd, 0, sizeof rd);
+    rd.url = WF__SUBS_PATH;
+    rd.query = &q;
+    rd.raw = true;
+    r = wf_request_ex(c, &rd, data);
+    wf_query_free(&q);
+    return r;
+}
+
+/* GET or DELETE one subscription by ID. */
+static wf_result wf__subs_one(wf_client *c, const char *method, const char *id, wf_json *data) {
+    char url[sizeof WF__SUBS_PATH + 80];
+    wf_request_desc rd;
+    if (data) *data = wf__none();
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!wf__subs_id_ok(id))
+        return wf__fail(&c->err, WF_ERR_INVALID, "invalid subscription ID (letters, digits and '-', as in the Location of create)");
+    wf__snprintf(url, sizeof url, "%s/%s", WF__SUBS_PATH, id);
+    memset(&rd, 0, sizeof rd);
+    rd.method = method;
+    rd.url = url;
+    rd.raw = true;
+    return wf_request_ex(c, &rd, data);
+}
+
+WF_API wf_result wf_subscription_get(wf_client *c, const char *id, wf_json *data) { return wf__subs_one(c, "GET", id, data); }
+WF_API wf_result wf_subscription_delete(wf_client *c, const char *id) { return wf__subs_one(c, "DELETE", id, NULL); }
+
+/* Document download.  The file's address comes from the API itself: the
+   document's downloadURL field (the current version), or the version's
+   (DOCV) downloadURL, as Adobe's API Explorer lists them; it is a path on
+   the Workfront host (or a full URL on it), fetched with the client's
+   credentials. */
+WF_API wf_result wf_download(wf_client *c, const wf_download_desc *d) {
+    char url[2048], name[512], doc_of_version[64];
+    wf_json obj, v;
+    wf_result r;
+    uint64_t size = 0;
+    const char *accept[1];
+    wf_request_desc rd;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!d || !d->document_id || !*d->document_id || !d->sink)
+        return wf__fail(&c->err, WF_ERR_INVALID, "a download needs a document ID and a sink");
+    if (d->version_id && *d->version_id) {
+        r = wf_get(c, "DOCV", d->version_id, "documentID,fileName,fileSize,downloadURL", &obj);
+        if (r != WF_OK) return r;
+        wf__json_copy(wf_json_get(obj, "documentID"), doc_of_version, sizeof doc_of_version);
+        if (!wf__ieq(doc_of_version, strlen(doc_of_version), d->document_id))
+            return wf__fail(&c->err, WF_ERR_INVALID, "version %.40s belongs to document %.40s, not to %.40s", d->version_id,
+                            doc_of_version[0] ? doc_of_version : "(none)", d->document_id);
+        v = obj;
+    } else {
+        r = wf_get(c, "DOCU", d->document_id, "downloadURL,currentVersion:fileName,currentVersion:fileSize", &obj);
+        if (r != WF_OK) return r;
+        v = wf_json_get(obj, "currentVersion");
+    }
+    if (wf_json_type_of(wf_json_get(obj, "downloadURL")) != WF_JSON_STRING ||
+        wf_json_str(wf_json_get(obj, "downloadURL"), url, sizeof url, NULL) != WF_OK || !url[0])
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "the %s has no usable downloadURL", d->version_id ? "document version" : "document");
+    name[0] = 0;
+    wf__json_copy(wf_json_get(v, "fileName"), name, sizeof name);
+    {
+        long long sz = 0;
+        if (wf_json_int(wf_json_get(v, "fileSize"), &sz) == WF_OK && sz > 0) size = (uint64_t)sz;
+    }
+    if (d->on_start && !d->on_start(d->user, name, size))
+        return wf__fail(&c->err, WF_ERR_FILE, "download of %.40s stopped before it began", d->document_id);
+    accept[0] = "Accept: */*"; /* a file, not JSON */
+    memset(&rd, 0, sizeof rd);
+    rd.url = url;
+    rd.headers = accept;
+    rd.header_count = 1;
+    rd.sink = d->sink;
+    rd.sink_user = d->user;
+    r = wf_request_ex(c, &rd, NULL);
+    if (r != WF_OK) return r;
+    if (!c->http.sinking) return wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d: no file in the answer", c->http.status);
+    if (d->size) *d->size = c->http.sunk;
+    return WF_OK;
 }
 
 /* >> object model ========================================================== */
@@ -5532,11 +7245,10 @@ static wf_result wf__obj_take(wf_object *o, wf_json v) {
 
 WF_API wf_result wf_object_new(wf_client *c, const char *obj, wf_object **out) {
     wf_object *o;
+    wf_result r;
     if (!out) return WF_ERR_INVALID;
     *out = NULL;
-    if (!c) return WF_ERR_INVALID;
-    wf__err_clear(&c->err);
-    if (!wf__objcode_ok(obj) || strlen(obj) > 64) return wf__fail(&c->err, WF_ERR_INVALID, "invalid object code");
+    if ((r = wf__begin(c, NULL, WF__CALL_OBJ, obj, NULL, NULL, NULL)) != WF_OK) return r;
     o = (wf_object *)wf__alloc(&c->a, sizeof *o);
     if (!o) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
     memset(o, 0, sizeof *o);
@@ -5706,25 +7418,6 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 
 /* >> auth ================================================================== */
 
-/* A session ID or token from an answer, copied into a fresh allocation
-   (*out); *out is NULL when it is missing or holds a control byte (it is
-   sent back as a header value: a CR/LF in it would inject headers).
-   WF_ERR_NOMEM (recorded) when the copy cannot be allocated. */
-static wf_result wf__json_dup(wf_client *c, wf_json v, char **out) {
-    size_t n, i;
-    char *s;
-    *out = NULL;
-    if (wf_json_type_of(v) != WF_JSON_STRING) return WF_OK;
-    wf_json_str(v, NULL, 0, &n);
-    s = (char *)wf__alloc(&c->a, n + 1);
-    if (!s) return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory");
-    wf_json_str(v, s, n + 1, NULL);
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) { wf__free_secret(&c->a, s); return WF_OK; }
-    *out = s;
-    return WF_OK;
-}
-
 /* Wipes the body that carried a session ID or token. */
 static void wf__wipe_response(wf_client *c) {
     if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len);
@@ -5804,7 +7497,14 @@ static wf_result wf__take_tokens(wf_client *c, wf_json data) {
     wf__free_secret(&c->a, c->session_id);
     c->session_id = at;
     if (rt) { wf__free_secret(&c->a, c->refresh_token); c->refresh_token = rt; }
-    return WF_OK;
+    {
+        long long in = 0;
+        if (wf_json_int(wf_json_get(data, "expires_in"), &in) != WF_OK || in < 0) in = 0;
+        c->token_lifetime = in;
+        c->token_expires = in > 0 && wf__time_s() ? wf__time_s() + in : 0;
+        c->token_from_cache = false;
+    }
+    return wf__cache_save(c);
 }
 
 #define WF__TOKEN_PATH "integrations/oauth2/api/v1/token"
@@ -6000,8 +7700,71 @@ WF_API wf_result wf_jwt_exchange(wf_client *c) {
     return r;
 }
 
+#define WF__IMS_TOKEN_PATH "ims/token/v3"
+
+WF_API wf_result wf_ims_token(wf_client *c) {
+    wf_query form;
+    wf_json data;
+    wf_result r;
+    char *at = NULL;
+    long long in = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!c->ims) return wf__fail(&c->err, WF_ERR_INVALID, "no OAuth Server-to-Server credential (ims_client_id, ims_client_secret, ims_scopes)");
+    /* a caller's transport may be one connection for both clients */
+    wf__conn_close(&c->conn);
+    memset(&form, 0, sizeof form);
+    form.allocator = c->a;
+    /* Adobe's "OAuth Server-to-Server credential API Reference": form body
+       (not the query string, which servers log) with these four fields */
+    wf_query_add(&form, "grant_type", "client_credentials");
+    wf_query_add(&form, "client_id", c->ims_client_id);
+    wf_query_add(&form, "client_secret", c->ims_client_secret);
+    wf_query_add(&form, "scope", c->ims_scopes);
+    c->ims->log = c->log;
+    r = wf__auth_post(c->ims, WF__IMS_TOKEN_PATH, WF__ABSOLUTE | WF__NO_ENVELOPE, &form, &data);
+    wf_query_free(&form);
+    if (r == WF_OK) r = wf__json_dup(c->ims, wf_json_get(data, "access_token"), &at);
+    if (r == WF_OK && !at) r = wf__fail(&c->ims->err, WF_ERR_RESPONSE, "IMS answer has no usable access_token");
+    if (r == WF_OK && wf_json_ok(wf_json_get(data, "token_type")) && !wf_json_eq(wf_json_get(data, "token_type"), "bearer") &&
+        !wf_json_eq(wf_json_get(data, "token_type"), "Bearer"))
+        r = wf__fail(&c->ims->err, WF_ERR_RESPONSE, "IMS answered a token that is not a bearer token");
+    if (r == WF_OK && (wf_json_int(wf_json_get(data, "expires_in"), &in) != WF_OK || in < 0)) in = 0;
+    wf__wipe_response(c->ims);
+    if (r) {
+        char msg[sizeof c->err.text + 64];
+        wf__free_secret(&c->a, at);
+        c->err = c->ims->err;
+        wf__snprintf(msg, sizeof msg, "IMS token: %s", c->ims->err.text);
+        wf__copy(c->err.text, sizeof c->err.text, msg, strlen(msg));
+        c->err.result = r;
+        return r;
+    }
+    wf__free_secret(&c->a, c->bearer);
+    c->bearer = at;
+    c->token_lifetime = in;
+    c->token_expires = in > 0 && wf__time_s() ? wf__time_s() + in : 0;
+    c->token_from_cache = false;
+    wf__log(c, WF_LOG_INFO, "* IMS access token obtained (expires in %lld s)", in);
+    return wf__cache_save(c);
+}
+
+WF_API long long wf_token_expiry(const wf_client *c, bool *from_cache) {
+    if (from_cache) *from_cache = c && c->token_from_cache;
+    return c ? c->token_expires : -1;
+}
+
+/* Before a call: an IMS token is fetched when there is none yet and
+   renewed ahead of its expiry, so a long --all never meets the 401. */
+static wf_result wf__token_before(wf_client *c) {
+    if (!c->ims || c->renewing) return WF_OK;
+    if (c->bearer && !wf__token_due(c)) return WF_OK;
+    if (c->bearer) wf__log(c, WF_LOG_INFO, "* IMS access token expires soon; renewing it");
+    return wf_ims_token(c);
+}
+
 static bool wf__can_renew(const wf_client *c) {
-    return c->renew || (c->refresh_token && c->client_id) || c->jwt_pem || (c->username && c->password);
+    return c->renew || c->ims || (c->refresh_token && c->client_id) || c->jwt_pem || (c->username && c->password);
 }
 
 static wf_result wf__renew(wf_client *c) {
@@ -6010,6 +7773,7 @@ static wf_result wf__renew(wf_client *c) {
         if (r) wf__fail(&c->err, r, "the renew callback failed");
         return r;
     }
+    if (c->ims) return wf_ims_token(c);
     if (c->refresh_token && c->client_id) return wf_oauth2_refresh(c);
     if (c->jwt_pem) return wf_jwt_exchange(c);
     return wf_login(c, c->username, c->password);

@@ -14,6 +14,12 @@
  *    system bundle is not read (desc.no_system_ca).  On a device the PEM
  *    would be a const array in flash; here it comes from WF_CA_PEM.
  *
+ * 4. Platform: here POSIX.  On an RTOS or bare metal the same program is
+ *    compiled with the platform macros (WF_NO_SOCKETS, WF_NO_FILES,
+ *    WF_NOW_MS, WF_SLEEP_MS, WF_TIME_S, WF_ENTROPY_SOURCE: README,
+ *    "Porting"); tests/firmware/ is its bare-metal twin, which make cross
+ *    runs on a Cortex-M4 under qemu.
+ *
  * Prints three users, then the arena's peak use and the bytes moved.
  * Build: cc -std=c99 embedded.c $(pkg-config --cflags --libs workfront)
  */

@@ -23,11 +23,14 @@
 #define WORKFRONT_IMPLEMENTATION
 #include "../workfront.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,18 +103,26 @@ typedef struct cli_opts {
     /* connection and authentication (global) */
     const char *url, *domain, *url_template, *api_version;
     const char *api_key, *session_id, *token, *bearer, *ims_org;
+    const char *ims_client_id, *ims_client_secret, *ims_scopes, *ims_url, *token_cache;
     const char *user, *password;
     const char *jwt_key, *customer_id, *user_id;
     const char *refresh_token, *client_id, *client_secret;
     const char *cacert, *timeout, *retries;
     bool trace;
     /* output (global) */
-    bool raw, ndjson, quiet, progress, help, version;
+    bool raw, ndjson, csv, quiet, progress, help, version;
     /* command options */
     const char *fields, *limit, *first, *json;
     cli_list sort;
     bool count, all, force, atomic;
     const char *obj, *id, *name;
+    const char *state;         /* sync --state FILE */
+    bool deletes;              /* sync --deletes */
+    cli_list header;                /* request --header */
+    bool include;                   /* request --include */
+    const char *page;               /* subscriptions list --page */
+    const char *output;             /* download -o */
+    const char *doc_version;        /* download --version ID */
 } cli_opts;
 
 /* OPT_LIST: an option that may be given several times (--sort). */
@@ -134,7 +145,11 @@ enum {
     CO_ALL    = 1u << 6,   /* search --all */
     CO_FORCE  = 1u << 7,   /* delete --force */
     CO_ATOMIC = 1u << 8,   /* batch --atomic */
-    CO_UPLOAD = 1u << 9    /* upload --obj --id --name */
+    CO_UPLOAD = 1u << 9,   /* upload --obj --id --name */
+    CO_SYNC   = 1u << 10,  /* sync --state --deletes */
+    CO_REQUEST = 1u << 11, /* request --header --include */
+    CO_PAGE   = 1u << 12,  /* subscriptions list --page */
+    CO_OUTPUT = 1u << 13   /* download -o */
 };
 
 /* When one member of a group is given on the command line, the environment
@@ -159,13 +174,13 @@ typedef struct cli_option {
 #define OFS(m) offsetof(cli_opts, m)
 static const cli_option options[] = {
     { "url", 0, OPT_VALUE, OFS(url), "WF_URL", "URL", SEC_WHERE, 0, GROUP_WHERE, 1,
-      "base URL up to /attask, e.g. https://acme.my.workfront.com" },
+      "base URL up to /attask, e.g. https://acme.my.workfront.adobe.com" },
     { "domain", 0, OPT_VALUE, OFS(domain), "WF_DOMAIN", "NAME", SEC_WHERE, 0, GROUP_WHERE, 1,
-      "shorthand for https://NAME.my.workfront.com" },
+      "https://NAME.my.workfront.adobe.com (Adobe's current host form; see below)" },
     { "url-template", 0, OPT_VALUE, OFS(url_template), "WF_URL_TEMPLATE", "T", SEC_WHERE, 0, GROUP_NONE, 1,
-      "URL template with {protocol} {domain} {api_version}; ondemand, sandbox" },
+      "host for --domain: adobe, my, ondemand, sandbox, or {protocol}://{domain}.../{api_version}" },
     { "api-version", 0, OPT_VALUE, OFS(api_version), "WF_API_VERSION", "V", SEC_WHERE, 0, GROUP_NONE, 1,
-      "e.g. 22.0, v15.0, unsupported" },
+      "e.g. 22.0, v15.0, unsupported (/attask/api-unsupported)" },
     { "api-key", 0, OPT_VALUE, OFS(api_key), "WF_API_KEY", "KEY", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "API key, sent as the apiKey header" },
     { "session-id", 0, OPT_VALUE, OFS(session_id), "WF_SESSION_ID", "ID", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
@@ -175,7 +190,17 @@ static const cli_option options[] = {
     { "bearer", 0, OPT_VALUE, OFS(bearer), "WF_BEARER", "TOKEN", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "Adobe IMS access token (Authorization: Bearer)" },
     { "ims-org", 0, OPT_VALUE, OFS(ims_org), "WF_IMS_ORG", "ORG", SEC_AUTH, 0, GROUP_NONE, 1,
-      "Adobe IMS organisation (x-gw-ims-org-id), with --bearer" },
+      "Adobe IMS organisation (x-gw-ims-org-id), with --bearer or --ims-client-id" },
+    { "ims-client-id", 0, OPT_VALUE, OFS(ims_client_id), "WF_IMS_CLIENT_ID", "ID", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
+      "OAuth Server-to-Server credential (Adobe Developer Console): client ID" },
+    { "ims-client-secret", 0, OPT_VALUE, OFS(ims_client_secret), "WF_IMS_CLIENT_SECRET", "S", SEC_AUTH, 0, GROUP_NONE, 1,
+      "... its client secret (prefer the variable: argv is visible to ps)" },
+    { "ims-scopes", 0, OPT_VALUE, OFS(ims_scopes), "WF_IMS_SCOPES", "LIST", SEC_AUTH, 0, GROUP_NONE, 1,
+      "... its scopes, comma-separated, as the credential's page lists them" },
+    { "ims-url", 0, OPT_VALUE, OFS(ims_url), "WF_IMS_URL", "URL", SEC_AUTH, 0, GROUP_NONE, 1,
+      "IMS token service (default https://ims-na1.adobelogin.com)" },
+    { "token-cache", 0, OPT_VALUE, OFS(token_cache), "WF_TOKEN_CACHE", "FILE", SEC_AUTH, 0, GROUP_NONE, 1,
+      "keep the access token (IMS, OAuth2, JWT) between runs; mode 0600" },
     { "user", 0, OPT_VALUE, OFS(user), "WF_USERNAME", "NAME", SEC_AUTH, 0, GROUP_CREDENTIAL, 1,
       "log in first (POST /login), log out when done" },
     { "password", 0, OPT_VALUE, OFS(password), "WF_PASSWORD", "PW", SEC_AUTH, 0, GROUP_NONE, 1,
@@ -204,6 +229,8 @@ static const cli_option options[] = {
       "print the response body unchanged" },
     { "ndjson", 0, OPT_FLAG, OFS(ndjson), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
       "one array element per line" },
+    { "csv", 0, OPT_FLAG, OFS(csv), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
+      "RFC 4180 CSV: a row per object, columns from --fields (search, get, sync)" },
     { "quiet", 'q', OPT_FLAG, OFS(quiet), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
       "no progress on stderr" },
     { "progress", 0, OPT_FLAG, OFS(progress), NULL, NULL, SEC_OUTPUT, 0, GROUP_NONE, 1,
@@ -227,7 +254,7 @@ static const cli_option options[] = {
     { "all", 0, OPT_FLAG, OFS(all), NULL, NULL, SEC_COMMAND, CO_ALL, GROUP_NONE, 1,
       "every match, 2000 a page, streamed (ID order unless --sort)" },
     { "force", 0, OPT_FLAG, OFS(force), NULL, NULL, SEC_COMMAND, CO_FORCE, GROUP_NONE, 1,
-      "delete dependent objects too (force=true)" },
+      "delete: dependent objects too (force=true); download: replace a file" },
     { "atomic", 0, OPT_FLAG, OFS(atomic), NULL, NULL, SEC_COMMAND, CO_ATOMIC, GROUP_NONE, 1,
       "all items or none: the first failure undoes the others" },
     { "obj", 0, OPT_VALUE, OFS(obj), NULL, "CODE", SEC_COMMAND, CO_UPLOAD, GROUP_NONE, 1,
@@ -236,6 +263,18 @@ static const cli_option options[] = {
       "ID of the object the document belongs to" },
     { "name", 0, OPT_VALUE, OFS(name), NULL, "NAME", SEC_COMMAND, CO_UPLOAD, GROUP_NONE, 1,
       "document name (default: the file's name)" },
+    { "state", 0, OPT_VALUE, OFS(state), NULL, "FILE", SEC_COMMAND, CO_SYNC, GROUP_NONE, 1,
+      "sync: the watermark of the last run, replaced once the output is out" },
+    { "deletes", 0, OPT_FLAG, OFS(deletes), NULL, NULL, SEC_COMMAND, CO_SYNC, GROUP_NONE, 1,
+      "sync: also a line per deletion journaled since the last run" },
+    { "header", 0, OPT_LIST, OFS(header), NULL, "'Name: value'", SEC_COMMAND, CO_REQUEST, GROUP_NONE, 1,
+      "extra request header (repeatable)" },
+    { "include", 'i', OPT_FLAG, OFS(include), NULL, NULL, SEC_COMMAND, CO_REQUEST, GROUP_NONE, 1,
+      "print the response's status line and headers before the body" },
+    { "page", 0, OPT_VALUE, OFS(page), NULL, "N", SEC_COMMAND, CO_PAGE, GROUP_NONE, 1,
+      "page of the subscription list (from 1)" },
+    { "output", 'o', OPT_VALUE, OFS(output), NULL, "FILE", SEC_COMMAND, CO_OUTPUT, GROUP_NONE, 1,
+      "download: write to FILE (- for stdout)" },
 };
 #undef OFS
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -268,7 +307,16 @@ typedef struct cli {
     bool bulk;                     /* create/edit with a JSON array */
     int api_key_op;                /* api-key: a wf_api_key_op */
     char method[16];               /* request: METHOD in capitals */
+    const char *first_word;        /* the first positional argument (the command) */
+    bool absolute;                 /* request: PATH from the host root or a full URL */
+    int subs_op;                   /* subscriptions: list, get, create, delete */
+    char dl_target[4096];          /* download: the file being written */
+    wf__file dl_file;              /* ... under a temporary name until complete (platform hooks) */
+    bool dl_stdout;                /* -o - */
+    bool dl_exists;                /* the target is already there */
+    char dl_error[800];            /* why writing the file failed */
     char what[160];                /* "search task": names the failing step */
+    struct csv_out *csv;           /* --csv: columns and line buffer */
 } cli;
 
 /* ------------------------------------------------------------- commands */
@@ -318,6 +366,8 @@ static int prep_request(cli *x);
 static int prep_login(cli *x);
 static int prep_logout(cli *x);
 static int prep_api_key(cli *x);
+static int prep_sync(cli *x);
+static int cmd_sync(cli *x);
 static int cmd_search(cli *x);
 static int cmd_get(cli *x);
 static int cmd_count(cli *x);
@@ -336,6 +386,10 @@ static int cmd_logout(cli *x);
 static int cmd_api_key(cli *x);
 static int cmd_version(cli *x);
 static int cmd_help(cli *x);
+static int prep_subscriptions(cli *x);
+static int cmd_subscriptions(cli *x);
+static int prep_download(cli *x);
+static int cmd_download(cli *x);
 
 static const cli_command commands[] = {
     { "search", "OBJ [name=value...] [--fields F] [--sort [-]FIELD]... [--limit N] [--first N] [--all] [--count]",
@@ -462,15 +516,56 @@ static const cli_command commands[] = {
       "wf batch '/task/search?status=CUR&$$LIMIT=5' /proj/count\n"
       "wf batch --atomic 'PUT /task/ID1?status=CPL' 'PUT /task/ID2?status=CPL'",
       CO_ATOMIC, 1, 0, { "URI", NULL, NULL }, REST_MORE, AUTH_CLIENT, prep_batch, cmd_batch },
-    { "request", "METHOD PATH [name=value...] [--json JSON|@FILE]",
-      "any API call, like `gh api`",
-      "Sends METHOD (GET, POST, PUT, DELETE) to PATH under the API base, e.g.\n"
-      "task/search, /proj/ID, task/ID/move. name=value arguments are query\n"
-      "parameters; --json is validated and sent as the updates parameter in a\n"
-      "form body. The output is the envelope's data.",
+    { "request", "METHOD PATH [name=value...] [--json JSON|@FILE] [--header 'Name: value']... [--include]",
+      "any call, like `gh api`",
+      "Sends METHOD (GET, POST, PUT, DELETE, ...) to PATH. PATH is one of:\n"
+      "  task/search, proj/ID, task/ID/move   relative to the API base\n"
+      "  /attask/eventsubscription/api/v1/subscriptions   from the host root\n"
+      "  https://acme.my.workfront.com/...   a full URL on the configured scheme,\n"
+      "                                       host and port (any other host: exit 2,\n"
+      "                                       nothing sent: credentials stay home)\n"
+      "name=value arguments are query parameters. Under the API base, --json is\n"
+      "validated and sent as the updates parameter in a form body and the output\n"
+      "is the envelope's data. From the host root (or a URL), --json is the\n"
+      "request body (application/json) and the answer is printed as received:\n"
+      "JSON as JSON, other bytes unchanged, an empty answer (201, 204) as nothing.\n"
+      "--header adds a request header (repeatable; it replaces a default of the\n"
+      "same name). --include (-i) prints the status line and response headers\n"
+      "(Location, ...) first, then an empty line, then the body.",
       "wf request PUT task/ID --json '{\"name\":\"New name\"}'\n"
-      "wf request GET task/search status=CUR fields=name",
-      CO_JSON, 2, 0, { "METHOD", "PATH", NULL }, REST_KV, AUTH_CLIENT, prep_request, cmd_request },
+      "wf request GET task/search status=CUR fields=name\n"
+      "wf request -i POST /attask/eventsubscription/api/v1/subscriptions --json @sub.json\n"
+      "wf request GET /attask/eventsubscription/api/v1/subscriptions --header 'Accept: application/json'",
+      CO_JSON | CO_REQUEST, 2, 0, { "METHOD", "PATH", NULL }, REST_KV, AUTH_CLIENT, prep_request, cmd_request },
+    { "subscriptions", "list [--limit N] [--page N] | get ID | create --json JSON|@FILE | delete ID",
+      "event subscriptions (webhooks)",
+      "Workfront's event subscription API (/attask/eventsubscription/api/v1/\n"
+      "subscriptions; System Administrators only, others exit 4). list prints\n"
+      "{\"subscriptions\":[...],\"meta\":{...}} (--limit up to 1000, --page from 1);\n"
+      "get prints one subscription; create sends the JSON object given with\n"
+      "--json (objCode, eventType, url, authToken, optional objId, filters,\n"
+      "filterConnector, base64Encoding) and prints {\"id\":\"...\"}; delete\n"
+      "prints nothing. create refuses, before sending, an unknown eventType\n"
+      "(CREATE, UPDATE, DELETE, SHARE), a url that is not https://, more than 10\n"
+      "filter groups or more than 5 filters in a group, and missing fields.",
+      "wf subscriptions list --limit 50\n"
+      "wf subscriptions create --json '{\"objCode\":\"TASK\",\"eventType\":\"UPDATE\",\"url\":\"https://hooks.example.com/wf\",\"authToken\":\"s3cret\"}'\n"
+      "wf subscriptions delete 750a636c-5628-48f5-ba26-26b7ce537ac2",
+      CO_JSON | CO_LIMIT | CO_PAGE, 1, 1, { "list|get|create|delete", "ID", NULL }, REST_NONE, AUTH_CLIENT,
+      prep_subscriptions, cmd_subscriptions },
+    { "download", "DOC_ID [-o FILE] [--version VERSION_ID] [--force]",
+      "a document's file (current or given version)",
+      "Downloads the file of the document DOC_ID: its current version, or the\n"
+      "version --version VERSION_ID. The address comes from the API (the\n"
+      "document's or version's downloadURL field) and the bytes are streamed to\n"
+      "disk, never held in memory. The file is FILE (-o), or the version's file\n"
+      "name in the current directory; an existing file is never replaced without\n"
+      "--force. -o - writes to stdout. The file is written under a temporary\n"
+      "name and renamed when complete: a failed transfer leaves nothing behind.",
+      "wf download DOC_ID\n"
+      "wf download DOC_ID --version VERSION_ID -o old.pdf\n"
+      "wf download DOC_ID -o - | sha256sum",
+      CO_OUTPUT | CO_FORCE, 1, 0, { "DOC_ID", NULL, NULL }, REST_NONE, AUTH_CLIENT, prep_download, cmd_download },
     { "login", "",
       "log in and print the session",
       "Logs in (POST /login) with --user and --password (or WF_USERNAME and\n"
@@ -498,6 +593,25 @@ static const cli_command commands[] = {
       "export WF_API_KEY=$(wf api-key get --user me@acme.com)\n"
       "wf api-key clear --user me@acme.com",
       0, 1, 0, { "get|generate|clear", NULL, NULL }, REST_NONE, AUTH_OWN, prep_api_key, cmd_api_key },
+    { "sync", "OBJ --state FILE [name=value...] [--fields F] [--csv] [--deletes]",
+      "objects created or changed since the last run (incremental export)",
+      "Prints the OBJ objects created or changed since the run that last wrote\n"
+      "FILE (the first run, or a missing FILE: all of them), one a line (NDJSON)\n"
+      "or as CSV rows with --csv, ordered by lastUpdateDate then ID, every page.\n"
+      "name=value arguments filter as in search; lastUpdateDate is always\n"
+      "fetched (it is the watermark). FILE holds the lastUpdateDate and ID of the\n"
+      "last object printed; it is replaced atomically, and only after the output\n"
+      "has been written and flushed: a run that fails or is interrupted leaves it\n"
+      "as it was, and the next run prints the same window again.\n"
+      "\n"
+      "--deletes (NDJSON only) then prints a line {\"deleted\":ID,\"objCode\":..,\n"
+      "\"entryDate\":..} for each deletion of an OBJ that Workfront journaled since\n"
+      "the last run (journal entries, JRNLE, changeType D); Workfront journals\n"
+      "deletions only of the objects its administrator set up for it.",
+      "wf sync task --state tasks.state --fields 'name,status,assignedTo:name' >> tasks.ndjson\n"
+      "wf sync proj --state proj.state --csv --fields ID,name,status > changed.csv\n"
+      "wf sync hour --state hours.state --deletes >> hours.ndjson",
+      CO_FIELDS | CO_SYNC, 1, 0, { "OBJ", NULL, NULL }, REST_KV, AUTH_CLIENT, prep_sync, cmd_sync },
     { "version", "",
       "library, TLS library and default API versions (no network)",
       "Prints the workfront.h version, the TLS library and the default API\n"
@@ -626,6 +740,14 @@ static int parse_option(cli *x, int argc, char **argv, int *i)
     if (arg[1] == '-') {
         const char *eq = strchr(arg + 2, '=');
         size_t len = eq ? (size_t)(eq - (arg + 2)) : strlen(arg + 2);
+        /* After "download", --version names the document version to fetch
+           (the contract's spelling); elsewhere it is the global flag. */
+        if (len == 7 && strncmp(arg + 2, "version", 7) == 0 && x->first_word && strcmp(x->first_word, "download") == 0) {
+            if (!eq && *i + 1 >= argc)
+                return usage_error("--version", "needs a value (the document version's ID)");
+            x->o.doc_version = eq ? eq + 1 : argv[++*i];
+            return RC_OK;
+        }
         d = find_long(arg + 2, len);
         if (eq)
             value = eq + 1;
@@ -678,8 +800,11 @@ static int parse_argv(cli *x, int argc, char **argv)
             options_done = true;
         else if (!options_done && arg[0] == '-' && arg[1] != '\0')
             rc = parse_option(x, argc, argv, &i);
-        else
+        else {
+            if (n == 0)
+                x->first_word = argv[i];
             argv[n++] = argv[i];
+        }
     }
     x->pos = argv;
     x->npos = n;
@@ -689,13 +814,28 @@ static int parse_argv(cli *x, int argc, char **argv)
 /* An option read from the environment only makes sense with its partner:
    an exported WF_PASSWORD whose WF_USERNAME was hidden by --api-key would
    otherwise turn into "--password needs --user". */
-typedef struct companion { size_t option, partner; } companion;
+#define NO_PARTNER ((size_t)-1)
+typedef struct companion { size_t option, partner[3]; } companion; /* any one partner will do */
 static const companion companions[] = {
-    { offsetof(cli_opts, password), offsetof(cli_opts, user) },
-    { offsetof(cli_opts, ims_org), offsetof(cli_opts, bearer) },
-    { offsetof(cli_opts, customer_id), offsetof(cli_opts, jwt_key) },
-    { offsetof(cli_opts, user_id), offsetof(cli_opts, jwt_key) },
+    { offsetof(cli_opts, password), { offsetof(cli_opts, user), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, ims_org), { offsetof(cli_opts, bearer), offsetof(cli_opts, ims_client_id), NO_PARTNER } },
+    { offsetof(cli_opts, ims_client_secret), { offsetof(cli_opts, ims_client_id), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, ims_scopes), { offsetof(cli_opts, ims_client_id), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, ims_url), { offsetof(cli_opts, ims_client_id), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, token_cache),
+      { offsetof(cli_opts, ims_client_id), offsetof(cli_opts, jwt_key), offsetof(cli_opts, refresh_token) } },
+    { offsetof(cli_opts, customer_id), { offsetof(cli_opts, jwt_key), NO_PARTNER, NO_PARTNER } },
+    { offsetof(cli_opts, user_id), { offsetof(cli_opts, jwt_key), NO_PARTNER, NO_PARTNER } },
 };
+
+static bool has_partner(const cli *x, const companion *k)
+{
+    int p;
+    for (p = 0; p < 3; p++)
+        if (k->partner[p] != NO_PARTNER && *(const char *const *)(const void *)((const char *)&x->o + k->partner[p]))
+            return true;
+    return false;
+}
 
 static void drop_orphans(cli *x)
 {
@@ -703,8 +843,7 @@ static void drop_orphans(cli *x)
     for (i = 0; i < sizeof companions / sizeof companions[0]; i++) {
         for (j = 0; j < N_OPTIONS; j++) {
             const cli_option *d = &options[j];
-            const char **partner = (const char **)(void *)((char *)&x->o + companions[i].partner);
-            if (d->offset == companions[i].option && !x->given[j] && !*partner)
+            if (d->offset == companions[i].option && !x->given[j] && !has_partner(x, &companions[i]))
                 *opt_str(&x->o, d) = NULL;
         }
     }
@@ -808,16 +947,26 @@ static int check_values(cli *x)
 
     if (o->url && o->domain)
         return usage_error("--url, --domain", "give one of them, not both");
-    if (o->raw && o->ndjson)
-        return usage_error("--raw, --ndjson", "give one of them, not both");
+    if (o->raw + o->ndjson + o->csv > 1)
+        return usage_error(o->csv ? (o->raw ? "--raw, --csv" : "--ndjson, --csv") : "--raw, --ndjson", "give one of them, not both");
     if ((o->user != NULL) != (o->password != NULL))
         return usage_error(o->user ? "--user" : "--password",
                            o->user ? "needs --password (or WF_PASSWORD)"
                                    : "needs --user (or WF_USERNAME)");
     if (o->token && o->session_id)
         return usage_error("--token, --session-id", "give one of them, not both");
-    if (o->ims_org && !o->bearer)
-        return usage_error("--ims-org", "needs --bearer (or WF_BEARER)");
+    if (o->ims_org && !o->bearer && !o->ims_client_id)
+        return usage_error("--ims-org", "needs --bearer or --ims-client-id (or WF_BEARER / WF_IMS_CLIENT_ID)");
+    if ((o->ims_client_secret || o->ims_scopes || o->ims_url) && !o->ims_client_id)
+        return usage_error(o->ims_client_secret ? "--ims-client-secret" : o->ims_scopes ? "--ims-scopes" : "--ims-url",
+                           "needs --ims-client-id (or WF_IMS_CLIENT_ID)");
+    if (o->ims_client_id && !(o->ims_client_secret && o->ims_scopes))
+        return usage_error("--ims-client-id", "needs --ims-client-secret and --ims-scopes "
+                           "(or WF_IMS_CLIENT_SECRET and WF_IMS_SCOPES), as the credential's page in the "
+                           "Adobe Developer Console shows them");
+    if (o->token_cache && !o->ims_client_id && !o->jwt_key && !o->refresh_token)
+        return usage_error("--token-cache", "keeps a token that wf obtains: use it with --ims-client-id, "
+                           "--jwt-key or --refresh-token");
     if (o->jwt_key && !(o->customer_id && o->user_id && o->client_id && o->client_secret))
         return usage_error("--jwt-key", "needs --customer-id, --user-id, --client-id and --client-secret "
                            "(or WF_CUSTOMER_ID, WF_USER_ID, WF_CLIENT_ID, WF_CLIENT_SECRET)");
@@ -937,12 +1086,20 @@ static void next_step_hint(const cli *x, wf_result r, int rc, const wf_error *e)
     if (rc == RC_AUTH)
         h = x->cmd && x->cmd->auth == AUTH_OWN
             ? "check --user and --password (or WF_USERNAME and WF_PASSWORD)"
+            : x->o.ims_client_id
+            ? "check --ims-client-id, --ims-client-secret, --ims-scopes and --ims-org against the "
+              "credential's page in the Adobe Developer Console"
             : "check the credentials (--api-key, --session-id, --token, --user/--password, ...);"
               " a session or token may have expired: log in again";
+    else if ((r == WF_ERR_DNS || r == WF_ERR_CONNECT) && e && strncmp(e->text, "IMS token", 9) == 0)
+        h = "check --ims-url (or WF_IMS_URL; default https://ims-na1.adobelogin.com) and that it is reachable";
     else if (r == WF_ERR_DNS || r == WF_ERR_CONNECT)
         h = "check --url or --domain (or WF_URL / WF_DOMAIN) and that the server is reachable";
     else if (r == WF_ERR_TIMEOUT)
         h = "the server did not answer in time: try again, or raise --timeout";
+    else if (r == WF_ERR_TLS && e && strstr(e->text, "TLS version this build lacks"))
+        h = "the static builds (make static, make static-musl) use mbedTLS 3.6 with TLS 1.3; "
+            "'wf version' shows what a wf binary speaks";
     else if (r == WF_ERR_THROTTLED)
         h = "the server is throttling requests: wait and try again (--retries N retries by itself)";
     else if (r == WF_ERR_TOO_LARGE)
@@ -1007,7 +1164,7 @@ static int output_failed(cli *x, wf_result r)
 
 static int write_json_line(cli *x, wf_json v, int indent)
 {
-    wf_result r = wf_json_write(v, indent, stdout_sink, NULL);
+    wf_result r = wf_json_write_raw(v, indent, stdout_sink, NULL);
     if (r != WF_OK || fputc('\n', stdout) == EOF)
         return output_failed(x, r == WF_OK ? WF_ERR_IO : r);
     return RC_OK;
@@ -1024,6 +1181,265 @@ static int print_raw(cli *x)
     return RC_OK;
 }
 
+/* ------------------------------------------------------------------ CSV
+   RFC 4180: fields separated by commas, records by CRLF; a field holding a
+   quote, comma, CR or LF, or starting or ending with a space or tab, is
+   quoted, its quotes doubled.  Columns: --fields in order (a path such as
+   assignedTo:name or DE:Client Code is one column), or the first object's
+   keys.  Strings are decoded to UTF-8, numbers and booleans as sent, null
+   and missing values empty, arrays and objects as compact JSON text.  Rows
+   go out as they come, so --all and sync stream in bounded memory. */
+typedef struct csv_line {
+    char *p;
+    size_t len, cap;
+    bool nomem;
+} csv_line;
+
+static bool csv_put(csv_line *l, const char *s, size_t n)
+{
+    if (l->len + n + 1 > l->cap) {
+        size_t cap = l->cap ? l->cap : 1024;
+        char *p;
+        while (cap < l->len + n + 1)
+            cap *= 2;
+        if (!(p = (char *)realloc(l->p, cap))) {
+            l->nomem = true;
+            return false;
+        }
+        l->p = p;
+        l->cap = cap;
+    }
+    memcpy(l->p + l->len, s, n);
+    l->len += n;
+    return true;
+}
+
+static bool csv_sink(void *user, const char *data, size_t len)
+{
+    return csv_put((csv_line *)user, data, len);
+}
+
+/* Appends one field, quoted when RFC 4180 (or a reader trimming blanks) needs it. */
+static void csv_field(csv_line *l, const char *s, size_t n, bool first)
+{
+    size_t i;
+    bool quote = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+
+    if (!first)
+        csv_put(l, ",", 1);
+    for (i = 0; i < n && !quote; i++)
+        quote = s[i] == '"' || s[i] == ',' || s[i] == '\r' || s[i] == '\n';
+    if (!quote) {
+        csv_put(l, s, n);
+        return;
+    }
+    csv_put(l, "\"", 1);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"')
+            csv_put(l, "\"", 1);
+        csv_put(l, s + i, 1);
+    }
+    csv_put(l, "\"", 1);
+}
+
+/* The value of a column: the key itself first (custom fields are named
+   "DE:Name" and may hold ':'), then the path a segment at a time.  A path
+   that reaches an array (a collection such as tasks:name) gives the array. */
+static wf_json csv_lookup(wf_json o, const char *col)
+{
+    wf_json v = wf_json_get(o, col);
+    const char *s = col;
+    char seg[256];
+
+    if (wf_json_ok(v) || !strchr(col, ':'))
+        return v;
+    v = o;
+    while (*s && wf_json_type_of(v) == WF_JSON_OBJECT) {
+        const char *end = strncmp(s, "DE:", 3) == 0 ? s + strlen(s) : strchr(s, ':');
+        size_t n;
+        if (!end)
+            end = s + strlen(s);
+        n = (size_t)(end - s);
+        if (n >= sizeof seg)
+            return wf_json_get(o, "");
+        memcpy(seg, s, n);
+        seg[n] = 0;
+        v = wf_json_get(v, seg);
+        s = *end ? end + 1 : end;
+    }
+    return v;
+}
+
+typedef struct csv_out {
+    char **cols;
+    size_t ncols;
+    bool header_done;
+    csv_line line;
+    char *scratch;              /* decoded strings */
+    size_t scratch_cap;
+} csv_out;
+
+static void csv_free(csv_out *c)
+{
+    size_t i;
+    for (i = 0; i < c->ncols; i++)
+        free(c->cols[i]);
+    free(c->cols);
+    free(c->line.p);
+    free(c->scratch);
+    memset(c, 0, sizeof *c);
+}
+
+static bool csv_add_col(csv_out *c, const char *s, size_t n)
+{
+    char **cols = (char **)realloc(c->cols, (c->ncols + 1) * sizeof *cols);
+    char *col;
+    if (!cols)
+        return false;
+    c->cols = cols;
+    if (!(col = (char *)malloc(n + 1)))
+        return false;
+    memcpy(col, s, n);
+    col[n] = 0;
+    c->cols[c->ncols++] = col;
+    return true;
+}
+
+/* Columns from --fields, unless it asks for '*' (then the first object's keys). */
+static bool csv_cols_from_fields(csv_out *c, const char *fields)
+{
+    const char *s = fields;
+    while (s && *s) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 1 && *s == '*') {
+            csv_free(c);
+            return true;
+        }
+        if (n && !csv_add_col(c, s, n))
+            return false;
+        s = e ? e + 1 : NULL;
+    }
+    return true;
+}
+
+/* Decodes a string value into c->scratch. */
+static wf_result csv_str(csv_out *c, wf_json v, size_t *len)
+{
+    wf_result r = wf_json_str(v, c->scratch, c->scratch_cap, len);
+    if (r == WF_ERR_TRUNCATED) {
+        char *p = (char *)realloc(c->scratch, *len + 1);
+        if (!p)
+            return WF_ERR_NOMEM;
+        c->scratch = p;
+        c->scratch_cap = *len + 1;
+        r = wf_json_str(v, c->scratch, c->scratch_cap, len);
+    }
+    return r;
+}
+
+static wf_result csv_value(csv_out *c, wf_json v, bool first)
+{
+    size_t n = 0;
+    const char *raw;
+    wf_result r = WF_OK;
+    csv_line json;
+
+    switch (wf_json_type_of(v)) {
+    case WF_JSON_STRING:
+        if ((r = csv_str(c, v, &n)) == WF_OK)
+            csv_field(&c->line, c->scratch, n, first);
+        return r;
+    case WF_JSON_NUMBER:
+    case WF_JSON_BOOL:
+        raw = wf_json_raw(v, &n);
+        csv_field(&c->line, raw, n, first);
+        return WF_OK;
+    case WF_JSON_OBJECT:
+    case WF_JSON_ARRAY:
+        memset(&json, 0, sizeof json);
+        r = wf_json_write_raw(v, 0, csv_sink, &json);
+        if (r == WF_OK && json.nomem)
+            r = WF_ERR_NOMEM;
+        if (r == WF_OK)
+            csv_field(&c->line, json.p, json.len, first);
+        free(json.p);
+        return r;
+    default: /* null, missing */
+        csv_field(&c->line, "", 0, first);
+        return WF_OK;
+    }
+}
+
+/* One object as a row, the header row first. */
+static wf_result csv_row(csv_out *c, wf_json o)
+{
+    size_t i;
+    wf_result r = WF_OK;
+
+    if (wf_json_type_of(o) != WF_JSON_OBJECT)
+        return WF_ERR_TYPE;
+    if (!c->header_done) {
+        if (c->ncols == 0) {
+            wf_json k;
+            for (k = wf_json_first(o); wf_json_ok(k) && r == WF_OK; k = wf_json_next(k)) {
+                size_t n = 0;
+                if ((r = csv_str(c, k, &n)) == WF_OK && !csv_add_col(c, c->scratch, n))
+                    r = WF_ERR_NOMEM;
+            }
+            if (r != WF_OK)
+                return r;
+        }
+        c->line.len = 0;
+        for (i = 0; i < c->ncols; i++)
+            csv_field(&c->line, c->cols[i], strlen(c->cols[i]), i == 0);
+        csv_put(&c->line, "\r\n", 2);
+        if (c->line.nomem)
+            return WF_ERR_NOMEM;
+        if (fwrite(c->line.p, 1, c->line.len, stdout) != c->line.len)
+            return WF_ERR_IO;
+        c->header_done = true;
+    }
+    c->line.len = 0;
+    for (i = 0; i < c->ncols && r == WF_OK; i++)
+        r = csv_value(c, csv_lookup(o, c->cols[i]), i == 0);
+    if (r != WF_OK)
+        return r;
+    csv_put(&c->line, "\r\n", 2);
+    if (c->line.nomem)
+        return WF_ERR_NOMEM;
+    return fwrite(c->line.p, 1, c->line.len, stdout) == c->line.len ? WF_OK : WF_ERR_IO;
+}
+
+/* The header alone, for an answer without objects when --fields named the columns. */
+static wf_result csv_header_only(csv_out *c)
+{
+    size_t i;
+    if (c->header_done || c->ncols == 0)
+        return WF_OK;
+    c->line.len = 0;
+    for (i = 0; i < c->ncols; i++)
+        csv_field(&c->line, c->cols[i], strlen(c->cols[i]), i == 0);
+    csv_put(&c->line, "\r\n", 2);
+    if (c->line.nomem)
+        return WF_ERR_NOMEM;
+    c->header_done = true;
+    return fwrite(c->line.p, 1, c->line.len, stdout) == c->line.len ? WF_OK : WF_ERR_IO;
+}
+
+static int csv_failed(cli *x, wf_result r)
+{
+    if (r == WF_ERR_IO)
+        return output_failed(x, r);
+    if (r == WF_ERR_TYPE) {
+        fputs("wf: ", stderr);
+        put_clean(stderr, x->what);
+        fputs(": --csv prints objects, and the answer holds other values\n", stderr);
+        return RC_RESPONSE;
+    }
+    return report(x, "CSV output", r, NULL);
+}
+
 /* Prints the data of the last response as --raw / --ndjson / plain asks. */
 static int print_data(cli *x, wf_json data)
 {
@@ -1031,6 +1447,19 @@ static int print_data(cli *x, wf_json data)
 
     if (x->o.raw) {
         return print_raw(x);
+    } else if (x->o.csv) {
+        wf_result r = WF_OK;
+        wf_json el;
+        if (wf_json_type_of(data) == WF_JSON_ARRAY) {
+            for (el = wf_json_first(data); r == WF_OK && wf_json_ok(el); el = wf_json_next(el))
+                r = csv_row(x->csv, el);
+            if (r == WF_OK)
+                r = csv_header_only(x->csv);
+        } else {
+            r = csv_row(x->csv, data);
+        }
+        if (r != WF_OK)
+            rc = csv_failed(x, r);
     } else if (x->o.ndjson && wf_json_type_of(data) == WF_JSON_ARRAY) {
         wf_json el;
         for (el = wf_json_first(data); rc == RC_OK && wf_json_ok(el); el = wf_json_next(el))
@@ -1073,6 +1502,7 @@ typedef struct stream {
     long long n;         /* elements written */
     long long fetched;   /* elements received (--raw writes bodies, not elements) */
     int rc;              /* first output failure */
+    bool ndjson;         /* one element a line whatever the options (sync) */
 } stream;
 
 /* Pretty elements of a streamed array sit one level in: every line break
@@ -1095,13 +1525,14 @@ static bool indent_sink(void *user, const char *data, size_t len)
 
 static bool stream_is_array(const stream *s)
 {
-    return !s->x->o.raw && !s->x->o.ndjson;
+    return !s->x->o.raw && !s->x->o.ndjson && !s->x->o.csv && !s->ndjson;
 }
 
 static void stream_begin(stream *s, cli *x)
 {
     memset(s, 0, sizeof *s);
     s->x = x;
+    s->ndjson = x->cmd && x->cmd->run == cmd_sync;
     if (stream_is_array(s) && fputc('[', stdout) == EOF)
         s->rc = output_failed(x, WF_ERR_IO);
 }
@@ -1113,13 +1544,17 @@ static bool stream_item(stream *s, wf_json v)
 
     if (s->rc != RC_OK)
         return false;
-    if (x->o.ndjson) {
+    if (x->o.csv) {
+        r = csv_row(x->csv, v);
+        if (r != WF_OK)
+            s->rc = csv_failed(x, r);
+    } else if (x->o.ndjson || s->ndjson) {
         s->rc = write_json_line(x, v, 0);
     } else {
         if ((s->n && fputc(',', stdout) == EOF) || (x->pretty && fputs("\n  ", stdout) == EOF))
             r = WF_ERR_IO;
         if (r == WF_OK)
-            r = wf_json_write(v, x->pretty ? 2 : 0, x->pretty ? indent_sink : stdout_sink, NULL);
+            r = wf_json_write_raw(v, x->pretty ? 2 : 0, x->pretty ? indent_sink : stdout_sink, NULL);
         if (r != WF_OK)
             s->rc = output_failed(x, r);
     }
@@ -1146,6 +1581,11 @@ static bool stream_body(stream *s)
    well-formed; the exit status says whether it is complete. */
 static int stream_end(stream *s)
 {
+    if (s->rc == RC_OK && s->x->o.csv) {
+        wf_result r = csv_header_only(s->x->csv);
+        if (r != WF_OK)
+            s->rc = csv_failed(s->x, r);
+    }
     if (s->rc == RC_OK && stream_is_array(s) &&
         fputs(s->x->pretty && s->n ? "\n]\n" : "]\n", stdout) == EOF)
         s->rc = output_failed(s->x, WF_ERR_IO);
@@ -1226,6 +1666,11 @@ static void build_desc(const cli *x, wf_client_desc *desc)
     desc->session_id = o->token ? o->token : o->session_id;
     desc->bearer = o->bearer;
     desc->ims_org = o->ims_org;
+    desc->ims_client_id = o->ims_client_id;
+    desc->ims_client_secret = o->ims_client_secret;
+    desc->ims_scopes = o->ims_scopes;
+    desc->ims_url = o->ims_url;
+    desc->token_cache = o->token_cache;
     /* Given to the client too, so it can renew an expired session itself;
        not for a command that sends them itself (api-key): nothing to renew. */
     if (x->cmd->auth == AUTH_CLIENT) {
@@ -1271,6 +1716,13 @@ static int open_client(cli *x)
         report(x, "connection settings", r, &err);
         return r == WF_ERR_NOMEM ? RC_RESPONSE : RC_USAGE;
     }
+    /* request with a full URL: another host is refused before anything is
+       sent, login included (credentials go only to the configured host) */
+    if (x->absolute) {
+        r = wf_check_url(x->client, x->pos[1]);
+        if (r != WF_OK)
+            return report(x, x->what, r, wf_client_error(x->client));
+    }
     /* Get the session up front: the library could also renew after a first
        401, but that costs a rejected request on every run.  The api-key
        actions authenticate with username and password themselves. */
@@ -1281,6 +1733,10 @@ static int open_client(cli *x)
         if (r != WF_OK)
             return report(x, "login", r, wf_client_error(x->client));
         x->logged_in = true;
+    } else if (x->o.ims_client_id || wf_token_expiry(x->client, NULL) >= 0) {
+        /* IMS: fetched before the first call and renewed by the library;
+           a token from --token-cache is used until it expires or a 401 */
+        return RC_OK;
     } else if (x->o.jwt_key) {
         r = wf_jwt_exchange(x->client);
         if (r != WF_OK)
@@ -1375,13 +1831,20 @@ static int check_obj(cli *x, const char *obj)
     return cmd_usage_error(x, x->cmd->name, "OBJ must be an object code such as task, proj, optask or user");
 }
 
+/* An object ID as the library takes it: 32 hexadecimal digits, or a
+   special ID such as $$USER.  Checked here too so that a mistyped ID is a
+   usage error before --json files or standard input are read. */
 static int check_id(cli *x, const char *what, const char *id)
 {
-    char detail[160];
-    if (is_word(id, false))
+    char detail[200];
+    size_t n = strlen(id), i = 0;
+    if (n == 32)
+        while (i < n && isxdigit((unsigned char)id[i]))
+            i++;
+    if ((n == 32 && i == n) || (n > 2 && id[0] == '$' && id[1] == '$' && is_word(id + 2, true)))
         return RC_OK;
-    snprintf(detail, sizeof detail, "%s '%.40s' is not an object ID (32 letters and digits, e.g. from wf search)",
-             what, id);
+    snprintf(detail, sizeof detail, "%s '%.40s' is not an object ID (32 hexadecimal digits, e.g. from wf search, "
+             "or a special ID such as $$USER)", what, id);
     return cmd_usage_error(x, x->cmd->name, detail);
 }
 
@@ -1486,9 +1949,7 @@ static int prep_get(cli *x)
     snprintf(x->what, sizeof x->what, "get %.60s %.80s", x->pos[0], ids);
     if (!ids[0] || ids[0] == ',' || ids[strlen(ids) - 1] == ',' || strstr(ids, ",,"))
         return usage_error(x->what, "empty ID in the list");
-    /* One ID goes through wf_get; several in one request, GET /OBJ?id=A,B */
-    if (strchr(ids, ','))
-        wf_query_add(&x->query, "id", ids);
+    /* wf_get checks the IDs; several go in one request, GET /OBJ?id=A,B */
     if (x->o.fields)
         wf_query_fields(&x->query, x->o.fields);
     return query_check(x, &x->query);
@@ -1725,9 +2186,28 @@ static int prep_request(cli *x)
     x->method[i] = '\0';
     if (m[i] || i == 0)
         return usage_error("request", "METHOD must be a word such as GET, POST, PUT or DELETE");
-    snprintf(x->what, sizeof x->what, "request");
+    {
+        /* a URL's "user:password@" never reaches an error message */
+        const char *p = x->pos[1], *a = strstr(p, "://"), *at = NULL, *q;
+        if (a)
+            for (q = a + 3; *q && *q != '/' && *q != '?' && *q != '#'; q++)
+                if (*q == '@')
+                    at = q;
+        if (at)
+            snprintf(x->what, sizeof x->what, "request %s %.*s***%.100s", x->method, (int)(a + 3 - p), p, at);
+        else
+            snprintf(x->what, sizeof x->what, "request %s %.120s", x->method, p);
+    }
+    /* "/..." is from the host root, "scheme://..." a full URL; anything else
+       is under the API base, where --json travels as updates= */
+    x->absolute = x->pos[1][0] == '/' || strstr(x->pos[1], "://") != NULL;
+    for (i = 0; i < (size_t)x->o.header.n; i++) {
+        const char *h = x->o.header.v[i], *colon = strchr(h, ':');
+        if (!colon || colon == h || strchr(h, '\n') || strchr(h, '\r'))
+            return usage_error("--header", "expected 'Name: value' on one line");
+    }
     add_kv_args(x, &x->query);
-    if (x->json)
+    if (x->json && !x->absolute)
         wf_query_addn(&x->form, "updates", 7, x->json, x->json_len);
     if (query_check(x, &x->query) != RC_OK)
         return RC_USAGE;
@@ -2109,25 +2589,312 @@ static int cmd_get(cli *x)
     wf_json data;
     wf_result r;
 
-    if (strchr(ids, ','))
-        r = wf_request(x->client, "GET", obj, &x->query, NULL, &data);
-    else
-        r = wf_get(x->client, obj, ids, x->o.fields, &data);
+    r = wf_get(x->client, obj, ids, x->o.fields, &data);
     return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+/* --include: the status line and headers as received, then an empty line. */
+static int print_head(cli *x)
+{
+    size_t len = 0;
+    const char *head = wf_last_head(x->client, &len);
+    if ((len && fwrite(head, 1, len, stdout) != len) || fputs("\r\n", stdout) == EOF)
+        return output_failed(x, WF_ERR_IO);
+    return RC_OK;
 }
 
 static int cmd_request(cli *x)
 {
+    wf_request_desc d;
     wf_body body;
     wf_json data;
     wf_result r;
+    int rc = RC_OK;
 
+    memset(&d, 0, sizeof d);
     memset(&body, 0, sizeof body);
-    body.content_type = "application/x-www-form-urlencoded";
-    body.data = wf_query_str(&x->form);
-    body.len = strlen(wf_query_str(&x->form));
-    r = wf_request(x->client, x->method, x->pos[1], &x->query, x->json ? &body : NULL, &data);
+    if (x->absolute) {
+        body.content_type = "application/json";
+        body.data = x->json;
+        body.len = x->json_len;
+        d.url = x->pos[1];
+        d.raw = true;
+    } else {
+        body.content_type = "application/x-www-form-urlencoded";
+        body.data = wf_query_str(&x->form);
+        body.len = strlen(wf_query_str(&x->form));
+        d.path = x->pos[1];
+    }
+    d.method = x->method;
+    d.query = &x->query;
+    d.body = x->json ? &body : NULL;
+    d.headers = x->o.header.v;
+    d.header_count = (size_t)x->o.header.n;
+    r = wf_request_ex(x->client, &d, &data);
+    if (x->o.include && wf_last_status(x->client) > 0)
+        rc = print_head(x);
+    if (r != WF_OK) {
+        int code = report_client(x, r);
+        if (x->absolute && x->pos[1][0] == '/' && wf_last_status(x->client) == 404)
+            fputs("wf: hint: a PATH starting with / is from the host root; drop the / for a path under the API base\n",
+                  stderr);
+        return code;
+    }
+    if (rc != RC_OK)
+        return rc;
+    if (!x->absolute || x->o.raw)
+        return print_data(x, data);
+    if (wf_json_ok(data))
+        return print_data(x, data);
+    return print_raw(x); /* bytes as received; nothing for an empty answer */
+}
+
+/* -------------------------------------------------- event subscriptions */
+static int prep_subscriptions(cli *x)
+{
+    static const char *const ops[] = { "list", "get", "create", "delete" };
+    const char *op = x->pos[0];
+    long v = 0;
+    int i;
+
+    for (i = 0; i < 4 && strcmp(op, ops[i]) != 0; i++)
+        ;
+    if (i == 4)
+        return cmd_usage_error(x, "subscriptions", "expected list, get, create or delete");
+    x->subs_op = i;
+    snprintf(x->what, sizeof x->what, "subscriptions %s", op);
+    if ((i == 1 || i == 3) && x->npos < 2)
+        return cmd_usage_error(x, x->what, "missing the subscription ID");
+    if ((i == 0 || i == 2) && x->npos > 1)
+        return cmd_usage_error(x, x->what, "takes no ID");
+    if (i != 0 && (x->o.limit || x->o.page))
+        return cmd_usage_error(x, "--limit, --page", "only for subscriptions list");
+    if (x->o.limit && !parse_long(x->o.limit, 1, 1000, &v))
+        return usage_error("--limit", "expected a number from 1 to 1000 (Workfront's maximum for subscriptions)");
+    if (x->o.page && !parse_long(x->o.page, 1, 2147483647L, &v))
+        return usage_error("--page", "expected a number >= 1");
+    if (i == 2) {
+        wf_error e;
+        if (!x->json)
+            return cmd_usage_error(x, x->what, "needs --json with the subscription (a JSON object)");
+        /* every documented rule, before anything is sent (login included) */
+        if (wf_subscription_validate(x->json, x->json_len, &e) != WF_OK)
+            return usage_error(x->what, e.text);
+    } else if (x->json) {
+        return cmd_usage_error(x, "--json", "only for subscriptions create");
+    }
+    return RC_OK;
+}
+
+static int cmd_subscriptions(cli *x)
+{
+    wf_json data;
+    wf_result r;
+    long page = 0, limit = 0;
+    char id[128];
+
+    switch (x->subs_op) {
+    case 0:
+        if (x->o.page) parse_long(x->o.page, 1, 2147483647L, &page);
+        if (x->o.limit) parse_long(x->o.limit, 1, 1000, &limit);
+        r = wf_subscription_list(x->client, (int)page, (int)limit, &data);
+        break;
+    case 1:
+        r = wf_subscription_get(x->client, x->pos[1], &data);
+        break;
+    case 2:
+        r = wf_subscription_create_json(x->client, x->json, x->json_len, id, sizeof id);
+        if (r == WF_OK) {
+            if (fputs("{\"id\":", stdout) == EOF || wf_json_write_string(id, strlen(id), stdout_sink, NULL) != WF_OK ||
+                fputs("}\n", stdout) == EOF || fflush(stdout) != 0)
+                return output_failed(x, WF_ERR_IO);
+            return RC_OK;
+        }
+        return report_client(x, r);
+    default:
+        r = wf_subscription_delete(x->client, x->pos[1]);
+        return r == WF_OK ? RC_OK : report_client(x, r);
+    }
     return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+/* ------------------------------------------------------------- download
+   The file goes through the header's platform file hooks (POSIX and
+   Windows alike): a new temporary file beside the target, flushed to disk
+   and renamed over it once complete, removed on any failure. */
+static int prep_download(cli *x)
+{
+    const char *id = x->pos[0], *s;
+    struct stat st;
+
+    snprintf(x->what, sizeof x->what, "download %.40s", id);
+    for (s = id; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return cmd_usage_error(x, x->what, "DOC_ID must be letters and digits (a document ID)");
+    if (x->o.doc_version)
+        for (s = x->o.doc_version; *s; s++)
+            if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+                return usage_error("--version", "expected a document version ID (letters and digits)");
+    if (x->o.version && !x->o.doc_version)
+        return usage_error("--version", "goes after 'download' and needs the version ID");
+    if (x->o.output && !*x->o.output)
+        return usage_error("-o", "needs a file name (or - for stdout)");
+    if (x->o.output && strcmp(x->o.output, "-") != 0) {
+        if (strlen(x->o.output) >= sizeof x->dl_target - 16)
+            return usage_error("-o", "file name too long");
+        if (!x->o.force && stat(x->o.output, &st) == 0) {
+            char detail[160];
+            snprintf(detail, sizeof detail, "%.100s exists (--force replaces it)", x->o.output);
+            return usage_error(x->what, detail);
+        }
+    }
+    return RC_OK;
+}
+
+/* The version's file name as a safe name in the current directory: its last
+   path component, without control characters; never ".", ".." or empty. */
+static void safe_file_name(const char *name, const char *doc_id, char *out, size_t cap)
+{
+    const char *base = name, *s;
+    size_t n = 0;
+    for (s = name; *s; s++)
+        if (*s == '/' || *s == '\\' || *s == ':')
+            base = s + 1;
+    for (s = base; *s && n + 1 < cap; s++)
+        out[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '_' : *s;
+    out[n] = 0;
+    if (n == 0 || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+        snprintf(out, cap, "document-%.40s", doc_id);
+}
+
+/* A download interrupted by a signal (Ctrl-C, kill) leaves nothing behind
+   either: the handler removes the temporary file, then dies of the signal.
+   The one piece of process-wide state in wf, as a signal handler needs it. */
+static char dl_sig_path[4096 + 32];
+static volatile sig_atomic_t dl_sig_armed;
+
+static void dl_on_signal(int sig)
+{
+    if (dl_sig_armed)
+        remove(dl_sig_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void dl_guard(const char *tmp)
+{
+    dl_sig_armed = 0;
+    if (!tmp)
+        return;
+    snprintf(dl_sig_path, sizeof dl_sig_path, "%s", tmp);
+    dl_sig_armed = 1;
+    signal(SIGINT, dl_on_signal);
+    signal(SIGTERM, dl_on_signal);
+#ifdef SIGHUP
+    signal(SIGHUP, dl_on_signal);
+#endif
+}
+
+static bool dl_start(void *user, const char *file_name, uint64_t size)
+{
+    cli *x = (cli *)user;
+    struct stat st;
+    wf_error e;
+
+    (void)size;
+    if (x->o.output && strcmp(x->o.output, "-") == 0) {
+        x->dl_stdout = true;
+        return true;
+    }
+    if (x->o.output)
+        snprintf(x->dl_target, sizeof x->dl_target, "%s", x->o.output);
+    else
+        safe_file_name(file_name, x->pos[0], x->dl_target, sizeof x->dl_target - 16);
+    if (!x->o.force && stat(x->dl_target, &st) == 0) {
+        x->dl_exists = true;
+        return false;
+    }
+    memset(&e, 0, sizeof e);
+    if (wf__file_create_temp(NULL, &x->dl_file, x->dl_target, "the download", &e) != WF_OK) {
+        snprintf(x->dl_error, sizeof x->dl_error, "%s", e.text);
+        return false;
+    }
+    dl_guard(x->dl_file.tmp);
+    return true;
+}
+
+static bool dl_sink(void *user, const char *data, size_t len)
+{
+    cli *x = (cli *)user;
+    wf_error e;
+    if (x->dl_stdout) {
+        if (fwrite(data, 1, len, stdout) == len)
+            return true;
+        snprintf(x->dl_error, sizeof x->dl_error, "writing to stdout: %s", strerror(errno));
+        return false;
+    }
+    memset(&e, 0, sizeof e);
+    if (wf__file_write(&x->dl_file, data, len, &e) != WF_OK) {
+        snprintf(x->dl_error, sizeof x->dl_error, "%s", e.text);
+        return false;
+    }
+    return true;
+}
+
+static int cmd_download(cli *x)
+{
+    wf_download_desc d;
+    wf_result r;
+    uint64_t got = 0;
+    struct stat st;
+    wf_error e;
+
+    memset(&d, 0, sizeof d);
+    d.document_id = x->pos[0];
+    d.version_id = x->o.doc_version;
+    d.on_start = dl_start;
+    d.sink = dl_sink;
+    d.user = x;
+    d.size = &got;
+    r = wf_download(x->client, &d);
+    if (r == WF_OK && x->dl_stdout) {
+        if (fflush(stdout) != 0)
+            return output_failed(x, WF_ERR_IO);
+        return RC_OK;
+    }
+    if (r == WF_OK && !x->o.force && stat(x->dl_target, &st) == 0) {
+        x->dl_exists = true; /* it appeared while the file came */
+    } else if (r == WF_OK) {
+        memset(&e, 0, sizeof e);
+        dl_guard(NULL);
+        if (wf__file_commit(NULL, &x->dl_file, &e) != WF_OK) {
+            fprintf(stderr, "wf: %s: %s\n", x->what, e.text);
+            return RC_NET;
+        }
+#ifdef WF__POSIX
+        {
+            /* the hooks create files private (0600); a download gets the usual mode */
+            mode_t mask = umask(0);
+            umask(mask);
+            if (chmod(x->dl_target, 0666 & ~mask) != 0) { /* the file is there: keep it private */ }
+        }
+#endif
+        if (!x->o.quiet)
+            fprintf(stderr, "wf: saved %s (%llu bytes)\n", x->dl_target, (unsigned long long)got);
+        return RC_OK;
+    }
+    dl_guard(NULL);
+    wf__file_close(NULL, &x->dl_file); /* removes the temporary file */
+    if (x->dl_exists) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "%.100s exists (--force replaces it); nothing downloaded", x->dl_target);
+        return usage_error(x->what, detail);
+    }
+    if (x->dl_error[0]) {
+        fprintf(stderr, "wf: %s: %s\n", x->what, x->dl_error);
+        return RC_NET;
+    }
+    return report_client(x, r);
 }
 
 /* A small sink into a fixed buffer, to compose the login answer. */
@@ -2226,6 +2993,12 @@ static int cmd_version(cli *x)
     (void)x;
     printf("wf %s (workfront.h %s)\n", wf_version(), wf_version());
     printf("tls: %s\n", wf_tls_version());
+    /* whether this build reaches a server that requires TLS 1.3 */
+    if (strstr(wf_tls_protocols(), "1.3") || strcmp(wf_tls_protocols(), "none") == 0)
+        printf("tls protocols: %s\n", wf_tls_protocols());
+    else
+        printf("tls protocols: %s (no TLS 1.3: it needs mbedTLS 3.x built with TLS 1.3, as make static-musl builds it)\n",
+               wf_tls_protocols());
     printf("default api version: %s\n", default_api_version());
     return fflush(stdout) == 0 ? RC_OK : output_failed(x, WF_ERR_IO);
 }
@@ -2280,7 +3053,27 @@ static void print_global_help(FILE *f)
     }
     fprintf(f,
         "\n"
+        "Hosts: --domain NAME builds https://NAME.my.workfront.adobe.com, the host\n"
+        "Adobe's page \"Domain format for Adobe Workfront API calls\" gives today for\n"
+        "API calls (orgs on the Adobe Unified Shell, experience.adobe.com). A NAME with\n"
+        "a dot is the whole host. --url-template picks another form for NAME:\n"
+        "  adobe     NAME.my.workfront.adobe.com   (the default)\n"
+        "  my        NAME.my.workfront.com         (the page's earlier row: orgs not on\n"
+        "                                          the Unified Shell)\n"
+        "  ondemand  NAME.attask-ondemand.com      (python-workfront's ondemand template)\n"
+        "  sandbox   NAME.preview.workfront.com    (python-workfront's sandbox template)\n"
+        "or a template of your own: '{protocol}://{domain}.example.com/attask/api/{api_version}'.\n"
+        "\n"
         "The default API version is %s; --api-version or WF_API_VERSION changes it.\n"
+        "'unsupported' means Workfront's unversioned API at /attask/api-unsupported,\n"
+        "with --url and with templates alike; for /attask/api/unsupported give the\n"
+        "full base, e.g. --url https://HOST/attask/api/unsupported.\n"
+        "\n"
+        "OAuth Server-to-Server (Adobe Developer Console): --ims-client-id,\n"
+        "--ims-client-secret, --ims-scopes and --ims-org (or their WF_ variables); wf\n"
+        "fetches the token from --ims-url's /ims/token/v3 and renews it by itself.\n"
+        "--token-cache FILE keeps it between runs (mode 0600; a file others could\n"
+        "read is refused).\n"
         "\n"
         "Output: the response's data as JSON on stdout, pretty on a terminal and one\n"
         "line otherwise; --ndjson prints an array one element a line, --raw the\n"
@@ -2345,6 +3138,260 @@ static int cmd_help(cli *x)
     return fflush(stdout) == 0 ? RC_OK : output_failed(x, WF_ERR_IO);
 }
 
+/* ---------------------------------------------------------------- sync
+   The state file is one line of JSON, small and readable:
+     {"wf_sync":1,"objCode":"task","lastUpdateDate":"...","ID":"...",
+      "deletes":{"entryDate":"...","ID":"..."}}
+   It is written to FILE.tmp.PID, flushed to disk and renamed over FILE, and
+   only after the objects printed have been flushed (and, for a file, synced):
+   a run that fails or is cut short never moves the watermark. */
+#define SYNC_VERSION 1
+
+typedef struct sync_state {
+    wf_watermark objects;
+    wf_watermark deletes;
+} sync_state;
+
+static bool json_copy_str(wf_json v, char *buf, size_t cap)
+{
+    return wf_json_type_of(v) == WF_JSON_STRING && wf_json_str(v, buf, cap, NULL) == WF_OK;
+}
+
+/* RC_OK with *st filled (all zero when FILE does not exist yet). */
+static int sync_load(cli *x, sync_state *st)
+{
+    FILE *f;
+    char *text = NULL;
+    size_t len = 0;
+    wf_doc *doc = NULL;
+    wf_json root, v, d;
+    char obj[80];
+    long long ver = 0;
+    int rc = RC_OK;
+
+    memset(st, 0, sizeof *st);
+    if (!(f = fopen(x->o.state, "rb"))) {
+        if (errno == ENOENT)
+            return RC_OK;
+        fprintf(stderr, "wf: sync: cannot read the state file %s: %s\n", x->o.state, strerror(errno));
+        return RC_USAGE;
+    }
+    if (!read_stream(f, &text, &len)) {
+        fclose(f);
+        fprintf(stderr, "wf: sync: cannot read the state file %s\n", x->o.state);
+        return RC_USAGE;
+    }
+    fclose(f);
+    if (wf_doc_parse(text, len, NULL, &doc) != WF_OK ||
+        wf_json_type_of(root = wf_doc_root(doc)) != WF_JSON_OBJECT ||
+        wf_json_int(wf_json_get(root, "wf_sync"), &ver) != WF_OK) {
+        fprintf(stderr, "wf: sync: %s is not a wf sync state file\n", x->o.state);
+        rc = RC_USAGE;
+    } else if (ver != SYNC_VERSION) {
+        fprintf(stderr, "wf: sync: %s is a version %lld state file; this wf reads version %d\n", x->o.state, ver, SYNC_VERSION);
+        rc = RC_USAGE;
+    } else if (!json_copy_str(wf_json_get(root, "objCode"), obj, sizeof obj) || strcasecmp(obj, x->pos[0]) != 0) {
+        fprintf(stderr, "wf: sync: %s holds the state of another object type (%s); give each its own file\n", x->o.state, obj);
+        rc = RC_USAGE;
+    } else {
+        v = wf_json_get(root, "lastUpdateDate");
+        if (wf_json_ok(v) && !wf_json_is_null(v) &&
+            (!json_copy_str(v, st->objects.date, sizeof st->objects.date) ||
+             !json_copy_str(wf_json_get(root, "ID"), st->objects.id, sizeof st->objects.id))) {
+            fprintf(stderr, "wf: sync: %s: lastUpdateDate and ID must be strings\n", x->o.state);
+            rc = RC_USAGE;
+        }
+        d = wf_json_get(root, "deletes");
+        if (rc == RC_OK && wf_json_type_of(d) == WF_JSON_OBJECT &&
+            (!json_copy_str(wf_json_get(d, "entryDate"), st->deletes.date, sizeof st->deletes.date) ||
+             !json_copy_str(wf_json_get(d, "ID"), st->deletes.id, sizeof st->deletes.id))) {
+            fprintf(stderr, "wf: sync: %s: deletes must hold entryDate and ID strings\n", x->o.state);
+            rc = RC_USAGE;
+        }
+    }
+    wf_doc_free(doc);
+    free(text);
+    return rc;
+}
+
+static void json_member(csv_line *l, const char *key, const char *value, bool first)
+{
+    if (!first)
+        csv_put(l, ",", 1);
+    wf_json_write_string(key, strlen(key), csv_sink, l);
+    csv_put(l, ":", 1);
+    if (value)
+        wf_json_write_string(value, strlen(value), csv_sink, l);
+    else
+        csv_put(l, "null", 4);
+}
+
+/* Writes FILE.tmp.PID, syncs it and renames it over FILE. */
+static int sync_save(cli *x, const sync_state *st)
+{
+    csv_line l;
+    char tmp[4096];
+    FILE *f;
+    int ok;
+
+    memset(&l, 0, sizeof l);
+    csv_put(&l, "{\"wf_sync\":1", 12);
+    json_member(&l, "objCode", x->pos[0], false);
+    json_member(&l, "lastUpdateDate", st->objects.date[0] ? st->objects.date : NULL, false);
+    json_member(&l, "ID", st->objects.date[0] ? st->objects.id : NULL, false);
+    if (x->o.deletes || st->deletes.date[0]) {
+        csv_put(&l, ",\"deletes\":{", 12);
+        json_member(&l, "entryDate", st->deletes.date, true);
+        json_member(&l, "ID", st->deletes.id, false);
+        csv_put(&l, "}", 1);
+    }
+    csv_put(&l, "}\n", 2);
+    if (l.nomem) {
+        free(l.p);
+        return report(x, "sync: state file", WF_ERR_NOMEM, NULL);
+    }
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", x->o.state, (long)getpid()) >= sizeof tmp) {
+        free(l.p);
+        return usage_error("--state", "file name too long");
+    }
+    f = fopen(tmp, "wb");
+    ok = f && fwrite(l.p, 1, l.len, f) == l.len && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (ok && rename(tmp, x->o.state) != 0)
+        ok = 0;
+    free(l.p);
+    if (!ok) {
+        fprintf(stderr, "wf: sync: cannot replace the state file %s: %s (the watermark did not move)\n", x->o.state, strerror(errno));
+        remove(tmp);
+        return RC_NET;
+    }
+    return RC_OK;
+}
+
+static int prep_sync(cli *x)
+{
+    int rc;
+
+    snprintf(x->what, sizeof x->what, "sync %.100s", x->pos[0]);
+    if ((rc = check_obj(x, x->pos[0])) != RC_OK)
+        return rc;
+    if (!x->o.state || !*x->o.state)
+        return cmd_usage_error(x, "sync", "needs --state FILE (where the watermark is kept between runs)");
+    if (x->o.raw)
+        return cmd_usage_error(x, "--raw", "sync prints objects as NDJSON or CSV");
+    add_kv_args(x, &x->query);
+    if (x->o.fields) {
+        /* the watermark field comes too, whatever was asked for */
+        size_t n = strlen(x->o.fields);
+        char *f = (char *)malloc(n + 16);
+        if (!f)
+            return report(x, "sync", WF_ERR_NOMEM, NULL);
+        memcpy(f, x->o.fields, n + 1);
+        if (!strstr(f, "*") && !strstr(f, "lastUpdateDate"))
+            memcpy(f + n, ",lastUpdateDate", 16);
+        wf_query_fields(&x->query, f);
+        free(f);
+    }
+    if (strstr(wf_query_str(&x->query), "_Sort=") || query_has_key(wf_query_str(&x->query), "$$FIRST") ||
+        query_has_key(wf_query_str(&x->query), "$$LIMIT"))
+        return cmd_usage_error(x, "sync", "orders and pages by lastUpdateDate and ID itself: drop sorts, $$FIRST and $$LIMIT");
+    return query_check(x, &x->query);
+}
+
+static bool sync_object_out(void *user, wf_json o)
+{
+    return object_out(user, o);
+}
+
+/* One deletion journal entry as a line: {"deleted":ID,"objCode":..,"entryDate":..}. */
+static bool sync_delete_out(void *user, wf_json e)
+{
+    stream *s = (stream *)user;
+    char id[64], code[64], when[64];
+    csv_line l;
+    bool ok;
+
+    if (s->rc != RC_OK)
+        return false;
+    if (!json_copy_str(wf_json_get(e, "subObjID"), id, sizeof id) ||
+        !json_copy_str(wf_json_get(e, "subObjCode"), code, sizeof code) ||
+        !json_copy_str(wf_json_get(e, "entryDate"), when, sizeof when)) {
+        fprintf(stderr, "wf: %s: a journal entry without subObjID, subObjCode or entryDate\n", s->x->what);
+        s->rc = RC_RESPONSE;
+        return false;
+    }
+    memset(&l, 0, sizeof l);
+    csv_put(&l, "{", 1);
+    json_member(&l, "deleted", id, true);
+    json_member(&l, "objCode", code, false);
+    json_member(&l, "entryDate", when, false);
+    csv_put(&l, "}\n", 2);
+    ok = !l.nomem && fwrite(l.p, 1, l.len, stdout) == l.len;
+    free(l.p);
+    if (!ok)
+        s->rc = output_failed(s->x, WF_ERR_IO);
+    return s->rc == RC_OK;
+}
+
+static int cmd_sync(cli *x)
+{
+    sync_state st;
+    wf_pager_desc d;
+    stream s;
+    wf_query jq;
+    long long total = 0;
+    wf_result r = WF_OK;
+    struct stat sb;
+    int rc;
+
+    if ((rc = sync_load(x, &st)) != RC_OK)
+        return rc;
+    memset(&d, 0, sizeof d);
+    d.obj = x->pos[0];
+    d.query = &x->query;
+    d.page_size = 2000;
+    d.on_object = sync_object_out;
+    d.user = &s;
+    d.since = &st.objects;
+    x->progress_last_n = -1;
+    stream_begin(&s, x);
+    if (s.rc == RC_OK)
+        r = wf_pager_run(x->client, &d, &total);
+    progress_clear(x);
+    if (r == WF_OK && s.rc == RC_OK && x->o.deletes) {
+        /* Workfront journals deletions as JRNLE rows with changeType D
+           (Adobe: "Track hour records with the Workfront API") */
+        char code[72];
+        size_t i;
+        for (i = 0; x->pos[0][i] && i + 1 < sizeof code; i++)
+            code[i] = (char)(x->pos[0][i] >= 'a' && x->pos[0][i] <= 'z' ? x->pos[0][i] - 32 : x->pos[0][i]);
+        code[i] = 0;
+        memset(&jq, 0, sizeof jq);
+        wf_query_add(&jq, "subObjCode", code);
+        wf_query_add(&jq, "changeType", "D");
+        wf_query_fields(&jq, "subObjID,subObjCode,entryDate");
+        d.obj = "JRNLE";
+        d.query = &jq;
+        d.on_object = sync_delete_out;
+        d.since = &st.deletes;
+        d.since_field = "entryDate";
+        r = wf_pager_run(x->client, &d, NULL);
+        wf_query_free(&jq);
+    }
+    rc = stream_end(&s);
+    progress_fetched(x, s.fetched, true);
+    progress_done(x);
+    if (r != WF_OK)
+        return report_client(x, r);
+    if (rc != RC_OK)
+        return rc;
+    /* the output first: a file is synced to disk before the watermark moves */
+    if (fstat(fileno(stdout), &sb) == 0 && S_ISREG(sb.st_mode) && fsync(fileno(stdout)) != 0)
+        return output_failed(x, WF_ERR_IO);
+    return sync_save(x, &st);
+}
+
 /* ------------------------------------------------------------------ main */
 static int run(int argc, char **argv)
 {
@@ -2353,6 +3400,13 @@ static int run(int argc, char **argv)
 
     memset(&x, 0, sizeof x);
     x.pretty = isatty(fileno(stdout)) != 0;
+    /* exports write megabytes: fewer, larger writes (a terminal keeps its
+       line buffering).  glibc ignores the size without a buffer of ours; it
+       is static because stdout is flushed after run returns. */
+    if (!x.pretty) {
+        static char outbuf[1 << 16];
+        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    }
     x.progress_tty = isatty(fileno(stderr)) != 0;
     rc = parse_cli(&x, argc, argv);
     if (rc != RC_OK)
@@ -2362,6 +3416,21 @@ static int run(int argc, char **argv)
         goto done;
     }
     x.progress = !x.o.quiet && (x.o.progress || x.progress_tty);
+    if (x.o.csv) {
+        if (strcmp(x.cmd->name, "search") != 0 && strcmp(x.cmd->name, "get") != 0 && strcmp(x.cmd->name, "sync") != 0) {
+            rc = cmd_usage_error(&x, "--csv", "prints objects: search, get and sync only");
+            goto done;
+        }
+        if (x.o.count || x.o.deletes) {
+            rc = cmd_usage_error(&x, x.o.count ? "--csv, --count" : "--csv, --deletes",
+                                 x.o.count ? "--count prints a number" : "deletions are printed as NDJSON lines");
+            goto done;
+        }
+        if (!(x.csv = (csv_out *)calloc(1, sizeof *x.csv)) || !csv_cols_from_fields(x.csv, x.o.fields)) {
+            rc = report(&x, "--csv", WF_ERR_NOMEM, NULL);
+            goto done;
+        }
+    }
     /* Invalid input is refused before anything is sent, login included. */
     if (x.o.json) {
         rc = load_json(&x);
@@ -2388,6 +3457,9 @@ done:
     wf_query_free(&x.query);
     wf_doc_free(x.json_doc);
     free(x.json);
+    if (x.csv)
+        csv_free(x.csv);
+    free(x.csv);
     return rc;
 }
 

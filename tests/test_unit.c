@@ -434,12 +434,24 @@ static void test_base_urls(void **st) {
     base_of("http://[::1]:8080", NULL, NULL, "v19.0", "http://[::1]:8080/attask/api/v19.0");
     base_of("http://127.0.0.1:8080", NULL, NULL, "unsupported", "http://127.0.0.1:8080/attask/api-unsupported");
     base_of("https://x.example/attask/api/v9.0", NULL, NULL, NULL, "https://x.example/attask/api/v9.0");
-    base_of(NULL, "acme", NULL, NULL, "https://acme.my.workfront.com/attask/api/v22.0");
+    /* a bare name: the host Adobe's "Domain format for Adobe Workfront API calls" gives today */
+    base_of(NULL, "acme", NULL, NULL, "https://acme.my.workfront.adobe.com/attask/api/v22.0");
+    base_of(NULL, "acme", "adobe", NULL, "https://acme.my.workfront.adobe.com/attask/api/v22.0");
+    base_of(NULL, "acme", "my", NULL, "https://acme.my.workfront.com/attask/api/v22.0");
     base_of(NULL, "acme.my.workfront.adobe.com", NULL, NULL, "https://acme.my.workfront.adobe.com/attask/api/v22.0");
-    base_of(NULL, "acme", "ondemand", "unsupported", "https://acme.attask-ondemand.com/attask/api/unsupported");
-    base_of(NULL, "acme", "sandbox", "v4.0", "https://acme.attasksandbox.com/attask/api/v4.0");
+    /* one rule for "unsupported": /attask/api-unsupported through url and templates alike */
+    base_of(NULL, "acme", "ondemand", "unsupported", "https://acme.attask-ondemand.com/attask/api-unsupported");
+    base_of(NULL, "acme", NULL, "unsupported", "https://acme.my.workfront.adobe.com/attask/api-unsupported");
+    base_of(NULL, "acme", "{protocol}://{domain}.x.example/attask/api/{api_version}", "unsupported",
+            "https://acme.x.example/attask/api-unsupported");
+    /* ... and the other form stays reachable: a full base is taken as is */
+    base_of("https://acme.x.example/attask/api/unsupported", NULL, NULL, "unsupported",
+            "https://acme.x.example/attask/api/unsupported");
+    /* python-workfront's sandbox moved to preview.workfront.com */
+    base_of(NULL, "acme", "sandbox", "v4.0", "https://acme.preview.workfront.com/attask/api/v4.0");
     base_of(NULL, "acme", "{protocol}://{domain}.preview.workfront.com/attask/api/{api_version}", "22.0",
             "https://acme.preview.workfront.com/attask/api/v22.0");
+    base_of(NULL, "acme", "no-such-preset", NULL, NULL);
     base_of("ftp://x", NULL, NULL, NULL, NULL);
     base_of("https://user:pw@x.example", NULL, NULL, NULL, NULL);
     base_of("https://x.example:99999", NULL, NULL, NULL, NULL);
@@ -1030,6 +1042,68 @@ static void test_search_streaming_word_scan(void **st) {
                 }
 }
 
+/* Streamed answers are tokenised by jsmn resuming over the bytes: what jsmn
+   lets through (a stray ':' after an element, a key at array level, a
+   missing comma) must still fail, fed whole and byte by byte. */
+static void test_search_streaming_refuses(void **st) {
+    static const char *const bodies[] = {
+        "{\"data\":[{\"a\":1}:2]}",
+        "{\"data\":[\"a\":1]}",
+        "{\"data\":[{\"a\":1} {\"b\":2}]}",
+        "{\"data\":[{\"a\":1},,{\"b\":2}]}",
+        "{\"data\":[{\"a\" \"b\"}]}",
+        "{\"data\":[{\"a\":\"\\ud800\"}]}",
+        "{\"data\":[{\"a\":\"x\ty\"}]}",
+        "{\"data\":[{\"a\":1}],\"more\":2}",
+        "{\"data\":[{\"a\":1}]}{\"b\":2}",
+    };
+    size_t i;
+    int step;
+    (void)st;
+    for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+        for (step = 0; step < 2; step++) {
+            char reply[256];
+            seen_objs so;
+            long long count = 0;
+            mem_tr m;
+            wf_client *c;
+            wf_result r;
+            snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s", strlen(bodies[i]), bodies[i]);
+            memset(&so, 0, sizeof so);
+            r = stream_reply(reply, step == 1, &so, &count, &c, &m);
+            if (r != WF_ERR_JSON) print_error("body %zu (%s), step %d: %s\n", i, bodies[i], step, wf_result_str(r));
+            assert_int_equal(r, WF_ERR_JSON);
+            wf_client_destroy(c);
+            wf__buf_free(NULL, &m.sent);
+        }
+}
+
+/* wf_json_write_raw: the source's own tokens, whitespace dropped, escapes kept. */
+static void test_json_write_raw(void **st) {
+    wf_doc *d = NULL;
+    wf__buf out;
+    const char *compact = "{\"a\":\"q\\\"b\\/\\u00e9\",\"n\":[1,2.5e3,true,null,{}]}";
+    const char *spaced = " { \"a\" : \"q\\\"b\\/\\u00e9\" ,\n \"n\" :[ 1 , 2.5e3,true , null,{ } ] } ";
+    (void)st;
+    memset(&out, 0, sizeof out);
+    assert_int_equal(parse(compact, &d), WF_OK);
+    assert_int_equal(wf_json_write_raw(wf_doc_root(d), 0, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, compact);
+    wf_doc_free(d);
+    out.len = 0;
+    assert_int_equal(parse(spaced, &d), WF_OK);
+    assert_int_equal(wf_json_write_raw(wf_doc_root(d), 0, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, compact);
+    out.len = 0;
+    assert_int_equal(wf_json_write_raw(wf_json_get(wf_doc_root(d), "n"), 0, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, "[1,2.5e3,true,null,{}]");
+    out.len = 0;
+    assert_int_equal(wf_json_write_raw(wf_doc_root(d), 2, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, "{\n  \"a\": \"q\\\"b\\/\\u00e9\",\n  \"n\": [\n    1,\n    2.5e3,\n    true,\n    null,\n    {}\n  ]\n}");
+    wf_doc_free(d);
+    wf__buf_free(NULL, &out);
+}
+
 static void test_invalid_query_sends_nothing(void **st) {
     mem_tr m;
     wf_transport tr;
@@ -1217,6 +1291,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_search_streaming),
         cmocka_unit_test(test_search_streaming_edges),
         cmocka_unit_test(test_search_streaming_word_scan),
+        cmocka_unit_test(test_search_streaming_refuses),
+        cmocka_unit_test(test_json_write_raw),
         cmocka_unit_test(test_invalid_query_sends_nothing),
         cmocka_unit_test(test_trace_is_redacted),
     };

@@ -6,7 +6,8 @@
 #   cmd:NAME=pkg      a command on PATH
 #   file:PATH=pkg     a file (shell glob allowed)
 #   hdr:NAME=pkg      a header under /usr/include or /usr/local/include
-#   pkg               a Debian package, installed or not (dpkg -s)
+#   pkg[:arch]        a Debian package, installed or not (dpkg -s); with
+#                     :arch another architecture's (multiarch, make cross)
 # NEED_TAG names the caller in the messages (default: dist).
 set -u
 tag=${NEED_TAG:-dist}
@@ -19,8 +20,8 @@ for arg in "$@"; do
         cmd:*)  command -v "$what" >/dev/null 2>&1 && continue ;;
         hdr:*)  { [ -f "/usr/include/$what" ] || [ -f "/usr/local/include/$what" ]; } && continue ;;
         file:*) for f in $what; do [ -e "$f" ] && continue 2; done ;;
-        *:*) echo "need.sh: bad check '$arg'" >&2; exit 2 ;;
-        *)      dpkg -s "$arg" >/dev/null 2>&1 && continue ;;
+        *)      case $arg in *=*) echo "need.sh: bad check '$arg'" >&2; exit 2 ;; esac
+                dpkg -s "$arg" >/dev/null 2>&1 && continue ;;
     esac
     case " $need " in *" $pkg "*) ;; *) need="$need $pkg" ;; esac
 done
@@ -39,7 +40,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     # shellcheck disable=SC2086
     # stderr kept aside: debconf's notes (no apt-utils) are no failure
     log=${TMPDIR:-/tmp}/need.$$.log
-    apt-get install -y -qq --no-install-recommends $need >/dev/null 2>"$log" ||
+    # another install in progress holds dpkg's lock: wait for it (up to 15 min)
+    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=900 $need >/dev/null 2>"$log" ||
         { cat "$log" >&2; rm -f "$log"; echo "$tag: apt-get install$need failed" >&2; exit 1; }
     rm -f "$log"
     exit 0

@@ -43,7 +43,8 @@ trap 'exit 130' INT TERM HUP
 unset WF_URL WF_DOMAIN WF_URL_TEMPLATE WF_API_VERSION WF_API_KEY WF_SESSION_ID \
       WF_TOKEN WF_BEARER WF_IMS_ORG WF_USERNAME WF_PASSWORD WF_JWT_KEY \
       WF_CUSTOMER_ID WF_USER_ID WF_REFRESH_TOKEN WF_CLIENT_ID WF_CLIENT_SECRET \
-      WF_CACERT WF_TIMEOUT WF_RETRIES WF_TRACE 2>/dev/null
+      WF_CACERT WF_TIMEOUT WF_RETRIES WF_TRACE WF_IMS_CLIENT_ID WF_IMS_CLIENT_SECRET \
+      WF_IMS_SCOPES WF_IMS_URL WF_TOKEN_CACHE 2>/dev/null
 
 if [ ! -x "$WF" ]; then
     echo "test_wf: no wf binary at $WF (build it first, e.g. make build/wf)" >&2
@@ -433,8 +434,29 @@ lines_ok "--all --raw: one envelope a page" 'len(d) == 5 and sum(len(x["data"]) 
 hasnt err "-q beats --progress" "fetched"
 t "search --all, nothing matches" 0 $K search task --all name=no-such-task-anywhere
 json_ok "--all with no match: an empty array" 'd == []'
+# a server that does not page must not make --all print the same rows forever
+ctl 'config?paging=ignore_first'
+t "--all, server ignores \$\$FIRST" 5 $K --ndjson search task --all --fields ID
+lines_ok "--all, server ignores \$\$FIRST: the first page once" 'len(d) == 2000 and len({x["ID"] for x in d}) == 2000'
+has err "--all, server ignores \$\$FIRST: says why it stopped" 'the server ignores $$FIRST'
+ctl 'config?paging=ignore'
+t "--all, server ignores \$\$LIMIT" 5 $K --ndjson search task --all --fields ID
+lines_ok "--all, server ignores \$\$LIMIT: no more than a page" 'len(d) == 2000 and len({x["ID"] for x in d}) == 2000'
+has err "--all, server ignores \$\$LIMIT: says why it stopped" 'the server ignores paging'
+ctl 'config?paging='
 t "--all with --first" 2 $K search task --all --first 10
 t "--all with \$\$LIMIT" 2 $K search task --all '$$LIMIT=5'
+
+# object codes and IDs are checked before anything is sent; $$USER is an ID
+ctl 'stats?reset=1'
+LONG_OBJ=$("$PYTHON" -c 'print("A" * 200)')
+t "a 200-character object code" 2 $K get "$LONG_OBJ" "$AWKWARD_ID,$CJK_ID"
+has err "a 200-character object code is refused" "invalid object code"
+t "an ID that is not one" 2 $K get task not-an-id
+has err "an ID that is not one: what an ID looks like" "32 hexadecimal digits"
+stats_ok "refused names and IDs: nothing sent" 's["requests"] == 0'
+t "get USER \$\$USER" 0 $K get USER '$$USER' --fields ID,username
+json_ok "get USER \$\$USER: the caller" "d['ID'] == '$ADMIN_ID'"
 
 t "report" 0 $K report task status_GroupBy=true '$$ROLLUP=true'
 json_ok "report: groups by status with a rollup of 10,000" \
@@ -589,6 +611,9 @@ t "edit with a JSON string" 2 $HTTP --user "$ADMIN" --password "$PW" edit task "
 t "invalid UTF-8 escape in --json" 2 $HTTP --user "$ADMIN" --password "$PW" create task --json '{"name":"\ud800"}'
 stats_ok "invalid --json: nothing was sent" 's["requests"] == 0'
 
+# request beyond the API base, event subscriptions, document download
+. "$ROOT/tests/cli/endpoint.sh"
+
 # help for every command
 for c in search get count report metadata create copy edit delete action upload batch request login logout api-key version; do
     if "$WF" "$c" --help >"$TMP/out" 2>"$TMP/err" </dev/null &&
@@ -599,6 +624,87 @@ for c in search get count report metadata create copy edit delete action upload 
         bad "$c --help lacks its usage or examples"
     fi
 done
+
+# ------------------------------------------ OAuth Server-to-Server (IMS)
+# The test server is IMS too (POST /ims/token/v3, tests/server/wfims.py).
+IMS_SECRET='test-ims-secret-p@ss/w0rd+='
+IMSH="--url http://127.0.0.1:$HTTP_PORT --ims-url http://127.0.0.1:$HTTP_PORT"
+IMSS="--url https://127.0.0.1:$HTTPS_PORT --ims-url https://127.0.0.1:$HTTPS_PORT --cacert $CA"
+IMSC="--ims-client-id test-ims-client --ims-scopes openid,AdobeID,additional_info.projectedProductContext --ims-org TESTORG@AdobeOrg"
+ctl reset
+t "IMS: count over HTTP" 0 $IMSH $IMSC --ims-client-secret "$IMS_SECRET" count task
+json_ok "IMS: the count" 'd == 10000'
+tx "IMS: count over HTTPS, secret from the environment" 0 env WF_IMS_CLIENT_SECRET="$IMS_SECRET" "$WF" $IMSS $IMSC count task
+stats_ok "IMS: one token per run" 's["ims_tokens_issued"] == 2 and s["ims_token_uses"] == 2'
+t "IMS: wrong secret" 4 $IMSS $IMSC --ims-client-secret wrong-secret-value count task
+has err "IMS: IMS's reason is shown" "invalid client_secret parameter"
+has err "IMS: the hint names the credential" "Adobe Developer Console"
+hasnt err "IMS: the wrong secret stays secret" "wrong-secret-value"
+t "IMS: wrong secret, traced" 4 $IMSH $IMSC --ims-client-secret wrong-secret-value --trace count task
+hasnt err "IMS: the trace keeps the secret" "wrong-secret-value"
+has err "IMS: the trace shows the token request" "POST /ims/token/v3"
+t "IMS: unreachable IMS" 3 --url "http://127.0.0.1:$HTTP_PORT" --ims-url http://127.0.0.1:1 $IMSC --ims-client-secret "$IMS_SECRET" --retries 0 count task
+has err "IMS: the hint names --ims-url" "--ims-url"
+t "IMS: --ims-client-id without secret" 2 $IMSH $IMSC count task
+t "IMS: --ims-url alone" 2 --url "http://127.0.0.1:$HTTP_PORT" --ims-url http://x.example count task
+t "IMS: --ims-org alone" 2 --url "http://127.0.0.1:$HTTP_PORT" --ims-org TESTORG@AdobeOrg count task
+
+# Tokens that die every 3 uses: --all renews them as it goes and completes.
+ctl reset
+ctl 'config?session_max_requests=3'
+t "IMS: expired token renewed mid --all" 0 $IMSS $IMSC --ims-client-secret "$IMS_SECRET" search task --all --fields ID --ndjson -q
+if [ "$(wc -l <"$TMP/out")" -eq 10000 ]; then ok "IMS: --all printed every task once"; else bad "IMS: --all printed $(wc -l <"$TMP/out") lines"; fi
+lines_ok "IMS: --all printed no duplicates" 'len(set(x["ID"] for x in d)) == 10000'
+stats_ok "IMS: tokens were renewed" 's["ims_tokens_issued"] >= 2'
+ctl reset
+
+# --token-cache: 0600, atomic, reused by the next run, refused when readable.
+TC=$TMP/tokens/cache.json
+mkdir -p "$TMP/tokens"
+t "token cache: first run" 0 $IMSS $IMSC --ims-client-secret "$IMS_SECRET" --token-cache "$TC" count task
+if [ "$(stat -c %a "$TC" 2>/dev/null)" = 600 ]; then ok "token cache: mode 0600"; else bad "token cache: mode $(stat -c %a "$TC" 2>&1)"; fi
+if [ "$(ls -A "$TMP/tokens" | wc -l)" -eq 1 ]; then ok "token cache: no temporary file left"; else bad "token cache: $(ls -A "$TMP/tokens")"; fi
+if grep -qF "$IMS_SECRET" "$TC"; then bad "token cache holds the client secret"; else ok "token cache: no client secret in it"; fi
+tx "token cache: second run" 0 env WF_TOKEN_CACHE="$TC" "$WF" $IMSS $IMSC --ims-client-secret "$IMS_SECRET" count task
+stats_ok "token cache: the second run asked IMS for nothing" 's["ims_tokens_issued"] == 1 and s["ims_token_uses"] == 2'
+chmod 644 "$TC"
+t "token cache: readable by others" 2 $IMSS $IMSC --ims-client-secret "$IMS_SECRET" --token-cache "$TC" count task
+has err "token cache: says how to fix it" "chmod 600"
+stats_ok "token cache: refused before anything was sent" 's["ims_tokens_issued"] == 1 and s["ims_token_uses"] == 2'
+chmod 600 "$TC"
+t "token cache: with --api-key" 2 $HTTP --api-key "$API_KEY" --token-cache "$TC" count task
+t "token cache: a JWT exchange is kept" 0 $HTTP --jwt-key "$B/certs/jwt.key" --customer-id test-customer --user-id "$ADMIN_ID" \
+    --client-id test-client --client-secret test-client-secret --token-cache "$TMP/tokens/jwt.json" count task
+t "token cache: the next JWT run reuses it" 0 $HTTP --jwt-key "$B/certs/jwt.key" --customer-id test-customer --user-id "$ADMIN_ID" \
+    --client-id test-client --client-secret test-client-secret --token-cache "$TMP/tokens/jwt.json" count task
+stats_ok "token cache: one JWT exchange for two runs" 's["tokens_issued"] == 1'
+ctl reset
+
+# Hosts: --domain builds Adobe's current form; presets for the others.
+for pair in ":acme.my.workfront.adobe.com" "adobe:acme.my.workfront.adobe.com" "my:acme.my.workfront.com" \
+            "ondemand:acme.attask-ondemand.com" "sandbox:acme.preview.workfront.com"; do
+    preset=${pair%%:*}
+    host=${pair#*:}
+    if [ -n "$preset" ]; then set -- --url-template "$preset"; else set --; fi
+    t "--domain acme ${preset:-(default)}" 3 --domain acme "$@" --api-key x --retries 0 --timeout 2 --trace count task
+    has err "--domain acme ${preset:-(default)}: $host" "Host: $host"
+done
+t "--url-template unknown preset" 2 --domain acme --url-template nope --api-key x count task
+t "--help says where hosts come from" 0 --help
+has out "--help cites Adobe's page" "Domain format for Adobe Workfront API calls"
+has out "--help lists the sandbox host" "NAME.preview.workfront.com"
+for word in --ims-client-id WF_IMS_CLIENT_ID --ims-client-secret WF_IMS_CLIENT_SECRET --ims-scopes WF_IMS_SCOPES \
+            --ims-url WF_IMS_URL --token-cache WF_TOKEN_CACHE; do
+    has out "--help: $word" "$word"
+done
+# 'unsupported': the same path through --url and through a template
+t "unsupported through --url" 0 $HTTP --api-key "$API_KEY" --api-version unsupported --trace count task
+has err "unsupported through --url: /attask/api-unsupported" "GET /attask/api-unsupported/task/count"
+t "unsupported through a template" 0 --domain x --url-template "http://127.0.0.1:$HTTP_PORT/attask/api/{api_version}" \
+    --api-key "$API_KEY" --api-version unsupported --trace count task
+has err "unsupported through a template: /attask/api-unsupported" "GET /attask/api-unsupported/task/count"
+t "the other form stays reachable" 0 --url "http://127.0.0.1:$HTTP_PORT/attask/api/unsupported" --api-key "$API_KEY" --trace count task
+has err "the other form: /attask/api/unsupported" "GET /attask/api/unsupported/task/count"
 
 # ------------------------------------------------------------------ summary
 echo "test_wf: $PASS passed, $FAIL failed"

@@ -38,6 +38,12 @@ JWT_CUSTOMER_ID = "test-customer"           # the JWT "iss" claim
 IMS_TOKEN = "test-ims-token"                # Authorization: Bearer <this>
 IMS_ORG = "TESTORG@AdobeOrg"                # x-gw-ims-org-id: <this>
 DEFAULT_TOKEN_TTL = 3600                    # expires_in of issued tokens
+# OAuth Server-to-Server credential (Adobe Developer Console) of the IMS
+# token endpoint POST /ims/token/v3; its tokens act as the admin.
+IMS_CLIENT_ID = "test-ims-client"
+IMS_CLIENT_SECRET = "test-ims-secret-p@ss/w0rd+="
+IMS_SCOPES = "openid,AdobeID,additional_info.projectedProductContext"
+DEFAULT_IMS_TOKEN_TTL = 86399               # expires_in of IMS tokens (24 h)
 
 # --- named test objects ----------------------------------------------------
 FIRST_PROJECT_ID = "4c78821c0000d6fa8d5e52f07a1d54d0"
@@ -81,3 +87,8 @@ MAX_URI = 8892               # request-target bytes before the CDN's 414
 MAX_FORM_BODY = 32 << 20     # urlencoded body cap (413 above)
 MAX_UPLOAD = 1 << 30         # multipart upload cap (413 above)
 DEFAULT_TASKS = 10000
+
+# The customer ID the event subscription service reports.
+CUSTOMER_ID_FOR_SUBS = "504f9640000013401be513579fbebffa"
+# The seeded document whose current version (v2.0) is 20 MiB.
+BIG_DOC_SIZE = 20 << 20
