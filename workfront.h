@@ -2562,6 +2562,9 @@ static bool wf__is_auth_error(const wf_error *e) {
            wf__icontains(e->message, "not currently logged in");
 }
 
+/* The statuses a throttled request gets back. */
+static bool wf__throttle_status(int http_status) { return http_status == 429 || http_status == 503; }
+
 WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf_error *e) {
     wf_json root = wf_doc_root(d), err, dv;
     wf_error scratch;
@@ -2583,7 +2586,10 @@ WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf
             wf__json_copy(err, e->message, sizeof e->message);
         }
         if (!e->message[0] && e->title[0]) wf__copy(e->message, sizeof e->message, e->title, strlen(e->title));
-        return wf__fail(e, wf__is_auth_error(e) ? WF_ERR_AUTH : http_status == 429 ? WF_ERR_THROTTLED : WF_ERR_API,
+        /* 429 and 503 are throttling whatever the envelope says: Workfront
+           answers 429 above about 10 concurrent requests per user, 503
+           under load */
+        return wf__fail(e, wf__is_auth_error(e) ? WF_ERR_AUTH : wf__throttle_status(http_status) ? WF_ERR_THROTTLED : WF_ERR_API,
                         "HTTP %d: %s%s%s", http_status, e->wf_class[0] ? e->wf_class : "error",
                         e->message[0] ? ": " : "", e->message);
     }
@@ -2593,6 +2599,7 @@ WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf
     if (http_status >= 300) {
         /* data with an error status: trust the status, not the body */
         if (http_status == 401) return wf__fail(e, WF_ERR_AUTH, "HTTP 401 without an error envelope");
+        if (wf__throttle_status(http_status)) return wf__fail(e, WF_ERR_THROTTLED, "HTTP %d with a data envelope", http_status);
         return wf__fail(e, WF_ERR_RESPONSE, "HTTP %d with a data envelope", http_status);
     }
     if (data) *data = dv;
@@ -5377,7 +5384,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
     if (p->body.len == 0) {
         if (head || st == 204 || st == 304) return st < 400 ? WF_OK : wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d", st);
         if (st == 401) return wf__fail(&c->err, WF_ERR_AUTH, "HTTP 401 with an empty body");
-        if (st == 429 || st == 503) return wf__fail(&c->err, WF_ERR_THROTTLED, "HTTP %d with an empty body", st);
+        if (wf__throttle_status(st)) return wf__fail(&c->err, WF_ERR_THROTTLED, "HTTP %d with an empty body", st);
         return wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d with an empty body where JSON was expected", st);
     }
     r = wf__doc_load(&c->doc, p->body.p, p->body.len, &c->err);
@@ -5390,7 +5397,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
         wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
         wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p, p->body.len);
         if (r == WF_ERR_NOMEM || r == WF_ERR_TOO_LARGE) return r;
-        r = st == 401 ? WF_ERR_AUTH : (st == 429 || st == 503) ? WF_ERR_THROTTLED : looks_json ? WF_ERR_JSON : WF_ERR_RESPONSE;
+        r = st == 401 ? WF_ERR_AUTH : wf__throttle_status(st) ? WF_ERR_THROTTLED : looks_json ? WF_ERR_JSON : WF_ERR_RESPONSE;
         if (looks_json)
             return wf__fail(&c->err, r, "HTTP %d: %s: \"%s\"", st, why, c->err.excerpt);
         return wf__fail(&c->err, r, "HTTP %d: body is not JSON%s%s%s: \"%s\"", st, p->content_type[0] ? " (Content-Type: " : "",
@@ -5403,7 +5410,8 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
             wf__json_copy(err, c->err.wf_class, sizeof c->err.wf_class);
             wf__json_copy(wf_json_get(root, "error_description"), c->err.message, sizeof c->err.message);
             if (wf_json_type_of(err) == WF_JSON_OBJECT) return wf_envelope(&c->doc, st, data, &c->err);
-            return wf__fail(&c->err, (st == 400 || st == 401 || st == 403) ? WF_ERR_AUTH : WF_ERR_API, "HTTP %d: %s%s%s", st,
+            return wf__fail(&c->err, (st == 400 || st == 401 || st == 403) ? WF_ERR_AUTH : wf__throttle_status(st) ? WF_ERR_THROTTLED : WF_ERR_API,
+                            "HTTP %d: %s%s%s", st,
                             c->err.wf_class[0] ? c->err.wf_class : "error", c->err.message[0] ? ": " : "", c->err.message);
         }
         if (wf_json_type_of(wf_json_get(root, "data")) == WF_JSON_OBJECT) root = wf_json_get(root, "data");
@@ -5453,10 +5461,9 @@ static long long wf__retry_after_ms(const char *v) {
 
 /* How long to wait before retrying, or -1 when the failure is final. */
 static int wf__retry_wait(wf_client *c, wf_result r, bool idempotent, int retries) {
-    int st = c->http.status;
     long long wait, left;
     uint64_t x;
-    bool throttled = r == WF_ERR_THROTTLED || ((r == WF_ERR_API || r == WF_ERR_RESPONSE) && (st == 429 || st == 503));
+    bool throttled = r == WF_ERR_THROTTLED; /* every 429/503 answer is reported as such */
     bool lost = r == WF_ERR_CLOSED || r == WF_ERR_IO;
     /* a connection never made carried no request: safe for writes too */
     if (r == WF_ERR_CONNECT) { /* fall through to the backoff */ }
