@@ -1193,6 +1193,109 @@ static void test_pager_exact_multiple(void **state) {
     pager_case(c, q, (int)n, n, 0);
 }
 
+/* A server that ignores $$FIRST (the first page every time) or $$LIMIT as
+   well (every match on every page) must not make the pager walk forever:
+   the walk stops with WF_ERR_RESPONSE after at most two requests, and no
+   object is handed over twice.  wfserver's paging= switch plays the server. */
+static void pager_no_paging_case(const char *mode, bool streamed, bool sorted, long long want_objects, int want_requests) {
+    wf_client *c = client();
+    wf_query *q = query();
+    walk w;
+    wf_pager_desc pd;
+    long long total = -1, reqs, n = -1;
+    wf_result r;
+    /* the 216 tasks of First Project: more than one page of 50 */
+    OK(wf_query_filter(q, "projectID", WF_MOD_EQ, FIRST_PROJECT_ID), NULL);
+    OK(wf_query_fields(q, "ID,name"), NULL);
+    if (sorted) OK(wf_query_sort(q, "name", WF_SORT_ASC), NULL);
+    OK(wf_count(c, "task", q, &n), c);
+    assert_true(n > 100);
+    OK(wfh_config(g_ctl, "paging=%s", mode), g_ctl);
+    walk_init(&w, c, 4096);
+    w.stop_after = 1000; /* a walk that does not stop by itself ends here (and fails) */
+    memset(&pd, 0, sizeof pd);
+    pd.obj = "task";
+    pd.query = q;
+    pd.page_size = 50;
+    pd.on_object = walk_object;
+    if (!streamed) pd.on_page = walk_page;
+    pd.user = &w;
+    reqs = stat_ll("requests");
+    r = wf_pager_run(c, &pd, &total);
+    reqs = stat_ll("requests") - reqs;
+    OK(wfh_config(g_ctl, "paging="), g_ctl);
+    print_message("paging=%s%s%s: %s; %lld objects in %lld requests: %s\n", mode, streamed ? " (streamed)" : "",
+                  sorted ? " (sorted by name)" : "", wf_result_str(r), w.objects, reqs, wf_client_error(c)->text);
+    CHECK(WF_ERR_RESPONSE, r, c);
+    CONTAINS(wf_client_error(c)->text, "$$FIRST=");
+    CONTAINS(wf_client_error(c)->text, strcmp(mode, "ignore") == 0 ? "ignores paging" : "ignores $$FIRST");
+    assert_int_equal(reqs, want_requests);
+    assert_int_equal(w.objects, want_objects);
+    assert_int_equal(total, want_objects);
+    assert_int_equal((long long)w.dups, 0);
+    walk_free(&w);
+}
+
+static void test_pager_server_ignores_paging(void **state) {
+    (void)state;
+    /* every match in one answer: more than the 50 asked for, nothing handed over */
+    pager_no_paging_case("ignore", false, false, 0, 1);
+    pager_no_paging_case("ignore", true, false, 50, 1); /* streamed: stops at the 51st */
+    /* the first page again: the second page brings nothing new */
+    pager_no_paging_case("ignore_first", false, false, 50, 2);
+    pager_no_paging_case("ignore_first", true, false, 50, 2);
+    /* the caller's own order: the second page starts where the first did */
+    pager_no_paging_case("ignore_first", false, true, 50, 2);
+    pager_no_paging_case("ignore_first", true, true, 50, 2);
+}
+
+/* What a call names on the server is checked in one place for every call:
+   an object code of 200 characters is refused (never cut and sent), IDs
+   are 32 hex digits or a special ID such as $$USER, which reaches the
+   server percent-encoded and reads the caller's own user. */
+static void test_names_and_ids(void **state) {
+    wf_client *c = client();
+    wf_json data;
+    char longobj[201];
+    long long before;
+    (void)state;
+    memset(longobj, 'A', 200);
+    longobj[200] = 0;
+    before = stat_ll("requests");
+    CHECK(WF_ERR_INVALID, wf_get(c, longobj, AWKWARD_TASK_ID "," CJK_TASK_ID, "name", &data), c);
+    CONTAINS(wf_client_error(c)->text, "object code");
+    CHECK(WF_ERR_INVALID, wf_get(c, longobj, AWKWARD_TASK_ID, "name", &data), c);
+    CHECK(WF_ERR_INVALID, wf_search(c, longobj, NULL, &data), c);
+    CHECK(WF_ERR_INVALID, wf_edit(c, longobj, AWKWARD_TASK_ID, NULL, NULL, &data), c);
+    CHECK(WF_ERR_INVALID, wf_action(c, "task", AWKWARD_TASK_ID, longobj, NULL, &data), c);
+    CONTAINS(wf_client_error(c)->text, "action name");
+    CHECK(WF_ERR_INVALID, wf_named_query(c, "task", longobj, NULL, &data), c);
+    CHECK(WF_ERR_INVALID, wf_get(c, "task", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "name", &data), c);
+    CONTAINS(wf_client_error(c)->text, "hexadecimal");
+    CHECK(WF_ERR_INVALID, wf_get(c, "task", AWKWARD_TASK_ID ",xyz", "name", &data), c);
+    CONTAINS(wf_client_error(c)->text, "\"xyz\"");
+    CHECK(WF_ERR_INVALID, wf_get(c, "task", "$$", "name", &data), c);
+    CHECK(WF_ERR_INVALID, wf_get(c, "task", "$$USER/../x", "name", &data), c);
+    CHECK(WF_ERR_INVALID, wf_delete(c, "task", "abc", false), c);
+    CHECK(WF_ERR_INVALID, wf_copy(c, "task", "abc", NULL, NULL, &data), c);
+    CHECK(WF_ERR_INVALID, wf_move(c, "task", AWKWARD_TASK_ID, "abc", &data), c);
+    assert_int_equal(stat_ll("requests"), before); /* not one request */
+    /* $$USER: the caller's own user, alone and in a list */
+    OK(wf_get(c, "user", "$$USER", "ID,username", &data), c);
+    JSTR(wf_json_get(data, "ID"), WFH_ADMIN_USER_ID);
+    OK(wf_get(c, "user", "$$USER," JANE_USER_ID, "ID", &data), c);
+    assert_int_equal(wf_json_len(data), 2);
+    JSTR(wf_json_get(wf_json_at(data, 0), "ID"), WFH_ADMIN_USER_ID);
+    JSTR(wf_json_get(wf_json_at(data, 1), "ID"), JANE_USER_ID);
+    /* on the wire the path segment is percent-encoded */
+    {
+        wf_json echo;
+        OK(wf_request(c, "GET", "user/%24%24USER", NULL, NULL, &echo), c);
+        JSTR(wf_json_get(echo, "ID"), WFH_ADMIN_USER_ID);
+    }
+    assert_int_equal(stat_ll("requests"), before + 3);
+}
+
 /* A 12 KB filter value and a 14 KB in-list go through the automatic
    POST + method=GET fallback, with the right answers. */
 static void test_long_filter(void **state) {
@@ -1357,6 +1460,8 @@ int main(int argc, char **argv) {
         T(pager_10000),
         T(pager_10000_streaming),
         T(pager_exact_multiple),
+        T(pager_server_ignores_paging),
+        T(names_and_ids),
         T(long_filter),
         T(percent_encoding),
     };

@@ -40,7 +40,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     # shellcheck disable=SC2086
     # stderr kept aside: debconf's notes (no apt-utils) are no failure
     log=${TMPDIR:-/tmp}/need.$$.log
-    apt-get install -y -qq --no-install-recommends $need >/dev/null 2>"$log" ||
+    # another install in progress holds dpkg's lock: wait for it (up to 15 min)
+    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=900 $need >/dev/null 2>"$log" ||
         { cat "$log" >&2; rm -f "$log"; echo "$tag: apt-get install$need failed" >&2; exit 1; }
     rm -f "$log"
     exit 0

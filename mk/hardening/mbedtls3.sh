@@ -4,16 +4,12 @@
 # (default build/mbedtls3): static libraries in BUILD_DIR/lib, headers in
 # BUILD_DIR/include.  Prints nothing else on success but progress lines.
 #
-# Where the source comes from, in order:
-#   1. MBEDTLS3_SRC=/path/to/mbedtls-3.6.x (an unpacked tree; offline builds).
-#   2. BUILD_DIR/src/mbedtls-3.6*/ left by an earlier run.
-#   3. `apt-get source mbedtls` from trixie through a PRIVATE APT
-#      configuration under BUILD_DIR/apt: a deb-src line for trixie on the
-#      same Debian mirror as the system's deb lines, its own lists and cache
-#      directories.  Nothing under /etc/apt is touched, so the system never
-#      sees trixie (no upgrades, and other scripts' `apt-get source mbedtls`
-#      keep getting bookworm's 2.28).  Needs no root; apt checks the trixie
-#      Release signature with the system's debian-archive-keyring.
+# This is the full default configuration, for testing the header against
+# 3.6 as distributions ship it; the static and cross builds use the trimmed
+# mk/mbedtls36-config.h instead (mk/dist/mbedtls36-build.sh).  The source is
+# BUILD_DIR/src/mbedtls-3.6*, shared with those builds: MBEDTLS3_SRC, an
+# earlier fetch, or Debian trixie's source package through a private APT
+# configuration, nothing under /etc/apt changed (mk/dist/mbedtls36-source.sh).
 # Needs: apt-get, dpkg-source (dpkg-dev), cmake, make, a C compiler; as root
 # the missing ones are installed (mk/dist/need.sh), otherwise named.
 # MBEDTLS3_JOBS: parallel compile jobs (default 2).
@@ -29,49 +25,9 @@ if [ -f "$B/lib/libmbedtls.a" ] && [ -f "$B/include/mbedtls/build_info.h" ]; the
     exit 0
 fi
 
-found() {
-    for d in "$B"/src/mbedtls-3.6*/; do
-        [ -f "$d/library/ssl_tls.c" ] && { echo "${d%/}"; return 0; }
-    done
-    return 1
-}
-
-# The Debian mirror of the configured deb lines (deb822 or one-line format).
-mirror() {
-    m=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' \
-        | grep -v -e security -e '^$' | grep '/debian/*$' | head -n 1)
-    [ -n "$m" ] || m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-        | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|ftp):/) { print $i; exit } }' \
-        | grep -v security | head -n 1)
-    echo "${m:-http://deb.debian.org/debian}" | sed 's,/*$,,'
-}
-
-SRC=${MBEDTLS3_SRC:-}
-if [ -n "$SRC" ]; then
-    [ -f "$SRC/library/ssl_tls.c" ] || die "MBEDTLS3_SRC=$SRC is not an mbedTLS source tree"
-elif SRC=$(found); then
-    say "using the source tree $SRC"
-else
-    command -v apt-get >/dev/null 2>&1 || die "apt-get is missing (or set MBEDTLS3_SRC)"
-    # as root: installed with apt-get; otherwise need.sh names the packages
-    NEED_TAG=mbedtls3 sh "$HERE/../dist/need.sh" cmd:dpkg-source=dpkg-dev cmd:bzip2=bzip2 cmd:xz=xz-utils \
-        file:/usr/share/keyrings/debian-archive-keyring.gpg=debian-archive-keyring >&2 ||
-        die "the packages above are needed to fetch trixie's mbedtls source (or set MBEDTLS3_SRC)"
-    A=$B/apt
-    M=$(mirror)
-    mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/etc/preferences.d" "$B/src"
-    kr=/usr/share/keyrings/debian-archive-keyring.gpg
-    if [ -f "$kr" ]; then sb="[signed-by=$kr] "; else sb=""; fi
-    echo "deb-src ${sb}$M trixie main" >"$A/etc/sources.list"
-    set -- -o "Dir::Etc::SourceList=$A/etc/sources.list" -o "Dir::Etc::SourceParts=$A/etc/none.d" \
-           -o "Dir::Etc::PreferencesParts=$A/etc/preferences.d" -o "Dir::State::Lists=$A/lists" \
-           -o "Dir::Cache=$A/cache" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root" -q
-    say "apt-get update (private config: deb-src $M trixie main)"
-    apt-get "$@" update >"$A/update.log" 2>&1 || { cat "$A/update.log" >&2; die "apt-get update of the trixie sources failed"; }
-    say "apt-get source mbedtls (trixie) into $B/src"
-    (cd "$B/src" && apt-get "$@" source mbedtls >"$A/source.log" 2>&1) || { cat "$A/source.log" >&2; die "apt-get source mbedtls failed"; }
-    SRC=$(found) || die "apt-get source left no mbedtls-3.6 tree in $B/src (see $A/source.log)"
-fi
+# The source tree: MBEDTLS3_SRC, an earlier fetch, or trixie's source package
+# through a private APT configuration (mk/dist/mbedtls36-source.sh).
+SRC=$(sh "$HERE/../dist/mbedtls36-source.sh" "$B/src") || die "no mbedTLS 3.6 source"
 say "source: $SRC"
 
 NEED_TAG=mbedtls3 sh "$HERE/../dist/need.sh" cmd:cmake=cmake cmd:make=make cmd:cc=gcc >&2 || die "cmake, make and a C compiler are needed"

@@ -434,8 +434,29 @@ lines_ok "--all --raw: one envelope a page" 'len(d) == 5 and sum(len(x["data"]) 
 hasnt err "-q beats --progress" "fetched"
 t "search --all, nothing matches" 0 $K search task --all name=no-such-task-anywhere
 json_ok "--all with no match: an empty array" 'd == []'
+# a server that does not page must not make --all print the same rows forever
+ctl 'config?paging=ignore_first'
+t "--all, server ignores \$\$FIRST" 5 $K --ndjson search task --all --fields ID
+lines_ok "--all, server ignores \$\$FIRST: the first page once" 'len(d) == 2000 and len({x["ID"] for x in d}) == 2000'
+has err "--all, server ignores \$\$FIRST: says why it stopped" 'the server ignores $$FIRST'
+ctl 'config?paging=ignore'
+t "--all, server ignores \$\$LIMIT" 5 $K --ndjson search task --all --fields ID
+lines_ok "--all, server ignores \$\$LIMIT: no more than a page" 'len(d) == 2000 and len({x["ID"] for x in d}) == 2000'
+has err "--all, server ignores \$\$LIMIT: says why it stopped" 'the server ignores paging'
+ctl 'config?paging='
 t "--all with --first" 2 $K search task --all --first 10
 t "--all with \$\$LIMIT" 2 $K search task --all '$$LIMIT=5'
+
+# object codes and IDs are checked before anything is sent; $$USER is an ID
+ctl 'stats?reset=1'
+LONG_OBJ=$("$PYTHON" -c 'print("A" * 200)')
+t "a 200-character object code" 2 $K get "$LONG_OBJ" "$AWKWARD_ID,$CJK_ID"
+has err "a 200-character object code is refused" "invalid object code"
+t "an ID that is not one" 2 $K get task not-an-id
+has err "an ID that is not one: what an ID looks like" "32 hexadecimal digits"
+stats_ok "refused names and IDs: nothing sent" 's["requests"] == 0'
+t "get USER \$\$USER" 0 $K get USER '$$USER' --fields ID,username
+json_ok "get USER \$\$USER: the caller" "d['ID'] == '$ADMIN_ID'"
 
 t "report" 0 $K report task status_GroupBy=true '$$ROLLUP=true'
 json_ok "report: groups by status with a rollup of 10,000" \
@@ -589,6 +610,9 @@ has err "the bad element is named" "element 1"
 t "edit with a JSON string" 2 $HTTP --user "$ADMIN" --password "$PW" edit task "$CJK_ID" --json '"name"'
 t "invalid UTF-8 escape in --json" 2 $HTTP --user "$ADMIN" --password "$PW" create task --json '{"name":"\ud800"}'
 stats_ok "invalid --json: nothing was sent" 's["requests"] == 0'
+
+# request beyond the API base, event subscriptions, document download
+. "$ROOT/tests/cli/endpoint.sh"
 
 # help for every command
 for c in search get count report metadata create copy edit delete action upload batch request login logout api-key version; do

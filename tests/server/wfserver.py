@@ -3,6 +3,7 @@
 
     python3 tests/server/wfserver.py [--certs DIR] [--info FILE]
                                      [--host 127.0.0.1] [--tasks N] [--quiet]
+                                     [--tls-only 1.2|1.3]
 
 Start-up protocol (the C tests and the Makefile depend on it): four listeners
 on free loopback ports -- plain HTTP, HTTPS (valid certificate), HTTPS with a
@@ -16,6 +17,13 @@ written to FILE.tmp and renamed):
     EXPIRED_PORT=<n>
     CA=<absolute path of ca.pem>
     READY
+
+The HTTPS listeners accept TLS 1.2 and TLS 1.3; --tls-only 1.3 makes them
+refuse anything but TLS 1.3 (a client without TLS 1.3 gets a protocol_version
+alert, as from a server that requires 1.3), --tls-only 1.2 anything but TLS
+1.2.  Both keep session resumption (1.2: session IDs and tickets; 1.3:
+NewSessionTicket).  The statistics count full and resumed handshakes and the
+negotiated versions (tls_versions).
 
 Runs until SIGTERM/SIGINT, then exits with status 0.  Certificates live in
 --certs (default ./build/certs) and are generated with openssl only when a
@@ -47,6 +55,7 @@ switches and are not counted in the statistics:
     reset            switches, counters, sessions, uploads and data back to start
     stats[?reset=1]  counters (see Stats.snapshot)
     upload/<handle>  size and sha256 of an upload
+    content/<versionID>  size and sha256 of a document version's bytes
     expire           expire every session and access token now
 The probes below need no authentication either, but are treated like API
 calls (counted, shaped by the wire switches):
@@ -57,15 +66,16 @@ Switches (config keys; all off by default, see CONFIG_DEFAULTS):
     chunked=1 tiny=N close=1 close_delimited=1 delay_ms=N idle_close_ms=N
     send_100=1 error_status=N errors_200=1 force_status=N force_body=...
     force_ctype=... count=K retry_after=... truncate=1 garbage=1 gzip=1
-    stall=accept|body trickle_ms=N max_uri=N for_next=K
+    stall=accept|body trickle_ms=N max_uri=N for_next=K cut_download=1 stall_download=1
     session_ttl=S session_max_requests=N token_ttl=S max_concurrent=N
-    ims_token=... ims_token_ttl=S
+    ims_token=... ims_token_ttl=S paging=ignore_first|ignore frozen_now=DATE
 """
 
 import argparse
 import collections
 import contextlib
 import gzip
+import hashlib
 import os
 import re
 import signal
@@ -84,6 +94,7 @@ from wferrors import ApiError, encode  # noqa: E402
 from wfhttp import (Conn, Response, BadRequest, ClientGone, IdleTimeout,  # noqa: E402
                     KEEPALIVE_TIMEOUT, REASONS, read_request, wait_for_close, write_response)
 import wfapi  # noqa: E402
+import wfdata  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Configuration switches
@@ -123,6 +134,11 @@ CONFIG_DEFAULTS = {
     "max_concurrent": 0,   # >0: more in-flight requests per user get 429
     "ims_token": IMS_TOKEN,  # the Bearer token IMS accepts (change it to simulate rotation)
     "ims_token_ttl": DEFAULT_IMS_TOKEN_TTL,  # lifetime (and expires_in) of /ims/token/v3 tokens
+    "cut_download": 0,     # document downloads: half the file (Content-Length says all), then close
+    "stall_download": 0,   # document downloads: the head, then nothing (the client waits)
+    "paging": "",          # searches "ignore_first": $$FIRST ignored (the first page again);
+                           # "ignore": $$FIRST and $$LIMIT ignored (every match, every time)
+    "frozen_now": "",      # a date text: every write stamps entryDate/lastUpdateDate with it
 }
 WIRE_KEYS = ("chunked", "tiny", "close", "close_delimited", "delay_ms", "idle_close_ms", "send_100",
              "truncate", "garbage", "gzip", "stall", "trickle_ms")
@@ -209,6 +225,7 @@ class Stats:
             self.tls_full = 0
             self.tls_resumed = 0
             self.tls_failed = 0
+            self.tls_versions = collections.Counter()
             self.writes = 0
             self.forced = 0
             self.idle_closes = 0
@@ -220,12 +237,14 @@ class Stats:
             self.connections += delta
             self.by_listener[listener] += delta
 
-    def handshake(self, resumed, delta=1):
+    def handshake(self, resumed, delta=1, version=None):
         with self.lock:
             if resumed:
                 self.tls_resumed += delta
             else:
                 self.tls_full += delta
+            if version:
+                self.tls_versions[version] += delta
 
     def add(self, name, n=1):
         with self.lock:
@@ -263,6 +282,7 @@ class Stats:
                     "tls_full_handshakes": self.tls_full,
                     "tls_resumed_handshakes": self.tls_resumed,
                     "tls_failed_handshakes": self.tls_failed,
+                    "tls_versions": dict(self.tls_versions),
                     "writes": self.writes,
                     "forced_responses": self.forced,
                     "idle_closes": self.idle_closes,
@@ -293,6 +313,7 @@ class State:
             self.sessions = {}
             self.refresh_tokens = {}
             self.uploads = {}
+            self.subscriptions = {}
             self.ims_uses = 0
             self.ims_tokens = {}          # issued by /ims/token/v3 (wfims.py)
             self.ims_tokens_issued = 0
@@ -302,6 +323,7 @@ class State:
             self.token_count = 0
         with self.config_lock:
             self.config = dict(CONFIG_DEFAULTS)
+            wfdata.FROZEN_NOW = None
         self.stats.reset()
 
     # -- configuration --
@@ -321,12 +343,15 @@ class State:
                     new[k] = v
             if new["stall"] not in STALL_VALUES:
                 raise ApiError("bad_param", "stall must be accept or body", attributes=["stall"], status=400)
+            if new["paging"] not in ("", "ignore_first", "ignore"):
+                raise ApiError("bad_param", "paging must be ignore_first or ignore", attributes=["paging"], status=400)
             if new["stall"] == "none":
                 new["stall"] = ""
             keys = {k for k, _ in params}
             if "force_status" in keys and "count" not in keys:
                 new["count"] = 1 if new["force_status"] else 0
             self.config = new
+            wfdata.FROZEN_NOW = new["frozen_now"] or None
             return dict(new)
 
     def take_config(self):
@@ -425,6 +450,10 @@ class State:
         opts = {k: cfg[k] for k in ("chunked", "close_delimited", "close", "tiny", "trickle_ms",
                                    "send_100", "truncate")}
         opts["stall_body"] = cfg["stall"] == "body"
+        if getattr(resp, "cut", False):
+            opts["truncate"] = 1
+        if getattr(resp, "stall", False):
+            opts["stall_body"] = True
         return write_response(conn, req, resp, opts, self.stop)
 
     def forced_response(self, cfg):
@@ -483,12 +512,23 @@ class State:
             if wfapi.truthy(wfapi.first(params, "reset")):
                 self.stats.reset()
             return Response(200, encode({"data": snap}))
+        if name.startswith("content/"):
+            # the size and SHA-256 of a document version's bytes, as downloaded
+            with self.lock:
+                ver = self.store.get("DOCV", name[8:].lower())
+                up = self.uploads.get(ver.get("handle")) if ver and ver.get("fileHash") else None
+            if ver is None:
+                raise ApiError("notfound", "No document version %s" % name[8:])
+            body = (up or {}).get("_content") if up else wfapi.version_content(ver)
+            if body is None:
+                raise ApiError("notfound", "Content of version %s not kept" % name[8:])
+            return Response(200, encode({"data": {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}}))
         if name.startswith("upload/"):
             with self.lock:
                 up = self.uploads.get(name[7:])
             if up is None:
                 raise ApiError("notfound", "No upload with handle %s" % name[7:])
-            return Response(200, encode({"data": up}))
+            return Response(200, encode({"data": {k: v for k, v in up.items() if not k.startswith("_")}}))
         if name == "expire":
             with self.lock:
                 n = len(self.sessions) + len(self.ims_tokens)
@@ -515,9 +555,15 @@ class Listener:
         self.port = self.sock.getsockname()[1]
 
 
-def tls_context(certs, stem):
+TLS_VERSIONS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+
+
+def tls_context(certs, stem, only=None):
+    """only: "1.2" or "1.3" to accept that TLS version alone (--tls-only)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if only:
+        ctx.minimum_version = ctx.maximum_version = TLS_VERSIONS[only]
     ctx.load_cert_chain(certs[stem + ".pem"], certs[stem + ".key"])
     # Resumption: OpenSSL keeps a server-side session cache and issues
     # session tickets (TLS 1.2) / NewSessionTicket messages (TLS 1.3) by
@@ -556,6 +602,7 @@ def serve_connection(state, lst, sock):
     stats.connection(lst.name)
     stats.add("open_connections")
     counted_tls = None
+    tls_version = None
     graceful = True
     try:
         if lst.ctx is not None:
@@ -568,7 +615,8 @@ def serve_connection(state, lst, sock):
                 graceful = False
                 return
             counted_tls = bool(sock.session_reused)
-            stats.handshake(counted_tls)
+            tls_version = sock.version()
+            stats.handshake(counted_tls, version=tls_version)
         conn = Conn(sock, on_write=lambda: stats.add("writes"))
         first = True
         while not state.stop.is_set():
@@ -593,7 +641,7 @@ def serve_connection(state, lst, sock):
                 # the harness's own connection: keep it out of the figures
                 stats.connection(lst.name, -1)
                 if counted_tls is not None:
-                    stats.handshake(counted_tls, -1)
+                    stats.handshake(counted_tls, -1, tls_version)
             first = False
             keep = state.handle(conn, req)
             if keep is None:
@@ -638,6 +686,8 @@ def main(argv=None):
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--tasks", type=int, default=DEFAULT_TASKS)
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--tls-only", choices=sorted(TLS_VERSIONS),
+                    help="HTTPS listeners accept only this TLS version")
     args = ap.parse_args(argv)
     QUIET = args.quiet
     if args.tasks < 20:
@@ -646,9 +696,9 @@ def main(argv=None):
     certs = wfcerts.ensure_certs(args.certs)
     state = State(args.tasks, certs)
     listeners = [Listener("http", args.host, None),
-                 Listener("https", args.host, tls_context(certs, "server")),
-                 Listener("wronghost", args.host, tls_context(certs, "wronghost")),
-                 Listener("expired", args.host, tls_context(certs, "expired"))]
+                 Listener("https", args.host, tls_context(certs, "server", args.tls_only)),
+                 Listener("wronghost", args.host, tls_context(certs, "wronghost", args.tls_only)),
+                 Listener("expired", args.host, tls_context(certs, "expired", args.tls_only))]
     for lst in listeners:
         threading.Thread(target=accept_loop, args=(state, lst), daemon=True).start()
 
