@@ -83,6 +83,9 @@
                            and /usr/local/share/certs/ca-root-nss.crt (FreeBSD))
    WF_JSMN_H               the jsmn header to include (default "jsmn.h": beside
                            workfront.h first, then the include path)
+   WF_IO_BUFFER_SIZE       bytes of one transport read (default 16384, at least
+                           1024); a streamed search holds about this much body
+                           and its tokens at a time: devices shrink it
 
    PORTING
    =======
@@ -4639,7 +4642,16 @@ static bool wf__conn_alive(wf__conn *k) {
 
 /* >> client ================================================================ */
 
-#define WF__RBUF 16384
+/* The client's read buffer: the most one transport read brings.  A
+   streamed search holds about this much body and its tokens at a time, so
+   small devices shrink it (WF_IO_BUFFER_SIZE; more reads, less memory). */
+#ifndef WF_IO_BUFFER_SIZE
+#  define WF_IO_BUFFER_SIZE 16384
+#endif
+#if WF_IO_BUFFER_SIZE < 1024 || WF_IO_BUFFER_SIZE > 1048576
+#  error "workfront.h: WF_IO_BUFFER_SIZE must be between 1024 and 1048576 bytes"
+#endif
+#define WF__RBUF (WF_IO_BUFFER_SIZE)
 
 struct wf_client {
     wf_allocator a;
@@ -5168,7 +5180,7 @@ static wf_result wf__sx_step(wf_client *c) {
         if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
         if (m == 0) return WF_OK;
         if (!x->tok) {
-            x->cap = 1024; /* grows to what one read holds */
+            x->cap = WF__RBUF / 16; /* about one token per 16 bytes; grows to what one read holds */
             if (!(x->tok = (jsmntok_t *)wf__alloc(&x->a, (size_t)x->cap * sizeof *x->tok)))
                 return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
