@@ -41,7 +41,7 @@
 
        int main(void) {
            wf_client_desc desc = {0};           // zero = documented default
-           desc.domain = "acme";                // https://acme.my.workfront.com
+           desc.domain = "acme";                // https://acme.my.workfront.adobe.com
            desc.api_key = getenv("WF_API_KEY");
            wf_client *c = NULL;
            if (wf_client_create(&desc, &c, NULL) != WF_OK) return 1;
@@ -83,6 +83,9 @@
                            and /usr/local/share/certs/ca-root-nss.crt (FreeBSD))
    WF_JSMN_H               the jsmn header to include (default "jsmn.h": beside
                            workfront.h first, then the include path)
+   WF_IO_BUFFER_SIZE       bytes of one transport read (default 16384, at least
+                           1024); a streamed search holds about this much body
+                           and its tokens at a time: devices shrink it
 
    PORTING
    =======
@@ -588,6 +591,38 @@ typedef struct wf_body {
    body may be NULL.  On WF_OK, *data (optional) is the envelope's data. */
 WF_API wf_result wf_request(wf_client *c, const char *method, const char *path,
                             const wf_query *query, const wf_body *body, wf_json *data);
+/* Any endpoint: the API's own paths, or anything else on the same host
+   (event subscriptions, document downloads).  Zero-initialise; give exactly
+   one of path and url. */
+typedef struct wf_request_desc {
+    const char *method;          /* default "GET" */
+    const char *path;            /* relative to the API base, as for wf_request */
+    const char *url;             /* "/attask/eventsubscription/api/v1/subscriptions" (from the
+                                    host root) or a full URL on the client's own scheme, host
+                                    and port; any other host is refused before sending */
+    const wf_query *query;       /* may be NULL */
+    const wf_body *body;         /* may be NULL; e.g. content_type "application/json" */
+    const char *const *headers;  /* extra "Name: value" lines (they replace the defaults of
+                                    the same name; Host, Content-Length and other framing
+                                    headers are refused) */
+    size_t header_count;
+    bool raw;                    /* the answer need not be an envelope: on 2xx *data is the
+                                    whole JSON document, or none for bytes (wf_last_body)
+                                    and empty answers (201, 204) */
+    wf_sink sink;                /* a 2xx body is streamed here, never kept (implies raw);
+                                    returning false aborts with WF_ERR_FILE.  Error answers
+                                    are read as usual. */
+    void *sink_user;
+} wf_request_desc;
+WF_API wf_result wf_request_ex(wf_client *c, const wf_request_desc *d, wf_json *data);
+/* Would wf_request_ex accept this url (host root, or same scheme, host and
+   port)?  Sends nothing; the error record says why not. */
+WF_API wf_result wf_check_url(wf_client *c, const char *url);
+/* A header of the last response (first of that name, case-insensitive): a
+   pointer to its value, *len bytes, not NUL-terminated; NULL if absent. */
+WF_API const char *wf_last_header(const wf_client *c, const char *name, size_t *len);
+/* The last response's status line and headers as received, CRLF-ended. */
+WF_API const char *wf_last_head(const wf_client *c, size_t *len);
 /* The last response body as received (valid until the next request). */
 WF_API const char *wf_last_body(const wf_client *c, size_t *len);
 WF_API int wf_last_status(const wf_client *c);
@@ -750,6 +785,51 @@ typedef enum wf_api_key_op { WF_API_KEY_GET, WF_API_KEY_GENERATE, WF_API_KEY_CLE
 WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *username, const char *password,
                             char *key, size_t key_cap);
 
+/* ------------------------------------------------------ event subscriptions
+   /attask/eventsubscription/api/v1/subscriptions (System Administrators
+   only; answers are not in the data envelope).  Bad input -- an unknown
+   eventType, a url that is not https://, more than 10 filter groups or more
+   than 5 filters in a group, a missing field -- is refused before sending. */
+typedef struct wf_subscription_desc {
+    const char *obj_code;         /* "TASK", "PROJ", ... (required) */
+    const char *event_type;       /* CREATE, UPDATE, DELETE or SHARE (required) */
+    const char *url;              /* https:// endpoint the events go to (required) */
+    const char *auth_token;       /* sent to url with each event (required) */
+    const char *obj_id;           /* one object only; NULL: every object of obj_code */
+    const char *filters_json;     /* the "filters" array as JSON text, or NULL */
+    const char *filter_connector; /* "AND" (default) or "OR", or NULL */
+    bool base64_encoding;         /* newState/oldState base64-encoded */
+} wf_subscription_desc;
+/* id (optional) gets the new subscription's ID, from the 201's Location. */
+WF_API wf_result wf_subscription_create(wf_client *c, const wf_subscription_desc *s, char *id, size_t id_cap);
+/* Checks a subscription (JSON object, len 0: strlen) as create does, without
+   a client or a request: err->text says what is wrong. */
+WF_API wf_result wf_subscription_validate(const char *json, size_t len, wf_error *err);
+/* The same from a ready JSON object (len 0: strlen), validated the same way. */
+WF_API wf_result wf_subscription_create_json(wf_client *c, const char *json, size_t len, char *id, size_t id_cap);
+/* {"subscriptions":[...],"meta":{...}}; page and limit 0 = the server's defaults (1, 100; limit at most 1000). */
+WF_API wf_result wf_subscription_list(wf_client *c, int page, int limit, wf_json *data);
+WF_API wf_result wf_subscription_get(wf_client *c, const char *id, wf_json *data);
+WF_API wf_result wf_subscription_delete(wf_client *c, const char *id);
+
+/* -------------------------------------------------------- document download
+   Streams a document's current version (or version_id) to sink, in pieces
+   of at most 16 KB: memory does not grow with the file.  The file's address
+   is the downloadURL the API gives for the document (or version).  A sink
+   returning false stops the transfer (WF_ERR_FILE).  Nothing is retried once
+   a byte reached the sink. */
+typedef struct wf_download_desc {
+    const char *document_id;
+    const char *version_id;       /* NULL: the current version */
+    /* called once the file is known, before any byte of it: the version's
+       file name (may be "") and size (0 if unknown); false cancels */
+    bool (*on_start)(void *user, const char *file_name, uint64_t size);
+    wf_sink sink;
+    void *user;
+    uint64_t *size;               /* optional: bytes received */
+} wf_download_desc;
+WF_API wf_result wf_download(wf_client *c, const wf_download_desc *d);
+
 /* ------------------------------------------------------------ object model
    python-workfront's Object: load an object, set fields, save sends only
    the changed ones (or creates the object when it has no ID). */
@@ -795,7 +875,8 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
    transport    transport: connection state . transport: tls .
                 transport: proxy . transport: connection
    client       client . client: token cache . client: lifecycle . streaming . http/1.1: requests
-   API          api calls . pager . writes . upload . object model . auth
+   API          api calls . pager . writes . upload . any endpoint (event
+                subscriptions, document download) . object model . auth
 */
 
 #include <stdarg.h>
@@ -803,6 +884,9 @@ WF_API wf_result wf_object_action(wf_object *o, const char *action, const wf_que
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h> /* the plain-text scan of answers, 16 bytes a step */
+#endif
 
 #ifndef WF_MALLOC
 #  define WF_MALLOC(n) malloc(n)
@@ -1431,7 +1515,8 @@ enum {
     WF__HTTP_ERR_SYNTAX = -1,
     WF__HTTP_ERR_TOO_LARGE = -2,
     WF__HTTP_ERR_NOMEM = -3,
-    WF__HTTP_ERR_TRUNCATED = -4 /* end of stream inside the response */
+    WF__HTTP_ERR_TRUNCATED = -4, /* end of stream inside the response */
+    WF__HTTP_ERR_SINK = -5       /* the body sink refused the bytes */
 };
 
 enum {
@@ -1447,6 +1532,12 @@ typedef struct wf__http {
     size_t max_body;
     bool head_request;         /* response to HEAD: no body whatever the headers say */
     bool no_reserve;           /* streamed body: do not size the buffer from Content-Length */
+    /* A 2xx body (identity-coded) goes to sink instead of the buffer, so a
+       download of any size needs no more memory than one read. */
+    bool (*sink)(void *user, const char *data, size_t len);
+    void *sink_user;
+    bool sinking;              /* this response's body goes to the sink */
+    uint64_t sunk;             /* bytes handed to the sink */
     /* results */
     int state;
     int status;
@@ -1458,6 +1549,8 @@ typedef struct wf__http {
     char retry_after[64];
     char error[96];            /* what was wrong, for the error record */
     wf__buf body;
+    bool keep_head;            /* fill head (the client reads Location and friends from it) */
+    wf__buf head;              /* status line and header lines as received, CRLF-ended */
     /* line assembly */
     char line[WF__HTTP_LINE_MAX];
     size_t line_len;
@@ -1466,12 +1559,15 @@ typedef struct wf__http {
 } wf__http;
 
 static void wf__http_begin(wf__http *p, const wf_allocator *a, size_t max_body, bool head_request) {
-    /* no_reserve is the caller's to set after begin */
-    wf__buf body = p->body; /* the body buffer is reused across responses */
+    /* no_reserve, keep_head and sink are the caller's to set after begin */
+    wf__buf body = p->body, head = p->head; /* the buffers are reused across responses */
     memset(p, 0, sizeof *p);
     p->body = body;
     p->body.len = 0;
     if (p->body.p) p->body.p[0] = 0;
+    p->head = head;
+    p->head.len = 0;
+    if (p->head.p) p->head.p[0] = 0;
     p->a = a;
     p->max_body = max_body;
     p->head_request = head_request;
@@ -1560,13 +1656,23 @@ static int wf__http_head_done(wf__http *p) {
     if (p->status >= 100 && p->status < 200 && p->status != 101) {
         /* interim response (100 Continue, 103 Early Hints): the real one follows */
         const wf_allocator *a = p->a;
+        bool no_reserve = p->no_reserve, keep_head = p->keep_head;
+        bool (*sink)(void *, const char *, size_t) = p->sink;
+        void *sink_user = p->sink_user;
         wf__http_begin(p, a, p->max_body, p->head_request);
+        p->no_reserve = no_reserve;
+        p->keep_head = keep_head;
+        p->sink = sink;
+        p->sink_user = sink_user;
         return WF__HTTP_MORE;
     }
     if (p->head_request || p->status == 204 || p->status == 304) {
         p->state = WF__HS_DONE;
         return WF__HTTP_DONE;
     }
+    /* an encoded body could not be decoded on the way: it stays buffered and is refused */
+    p->sinking = p->sink && p->status >= 200 && p->status <= 299 &&
+                 (!p->content_encoding[0] || wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"));
     if (p->te_seen) {
         p->has_length = false; /* Transfer-Encoding overrides Content-Length (RFC 9112 6.3) */
         if (p->chunked) { p->state = WF__HS_CHUNK_SIZE; return WF__HTTP_MORE; }
@@ -1575,8 +1681,8 @@ static int wf__http_head_done(wf__http *p) {
         return WF__HTTP_MORE;
     }
     if (p->has_length) {
-        if (p->length > p->max_body) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "Content-Length above the response limit");
-        if (!p->no_reserve && !wf__buf_reserve_exact(p->a, &p->body, (size_t)p->length))
+        if (p->length > p->max_body && !p->sinking) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "Content-Length above the response limit");
+        if (!p->no_reserve && !p->sinking && !wf__buf_reserve_exact(p->a, &p->body, (size_t)p->length))
             return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         p->remaining = p->length;
         if (p->length == 0) { p->state = WF__HS_DONE; return WF__HTTP_DONE; }
@@ -1589,6 +1695,11 @@ static int wf__http_head_done(wf__http *p) {
 }
 
 static int wf__http_body_bytes(wf__http *p, const char *d, size_t n) {
+    if (p->sinking) {
+        if (n && !p->sink(p->sink_user, d, n)) return wf__http_err(p, WF__HTTP_ERR_SINK, "the body sink refused the data");
+        p->sunk += n;
+        return WF__HTTP_MORE;
+    }
     if (n > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
     if (!wf__buf_add(p->a, &p->body, d, n)) return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
     return WF__HTTP_MORE;
@@ -1600,6 +1711,7 @@ static int wf__http_body_bytes(wf__http *p, const char *d, size_t n) {
    buffer cannot grow (the parser then reports it). */
 static size_t wf__http_direct_room(wf__http *p, size_t cap) {
     size_t want;
+    if (p->sinking) return 0; /* a sunk body never goes into the buffer */
     if (p->state == WF__HS_BODY_LEN || p->state == WF__HS_CHUNK_DATA) want = p->remaining < cap ? (size_t)p->remaining : cap;
     else if (p->state == WF__HS_BODY_CLOSE) want = cap;
     else return 0;
@@ -1625,9 +1737,14 @@ static int wf__http_line(wf__http *p, const char *s, size_t n) {
     case WF__HS_STATUS:
         if (n == 0 && p->status == 0) return WF__HTTP_MORE; /* tolerate a stray CRLF before the status */
         p->state = WF__HS_HEADER;
+        if (p->keep_head && (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2)))
+            return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         return wf__http_status_line(p, s, n);
     case WF__HS_HEADER:
         if (n == 0) return wf__http_head_done(p);
+        /* kept for callers that read other headers (Location, ETag, ...) */
+        if (p->keep_head && !wf__is_ows(s[0]) && (!wf__buf_add(p->a, &p->head, s, n) || !wf__buf_add(p->a, &p->head, "\r\n", 2)))
+            return wf__http_err(p, WF__HTTP_ERR_NOMEM, "out of memory");
         return wf__http_header(p, s, n);
     case WF__HS_CHUNK_SIZE: {
         size_t k = 0;
@@ -1635,7 +1752,7 @@ static int wf__http_line(wf__http *p, const char *s, size_t n) {
         while (k < n && s[k] != ';' && !wf__is_ows(s[k])) k++; /* extensions are ignored */
         if (!wf__parse_u64(s, k, 16, &size)) return wf__http_err(p, WF__HTTP_ERR_SYNTAX, "invalid chunk size");
         if (size == 0) { p->state = WF__HS_TRAILER; return WF__HTTP_MORE; }
-        if (size > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
+        if (!p->sinking && size > p->max_body - p->body.len) return wf__http_err(p, WF__HTTP_ERR_TOO_LARGE, "body above the response limit");
         p->remaining = size;
         p->state = WF__HS_CHUNK_DATA;
         return WF__HTTP_MORE;
@@ -1692,6 +1809,29 @@ static int wf__http_feed(wf__http *p, const char *d, size_t n, size_t *consumed)
     }
     if (consumed) *consumed = i;
     return rc;
+}
+
+/* The value of the first header called name in the response head (trimmed,
+   not NUL-terminated at len), or NULL. */
+static const char *wf__http_header_value(const wf__http *p, const char *name, size_t *len) {
+    const char *s = p->head.p, *end = s ? s + p->head.len : NULL;
+    bool first = true;
+    while (s && s < end) {
+        const char *eol = strstr(s, "\r\n"), *colon;
+        if (!eol) break;
+        colon = first ? NULL : (const char *)memchr(s, ':', (size_t)(eol - s));
+        first = false;
+        if (colon && wf__ieq(s, (size_t)(colon - s), name)) {
+            const char *v = colon + 1, *ve = eol;
+            while (v < ve && wf__is_ows(*v)) v++;
+            while (ve > v && wf__is_ows(ve[-1])) ve--;
+            if (len) *len = (size_t)(ve - v);
+            return v;
+        }
+        s = eol + 2;
+    }
+    if (len) *len = 0;
+    return NULL;
 }
 
 /* The stream ended: complete only for a close-delimited body. */
@@ -1948,6 +2088,25 @@ static bool wf__str_ok(const char *s, size_t n, const char *limit) {
 static bool wf__text_plain(const char *t, size_t n) {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes a step: a signed byte below 0x20 is a control character or
+       one above 0x7F; plus the backslashes (x86-64 always has SSE2) */
+    {
+        const __m128i lim = _mm_set1_epi8(0x20), bs = _mm_set1_epi8('\\');
+        while (i + 64 <= n) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 16));
+            __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 32));
+            __m128i d = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 48));
+            __m128i f = _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(a, lim), _mm_cmpeq_epi8(a, bs)),
+                                                  _mm_or_si128(_mm_cmplt_epi8(b, lim), _mm_cmpeq_epi8(b, bs))),
+                                     _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(c, lim), _mm_cmpeq_epi8(c, bs)),
+                                                  _mm_or_si128(_mm_cmplt_epi8(d, lim), _mm_cmpeq_epi8(d, bs))));
+            if (_mm_movemask_epi8(f)) break; /* the word loop below looks closer */
+            i += 64;
+        }
+    }
+#endif
     while (i < n) {
         if (i + 32 <= n) {
             uint64_t a, b, c, d;
@@ -4206,8 +4365,13 @@ static wf_result wf__tls_fail(wf__conn *k, int rc, const char *what) {
             s->WF__SSL_FIELD(in_msglen) >= 2 &&
             s->WF__SSL_FIELD(in_msg)[1] == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
             return wf__fail(k->err, WF_ERR_TLS, "%s: %.200s requires a TLS version this build lacks: it speaks TLS 1.2 only "
+#  if MBEDTLS_VERSION_MAJOR >= 3
+                            "(Mbed TLS %s built without MBEDTLS_SSL_PROTO_TLS1_3); rebuild mbedTLS with TLS 1.3 "
+#  else
                             "(Mbed TLS %s has no TLS 1.3 client); build against mbedTLS 3.6 with TLS 1.3 "
-                            "(MBEDTLS_SSL_PROTO_TLS1_3) (protocol_version alert, -0x%04x)",
+                            "(MBEDTLS_SSL_PROTO_TLS1_3) "
+#  endif
+                            "(protocol_version alert, -0x%04x)",
                             what, k->origin->host, MBEDTLS_VERSION_STRING, (unsigned)-rc);
 #  undef WF__SSL_FIELD
     }
@@ -4485,7 +4649,16 @@ static bool wf__conn_alive(wf__conn *k) {
 
 /* >> client ================================================================ */
 
-#define WF__RBUF 16384
+/* The client's read buffer: the most one transport read brings.  A
+   streamed search holds about this much body and its tokens at a time, so
+   small devices shrink it (WF_IO_BUFFER_SIZE; more reads, less memory). */
+#ifndef WF_IO_BUFFER_SIZE
+#  define WF_IO_BUFFER_SIZE 16384
+#endif
+#if WF_IO_BUFFER_SIZE < 1024 || WF_IO_BUFFER_SIZE > 1048576
+#  error "workfront.h: WF_IO_BUFFER_SIZE must be between 1024 and 1048576 bytes"
+#endif
+#define WF__RBUF (WF_IO_BUFFER_SIZE)
 
 struct wf_client {
     wf_allocator a;
@@ -4514,6 +4687,10 @@ struct wf_client {
     wf__conn conn;             /* transport, TLS, proxy, timeouts */
     /* per request */
     const wf_body *stream;     /* body pulled through read() after the head */
+    const char *const *xh;     /* the caller's extra headers ("Name: value") */
+    size_t nxh;
+    bool (*sink)(void *user, const char *data, size_t len); /* 2xx body goes here */
+    void *sink_user;
     struct wf__sx *sx;         /* streamed search in progress, or NULL */
     wf__buf target, req, scratch;
     wf__http http;
@@ -4827,6 +5004,7 @@ WF_API void wf_client_destroy(wf_client *c) {
     wf__buf_free(&a, &c->req);
     wf__buf_free(&a, &c->scratch);
     wf__buf_free(&a, &c->http.body);
+    wf__buf_free(&a, &c->http.head);
     wf__doc_release(&c->doc);
     wf__free(&a, c);
 }
@@ -5009,7 +5187,7 @@ static wf_result wf__sx_step(wf_client *c) {
         if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
         if (m == 0) return WF_OK;
         if (!x->tok) {
-            x->cap = 1024; /* grows to what one read holds */
+            x->cap = WF__RBUF / 16; /* about one token per 16 bytes; grows to what one read holds */
             if (!(x->tok = (jsmntok_t *)wf__alloc(&x->a, (size_t)x->cap * sizeof *x->tok)))
                 return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
@@ -5164,9 +5342,13 @@ static wf_result wf__http_fail(wf_client *c, int rc) {
     case WF__HTTP_ERR_TOO_LARGE:
         return wf__fail(&c->err, WF_ERR_TOO_LARGE, "%s (limit %zu bytes)", p->error, c->max_response);
     case WF__HTTP_ERR_NOMEM: return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory reading the response");
+    case WF__HTTP_ERR_SINK:
+        return wf__fail(&c->err, WF_ERR_FILE, "HTTP %d: the receiver of the body refused it after %llu bytes", p->status,
+                        (unsigned long long)p->sunk);
     case WF__HTTP_ERR_TRUNCATED:
         if (p->status)
-            return wf__fail(&c->err, WF_ERR_HTTP, "HTTP %d: %s after %zu body bytes%s%s%s", p->status, p->error, p->body.len,
+            return wf__fail(&c->err, WF_ERR_HTTP, "HTTP %d: %s after %llu body bytes%s%s%s", p->status, p->error,
+                            (unsigned long long)(p->sinking ? p->sunk : (uint64_t)p->body.len),
                             c->err.excerpt[0] ? ": \"" : "", c->err.excerpt, c->err.excerpt[0] ? "\"" : "");
         return wf__fail(&c->err, WF_ERR_HTTP, "%s", p->error);
     default: return wf__fail(&c->err, WF_ERR_HTTP, "malformed HTTP response: %s", p->error);
@@ -5178,6 +5360,9 @@ static wf_result wf__read_response(wf_client *c, bool head, size_t *got) {
     wf__http *p = &c->http;
     wf__http_begin(p, &c->a, c->max_response, head);
     p->no_reserve = c->sx != NULL;
+    p->keep_head = true;
+    p->sink = c->sink;
+    p->sink_user = c->sink_user;
     if (c->sx) wf__sx_begin(c->sx);
     *got = 0;
     for (;;) {
@@ -5259,7 +5444,8 @@ static wf_result wf__exchange(wf_client *c, bool idempotent, bool head) {
     }
 }
 
-enum { WF__ABSOLUTE = 1, WF__NO_RENEW = 2, WF__NO_ENVELOPE = 4 };
+/* WF__RAW: the answer need not be an envelope (any JSON, bytes, or nothing) */
+enum { WF__ABSOLUTE = 1, WF__NO_RENEW = 2, WF__NO_ENVELOPE = 4, WF__RAW = 8 };
 
 typedef struct wf__req {
     const char *method;
@@ -5267,7 +5453,41 @@ typedef struct wf__req {
     const wf_query *query;
     const wf_body *body;
     int flags;
+    const char *const *headers; /* extra "Name: value" lines, or NULL */
+    size_t nheaders;
+    bool (*sink)(void *user, const char *data, size_t len);
+    void *sink_user;
 } wf__req;
+
+/* Headers the library frames itself: a caller may not set them. */
+static bool wf__reserved_header(const char *name, size_t n) {
+    return wf__ieq(name, n, "host") || wf__ieq(name, n, "content-length") || wf__ieq(name, n, "transfer-encoding") ||
+           wf__ieq(name, n, "connection") || wf__ieq(name, n, "expect") || wf__ieq(name, n, "upgrade") ||
+           wf__ieq(name, n, "te") || wf__ieq(name, n, "trailer");
+}
+
+/* Checks one caller header "Name: value": a token name, a value without
+   CR, LF or NUL.  *nlen gets the name's length. */
+static bool wf__header_ok(const char *h, size_t *nlen) {
+    size_t i = 0;
+    while (h[i] && h[i] != ':') {
+        unsigned char ch = (unsigned char)h[i];
+        if (ch <= ' ' || ch >= 0x7f || strchr("\"(),/;<=>?@[\\]{}", ch)) return false;
+        i++;
+    }
+    if (i == 0 || h[i] != ':') return false;
+    *nlen = i;
+    for (i++; h[i]; i++) if (h[i] == '\r' || h[i] == '\n') return false;
+    return true;
+}
+
+/* The caller's header called name, or NULL: it replaces the library's default. */
+static const char *wf__user_header(const wf_client *c, const char *name) {
+    size_t i, n;
+    for (i = 0; i < c->nxh; i++)
+        if (wf__header_ok(c->xh[i], &n) && wf__ieq(c->xh[i], n, name)) return c->xh[i] + n + 1;
+    return NULL;
+}
 
 /* Builds the request target (c->target) and head+body (c->req). */
 static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_out, bool *idempotent) {
@@ -5320,9 +5540,11 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
         wf__log(c, WF_LOG_TRACE, "> %s %s HTTP/1.1%s", method, ok ? red.p : "(target)", fallback ? " (long URI sent as POST method=GET)" : "");
         wf__buf_free(a, &red);
     }
-    if (!wf__hdr(c, "Host", c->host_header) || !wf__hdr(c, "User-Agent", c->user_agent) ||
-        !wf__hdr(c, "Accept", "application/json") || !wf__hdr(c, "Accept-Encoding", "identity") ||
-        !wf__hdr(c, "X-Requested-With", "XMLHttpRequest"))
+    if (!wf__hdr(c, "Host", c->host_header) ||
+        (!wf__user_header(c, "User-Agent") && !wf__hdr(c, "User-Agent", c->user_agent)) ||
+        (!wf__user_header(c, "Accept") && !wf__hdr(c, "Accept", "application/json")) ||
+        (!wf__user_header(c, "Accept-Encoding") && !wf__hdr(c, "Accept-Encoding", "identity")) ||
+        (!wf__user_header(c, "X-Requested-With") && !wf__hdr(c, "X-Requested-With", "XMLHttpRequest")))
         goto nomem;
     if (c->session_id && !wf__hdr(c, "SessionID", c->session_id)) goto nomem;
     if (c->api_key && !wf__hdr(c, "apiKey", c->api_key)) goto nomem;
@@ -5338,9 +5560,21 @@ static wf_result wf__build(wf_client *c, const wf__req *q, const char **method_o
         if (!ok) goto nomem;
     }
     if (c->ims_org && !wf__hdr(c, "x-gw-ims-org-id", c->ims_org)) goto nomem;
+    {
+        size_t i, n;
+        for (i = 0; i < c->nxh; i++) {
+            const char *h = c->xh[i], *v;
+            char name[128];
+            wf__header_ok(h, &n); /* checked in wf__request */
+            wf__copy(name, sizeof name, h, n);
+            for (v = h + n + 1; wf__is_ows(*v); v++) {}
+            if (!wf__hdr(c, name, v)) goto nomem;
+        }
+    }
     if (body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
         wf__snprintf(num, sizeof num, "%zu", body ? body->len : (size_t)0);
-        if (body && !wf__hdr(c, "Content-Type", body->content_type ? body->content_type : "application/x-www-form-urlencoded")) goto nomem;
+        if (body && !wf__user_header(c, "Content-Type") &&
+            !wf__hdr(c, "Content-Type", body->content_type ? body->content_type : "application/x-www-form-urlencoded")) goto nomem;
         if (!wf__hdr(c, "Content-Length", num)) goto nomem;
     }
     if (!wf__buf_add(a, &c->req, "\r\n", 2)) goto nomem;
@@ -5371,6 +5605,60 @@ nomem:
     return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory building the request");
 }
 
+/* An answer outside the envelope (event subscriptions, downloads, any
+   endpoint): 2xx is success with JSON, bytes or nothing; otherwise the
+   status decides, with the server's message when it sent one. */
+static wf_result wf__interpret_raw(wf_client *c, bool head, wf_json *data) {
+    wf__http *p = &c->http;
+    int st = p->status;
+    size_t i = 0;
+    bool json;
+    wf_result r, fr;
+    char msg[300];
+    if (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))
+        return wf__fail(&c->err, WF_ERR_ENCODING, "HTTP %d: body sent with Content-Encoding: %s although identity was requested",
+                        st, p->content_encoding);
+    while (i < p->body.len && wf__json_ws(p->body.p[i])) i++;
+    json = !head && i < p->body.len && (p->body.p[i] == '{' || p->body.p[i] == '[' || wf__icontains(p->content_type, "json"));
+    msg[0] = 0;
+    if (json) {
+        r = wf__doc_load(&c->doc, p->body.p, p->body.len, &c->err);
+        if (r == WF_ERR_NOMEM) return r;
+        if (r == WF_OK) {
+            wf_json root = wf_doc_root(&c->doc), err = wf_json_get(root, "error");
+            /* a Workfront error envelope keeps its meaning here too */
+            if (wf_json_type_of(err) == WF_JSON_OBJECT) return wf_envelope(&c->doc, st, data, &c->err);
+            if (st >= 200 && st <= 299) {
+                if (data) *data = root;
+                return WF_OK;
+            }
+            wf__json_copy(wf_json_get(root, "message"), msg, sizeof msg);
+            if (!msg[0]) wf__json_copy(err, msg, sizeof msg);
+            if (!msg[0]) wf__json_copy(wf_json_get(root, "error_description"), msg, sizeof msg);
+        } else if (st >= 200 && st <= 299) {
+            char why[256];
+            wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+            wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p, p->body.len);
+            return wf__fail(&c->err, WF_ERR_JSON, "HTTP %d: %s: \"%s\"", st, why, c->err.excerpt);
+        }
+    }
+    if (st >= 200 && st <= 299) return WF_OK; /* bytes (wf_last_body) or nothing */
+    if (!msg[0] && p->body.len) {
+        wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p, p->body.len);
+        wf__copy(msg, sizeof msg, c->err.excerpt, strlen(c->err.excerpt));
+    }
+    fr = st == 401 || st == 403 ? WF_ERR_AUTH : st == 429 || st == 503 ? WF_ERR_THROTTLED
+       : st >= 400 && st < 500 ? WF_ERR_API : WF_ERR_RESPONSE;
+    if (st >= 300 && st < 400) {
+        size_t ll;
+        const char *loc = wf__http_header_value(p, "location", &ll);
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d: redirect%s%.*s not followed", st, loc ? " to " : "",
+                        loc ? (int)(ll > 200 ? 200 : ll) : 0, loc ? loc : "");
+    }
+    if (fr == WF_ERR_API) wf__copy(c->err.message, sizeof c->err.message, msg, strlen(msg));
+    return wf__fail(&c->err, fr, "HTTP %d%s%s", st, msg[0] ? ": " : "", msg);
+}
+
 /* Turns the body of a finished exchange into data or an error. */
 static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data) {
     wf__http *p = &c->http;
@@ -5378,6 +5666,8 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
     wf_result r;
     c->err.http_status = st;
     if (c->sx && c->sx->phase != WF__SX_FALLBACK) return WF_OK; /* objects went to the callback */
+    if (p->sinking) return WF_OK;                                /* the body went to the sink */
+    if (flags & WF__RAW) return wf__interpret_raw(c, head, data);
     if (p->content_encoding[0] && !wf__ieq(p->content_encoding, strlen(p->content_encoding), "identity"))
         return wf__fail(&c->err, WF_ERR_ENCODING, "HTTP %d: body sent with Content-Encoding: %s although identity was requested",
                         st, p->content_encoding);
@@ -5503,9 +5793,25 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
     if (rq->query && rq->query->result)
         return wf__fail(&c->err, wf__refused(rq->query->result),
                         "invalid query, nothing sent: %s", rq->query->error);
+    for (i = 0; i < rq->nheaders; i++) {
+        size_t n = 0;
+        if (!rq->headers[i] || !wf__header_ok(rq->headers[i], &n) || n >= 128)
+            return wf__fail(&c->err, WF_ERR_INVALID, "invalid header \"%.60s\" (expected \"Name: value\" on one line), nothing sent",
+                            rq->headers[i] ? rq->headers[i] : "(null)");
+        if (wf__reserved_header(rq->headers[i], n))
+            return wf__fail(&c->err, WF_ERR_INVALID, "header %.*s is set by the library, nothing sent", (int)n, rq->headers[i]);
+    }
     if (!(rq->flags & WF__NO_RENEW) && (r = wf__token_before(c)) != WF_OK) return r;
+    /* after any token fetch: that request has its own */
+    c->xh = rq->headers;
+    c->nxh = rq->headers ? rq->nheaders : 0;
+    c->sink = rq->sink;
+    c->sink_user = rq->sink_user;
     c->conn.deadline = wf__now_ms() + (uint64_t)c->conn.timeout_ms;
-    if ((r = wf__build(c, rq, &method, &idempotent)) != WF_OK) return r;
+    r = wf__build(c, rq, &method, &idempotent);
+    c->xh = NULL; /* the head is built: the caller's strings are not needed again */
+    c->nxh = 0;
+    if (r != WF_OK) { c->sink = NULL; return r; }
     head = strcmp(method, "HEAD") == 0;
     for (retries = 0;; retries++) {
         int wait;
@@ -5515,7 +5821,7 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
                     c->http.content_type[0] ? ", " : "", c->http.content_type);
             r = wf__interpret(c, head, rq->flags, data);
         }
-        if (r == WF_OK || retries >= c->max_retries || (c->sx && c->sx->count > 0) ||
+        if (r == WF_OK || retries >= c->max_retries || (c->sx && c->sx->count > 0) || c->http.sunk > 0 ||
             (wait = wf__retry_wait(c, r, idempotent, retries)) < 0)
             break; /* objects already handed over must not be handed over twice */
         wf__log(c, WF_LOG_INFO, "* %s; retry %d of %d in %d ms", c->err.text, retries + 1, c->max_retries, wait);
@@ -5526,6 +5832,8 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
             c->err.attempts = attempts;
         }
     }
+    c->sink = NULL;
+    c->sink_user = NULL;
     if (r == WF_ERR_AUTH && !c->renewing && !(rq->flags & WF__NO_RENEW) && !(rq->body && rq->body->read) && wf__can_renew(c)) {
         /* rejected, so not executed: renew once and repeat, never loop */
         wf_error first = c->err;
@@ -5560,12 +5868,93 @@ static wf_result wf__request(wf_client *c, const wf__req *rq, wf_json *data) {
 WF_API wf_result wf_request(wf_client *c, const char *method, const char *path, const wf_query *query,
                             const wf_body *body, wf_json *data) {
     wf__req rq;
+    memset(&rq, 0, sizeof rq);
     rq.method = method;
     rq.path = path;
     rq.query = query;
     rq.body = body;
-    rq.flags = 0;
     return wf__request(c, &rq, data);
+}
+
+/* Resolves a wf_request_desc url: "/from/the/host/root", or a full URL whose
+   scheme, host and port are the client's own (credentials are never sent to
+   another host).  *path gets what goes after the host. */
+static wf_result wf__same_origin(wf_client *c, const char *url, const char **path) {
+    const char *a, *rest;
+    char origin[300];
+    wf__url u;
+    wf_error e;
+    if (url[0] == '/') { *path = url; return WF_OK; }
+    a = strstr(url, "://");
+    if (!a) return wf__fail(&c->err, WF_ERR_INVALID, "\"%.100s\" is neither a path from the host root (\"/...\") nor a URL, nothing sent", url);
+    rest = a + 3 + strcspn(a + 3, "/?#");
+    if (wf__userinfo_at(a + 3))
+        return wf__fail(&c->err, WF_ERR_INVALID, "user credentials in a URL are not supported (the client's own credentials are used), nothing sent");
+    if ((size_t)(rest - url) >= sizeof origin) return wf__fail(&c->err, WF_ERR_INVALID, "URL host too long, nothing sent");
+    memcpy(origin, url, (size_t)(rest - url));
+    origin[rest - url] = 0;
+    wf__err_clear(&e);
+    if (wf__url_parse(origin, &u, &e) != WF_OK) return wf__fail(&c->err, WF_ERR_INVALID, "%s, nothing sent", e.text);
+    if (u.tls != c->url.tls || u.port != c->url.port || strlen(u.host) != strlen(c->url.host) ||
+        !wf__ieq(u.host, strlen(u.host), c->url.host)) {
+        char shown[256];
+        return wf__fail(&c->err, WF_ERR_INVALID, "%s is not the configured %s://%s; nothing sent (credentials go only to the configured host)",
+                        wf__url_shown(origin, shown, sizeof shown), c->url.tls ? "https" : "http", c->host_header);
+    }
+    if (*rest == '#') rest = "";
+    *path = *rest ? rest : "/";
+    return WF_OK;
+}
+
+WF_API wf_result wf_request_ex(wf_client *c, const wf_request_desc *d, wf_json *data) {
+    wf__req rq;
+    if (data) *data = wf__none();
+    if (!c) return WF_ERR_INVALID;
+    if (!d) { wf__err_clear(&c->err); return wf__fail(&c->err, WF_ERR_INVALID, "no request description"); }
+    memset(&rq, 0, sizeof rq);
+    rq.method = d->method ? d->method : "GET";
+    rq.query = d->query;
+    rq.body = d->body;
+    rq.headers = d->headers;
+    rq.nheaders = d->header_count;
+    rq.sink = d->sink;
+    rq.sink_user = d->sink_user;
+    rq.flags = d->raw || d->sink ? WF__RAW : 0;
+    if ((d->path != NULL) == (d->url != NULL)) {
+        wf__err_clear(&c->err);
+        return wf__fail(&c->err, WF_ERR_INVALID, "give exactly one of path (API-relative) and url (host root or same-origin URL)");
+    }
+    if (d->header_count && !d->headers) {
+        wf__err_clear(&c->err);
+        return wf__fail(&c->err, WF_ERR_INVALID, "header_count without headers");
+    }
+    if (d->url) {
+        wf__err_clear(&c->err);
+        if (wf__same_origin(c, d->url, &rq.path) != WF_OK) return c->err.result;
+        rq.flags |= WF__ABSOLUTE;
+    } else {
+        rq.path = d->path;
+    }
+    return wf__request(c, &rq, data);
+}
+
+WF_API wf_result wf_check_url(wf_client *c, const char *url) {
+    const char *path;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!url) return wf__fail(&c->err, WF_ERR_INVALID, "no URL");
+    return wf__same_origin(c, url, &path);
+}
+
+WF_API const char *wf_last_header(const wf_client *c, const char *name, size_t *len) {
+    if (len) *len = 0;
+    if (!c || !name) return NULL;
+    return wf__http_header_value(&c->http, name, len);
+}
+
+WF_API const char *wf_last_head(const wf_client *c, size_t *len) {
+    if (len) *len = c && c->http.head.p ? c->http.head.len : 0;
+    return c && c->http.head.p ? c->http.head.p : "";
 }
 
 /* A form POST for the auth endpoints: no renewal (they are the renewal). */
@@ -5578,6 +5967,7 @@ static wf_result wf__auth_post(wf_client *c, const char *path, int flags, wf_que
         return wf__fail(&c->err, form->result, "cannot build the request: %s", form->error);
     }
     memset(&body, 0, sizeof body);
+    memset(&rq, 0, sizeof rq);
     body.content_type = "application/x-www-form-urlencoded";
     body.data = form->buf ? form->buf : "";
     body.len = form->len;
@@ -5800,6 +6190,7 @@ static bool wf__query_has_key(const char *qs, const char *key) {
 
 /* Object IDs compare as lower-case hex (Workfront's ID order). */
 static int wf__id_cmp(const char *a, const char *b) {
+    if (strcmp(a, b) == 0) return 0;
     for (; *a && wf__lower(*a) == wf__lower(*b); a++, b++) {}
     return (unsigned char)wf__lower(*a) - (unsigned char)wf__lower(*b);
 }
@@ -5834,7 +6225,17 @@ static void wf__pager_page_begin(wf__pager_state *ps, long long first) {
 /* 1: hand the object over, 0: skip it (seen before), -1: stop (ps->fault). */
 static int wf__pager_check(wf__pager_state *ps, wf_json o) {
     char id[65];
-    bool has_id = wf_json_str(wf_json_get(o, "ID"), id, sizeof id, NULL) == WF_OK && id[0];
+    size_t rl = 0;
+    const char *raw = wf_json_raw(wf_json_get(o, "ID"), &rl);
+    bool has_id;
+    /* IDs are plain hex: their source text needs no decoding (the common case, no copy of the decoder) */
+    if (raw && rl >= 2 && rl - 2 < sizeof id && raw[0] == '"' && !memchr(raw, '\\', rl)) {
+        memcpy(id, raw + 1, rl - 2);
+        id[rl - 2] = 0;
+        has_id = id[0] != 0;
+    } else {
+        has_id = wf_json_str(wf_json_get(o, "ID"), id, sizeof id, NULL) == WF_OK && id[0];
+    }
     if (++ps->n > ps->size) { ps->fault = WF__PAGER_OVERSIZE; return -1; }
     if (!has_id) { ps->fresh++; return 1; } /* nothing to compare */
     if (ps->n == 1) {
@@ -5939,6 +6340,15 @@ static wf_result wf__pager_incremental(wf_client *c, const wf_pager_desc *d, con
     if (!d->on_object || d->on_page) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk hands over objects: on_object only");
     if (strstr(qs, "_Sort=")) return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk sorts by the watermark itself; remove the query's sort");
     if (strlen(st.field) > 60 || wf__check_name(c, "watermark field", st.field)) return wf__fail(&c->err, WF_ERR_INVALID, "invalid watermark field");
+    {
+        /* the walk filters on the field and on ID itself: a second filter of
+           the same name would make the query ambiguous */
+        char mod[80];
+        snprintf(mod, sizeof mod, "%s_Mod", st.field);
+        if (wf__query_has_key(qs, "ID") || wf__query_has_key(qs, "ID_Mod") || wf__query_has_key(qs, st.field) ||
+            wf__query_has_key(qs, mod))
+            return wf__fail(&c->err, WF_ERR_INVALID, "an incremental walk filters on ID and %s itself; remove those filters", st.field);
+    }
     if (fv) {
         /* the objects must carry the watermark field */
         bool found = false;
@@ -6505,6 +6915,298 @@ WF_API wf_result wf_api_key(wf_client *c, wf_api_key_op op, const char *user, co
     if (c->http.body.p) memset(c->http.body.p, 0, c->http.body.len); /* it held the key */
     c->doc.ntok = 0;
     return r;
+}
+
+/* >> any endpoint: event subscriptions, document download ================ */
+
+/* Adobe's "Event Subscription API" page (experienceleague.adobe.com/en/docs/
+   workfront/using/adobe-workfront-api/event-subscriptions/event-subs-api;
+   source AdobeDocs/workfront.en help/quicksilver/wf-api/general/event-subs-api.md):
+   the service lives beside the REST API, answers without the data
+   envelope, needs a System Administrator's session, creates with a JSON
+   body answered 201 + Location and no body, lists with page/limit (limit at
+   most 1000), deletes with 200 and no body. */
+#define WF__SUBS_PATH "/attask/eventsubscription/api/v1/subscriptions"
+#define WF__SUBS_MAX_GROUPS 10   /* filter groups per subscription */
+#define WF__SUBS_MAX_IN_GROUP 5  /* filters per group */
+
+static bool wf__subs_id_ok(const char *id) {
+    size_t n = 0;
+    if (!id) return false;
+    for (; id[n]; n++)
+        if (!((id[n] >= 'a' && id[n] <= 'z') || (id[n] >= 'A' && id[n] <= 'Z') || (id[n] >= '0' && id[n] <= '9') ||
+              id[n] == '-' || id[n] == '_'))
+            return false;
+    return n > 0 && n <= 64;
+}
+
+/* An object code as the call prologue accepts one (letters, digits, '_';
+   at most WF__NAME_MAX), checked without a client. */
+static bool wf__subs_code_ok(const char *s) {
+    size_t i;
+    for (i = 0; s[i]; i++)
+        if (i >= WF__NAME_MAX || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return i > 0;
+}
+
+/* A string member that must be present and non-empty; copied into buf. */
+static bool wf__subs_str(wf_json o, const char *key, char *buf, size_t cap) {
+    wf_json v = wf_json_get(o, key);
+    size_t n = 0;
+    if (wf_json_type_of(v) != WF_JSON_STRING) return false;
+    if (wf_json_str(v, buf, cap, &n) != WF_OK) return false;
+    return n > 0;
+}
+
+/* Everything the documentation lets a client check before sending. */
+static wf_result wf__subs_validate(wf_error *e, wf_json root) {
+    static const char *const events[] = { "CREATE", "UPDATE", "DELETE", "SHARE" };
+    char buf[2048];
+    wf_json f, fc, b64;
+    size_t i, groups = 0;
+    bool known = false;
+    if (wf_json_type_of(root) != WF_JSON_OBJECT) return wf__fail(e, WF_ERR_INVALID, "a subscription is a JSON object");
+    if (!wf__subs_str(root, "objCode", buf, sizeof buf) || !wf__subs_code_ok(buf))
+        return wf__fail(e, WF_ERR_INVALID, "objCode is required (an object code such as TASK, PROJ, OPTASK)");
+    if (!wf__subs_str(root, "eventType", buf, sizeof buf))
+        return wf__fail(e, WF_ERR_INVALID, "eventType is required (CREATE, UPDATE, DELETE or SHARE)");
+    for (i = 0; i < sizeof events / sizeof events[0]; i++) if (strcmp(buf, events[i]) == 0) known = true;
+    if (!known) return wf__fail(e, WF_ERR_INVALID, "unknown eventType \"%.40s\" (CREATE, UPDATE, DELETE or SHARE)", buf);
+    if (!wf__subs_str(root, "url", buf, sizeof buf)) return wf__fail(e, WF_ERR_INVALID, "url is required (the https:// endpoint events are sent to)");
+    if (strncmp(buf, "https://", 8) != 0 || !buf[8] || buf[8] == '/')
+        return wf__fail(e, WF_ERR_INVALID, "url must be an https:// URL (events carry the authToken): \"%.80s\"", buf);
+    if (!wf__subs_str(root, "authToken", buf, sizeof buf)) return wf__fail(e, WF_ERR_INVALID, "authToken is required (a non-empty string)");
+    f = wf_json_get(root, "objId");
+    if (wf_json_ok(f) && !wf_json_is_null(f) && wf_json_type_of(f) != WF_JSON_STRING)
+        return wf__fail(e, WF_ERR_INVALID, "objId must be a string");
+    fc = wf_json_get(root, "filterConnector");
+    if (wf_json_ok(fc) && !wf_json_eq(fc, "AND") && !wf_json_eq(fc, "OR"))
+        return wf__fail(e, WF_ERR_INVALID, "filterConnector must be \"AND\" or \"OR\"");
+    b64 = wf_json_get(root, "base64Encoding");
+    if (wf_json_ok(b64) && wf_json_type_of(b64) != WF_JSON_BOOL && !wf_json_eq(b64, "true") && !wf_json_eq(b64, "false") &&
+        !wf_json_eq(b64, "") && !wf_json_eq(b64, " "))
+        return wf__fail(e, WF_ERR_INVALID, "base64Encoding must be true or false");
+    f = wf_json_get(root, "filters");
+    if (!wf_json_ok(f) || wf_json_is_null(f)) return WF_OK;
+    if (wf_json_type_of(f) != WF_JSON_ARRAY) return wf__fail(e, WF_ERR_INVALID, "filters must be an array");
+    for (i = 0; i < wf_json_len(f); i++) {
+        wf_json el = wf_json_at(f, i), inner;
+        if (wf_json_type_of(el) != WF_JSON_OBJECT) return wf__fail(e, WF_ERR_INVALID, "filters[%zu] must be an object", i);
+        inner = wf_json_get(el, "filters");
+        if (wf_json_ok(inner)) {
+            /* a group: {"type":"group","connector":"OR","filters":[...]} */
+            size_t k;
+            if (wf_json_type_of(inner) != WF_JSON_ARRAY) return wf__fail(e, WF_ERR_INVALID, "filters[%zu].filters must be an array", i);
+            if (++groups > WF__SUBS_MAX_GROUPS)
+                return wf__fail(e, WF_ERR_INVALID, "more than %d filter groups (Workfront's limit)", WF__SUBS_MAX_GROUPS);
+            if (wf_json_len(inner) > WF__SUBS_MAX_IN_GROUP)
+                return wf__fail(e, WF_ERR_INVALID, "filter group %zu has %zu filters (Workfront's limit: %d)", i,
+                                wf_json_len(inner), WF__SUBS_MAX_IN_GROUP);
+            for (k = 0; k < wf_json_len(inner); k++)
+                if (!wf__subs_str(wf_json_at(inner, k), "fieldName", buf, sizeof buf))
+                    return wf__fail(e, WF_ERR_INVALID, "filters[%zu].filters[%zu] needs a fieldName", i, k);
+        } else if (!wf__subs_str(el, "fieldName", buf, sizeof buf)) {
+            return wf__fail(e, WF_ERR_INVALID, "filters[%zu] needs a fieldName", i);
+        }
+    }
+    return WF_OK;
+}
+
+WF_API wf_result wf_subscription_validate(const char *json, size_t len, wf_error *err) {
+    wf_error local;
+    wf_error *e = err ? err : &local;
+    wf_doc *d = NULL;
+    wf_result r;
+    wf__err_clear(e);
+    if (!json) return wf__fail(e, WF_ERR_INVALID, "no subscription JSON");
+    if (len == 0) len = strlen(json);
+    r = wf_doc_parse_ex(json, len, NULL, &d, e);
+    if (r != WF_OK) {
+        char why[256];
+        wf__copy(why, sizeof why, e->text, strlen(e->text));
+        return wf__fail(e, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "subscription JSON: %s", why);
+    }
+    r = wf__subs_validate(e, wf_doc_root(d));
+    wf_doc_free(d);
+    return r;
+}
+
+WF_API wf_result wf_subscription_create_json(wf_client *c, const char *json, size_t len, char *id, size_t id_cap) {
+    wf_doc *d = NULL;
+    wf_request_desc rd;
+    wf_body body;
+    wf_result r;
+    const char *loc, *slash;
+    size_t ll;
+    if (id && id_cap) id[0] = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!json) return wf__fail(&c->err, WF_ERR_INVALID, "no subscription JSON");
+    if (len == 0) len = strlen(json);
+    r = wf_doc_parse_ex(json, len, &c->a, &d, &c->err);
+    if (r != WF_OK) {
+        char why[256];
+        wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+        return wf__fail(&c->err, r == WF_ERR_NOMEM ? r : WF_ERR_INVALID, "subscription JSON: %s, nothing sent", why);
+    }
+    r = wf__subs_validate(&c->err, wf_doc_root(d));
+    wf_doc_free(d);
+    if (r != WF_OK) {
+        char why[sizeof c->err.text];
+        wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
+        return wf__fail(&c->err, r, "subscription refused, nothing sent: %s", why);
+    }
+    memset(&rd, 0, sizeof rd);
+    memset(&body, 0, sizeof body);
+    body.content_type = "application/json";
+    body.data = json;
+    body.len = len;
+    rd.method = "POST";
+    rd.url = WF__SUBS_PATH;
+    rd.body = &body;
+    rd.raw = true;
+    if ((r = wf_request_ex(c, &rd, NULL)) != WF_OK) return r;
+    /* "A response code other than 201 means the subscription was NOT created." */
+    if (c->http.status != 201)
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "POST %s: HTTP %d where 201 Created was expected", WF__SUBS_PATH, c->http.status);
+    loc = wf_last_header(c, "Location", &ll);
+    while (loc && ll && loc[ll - 1] == '/') ll--;
+    if (!loc || !ll)
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "POST %s: 201 without the Location of the new subscription", WF__SUBS_PATH);
+    slash = loc + ll;
+    while (slash > loc && slash[-1] != '/') slash--;
+    if (id && id_cap) {
+        if ((size_t)(loc + ll - slash) >= id_cap) return wf__fail(&c->err, WF_ERR_TRUNCATED, "subscription ID longer than the buffer");
+        wf__copy(id, id_cap, slash, (size_t)(loc + ll - slash));
+    }
+    return WF_OK;
+}
+
+WF_API wf_result wf_subscription_create(wf_client *c, const wf_subscription_desc *s, char *id, size_t id_cap) {
+    wf_updates u;
+    const char *json;
+    size_t n;
+    wf_result r;
+    if (id && id_cap) id[0] = 0;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!s) return wf__fail(&c->err, WF_ERR_INVALID, "no subscription");
+    memset(&u, 0, sizeof u);
+    u.allocator = c->a;
+    wf_updates_set_str(&u, "objCode", s->obj_code ? s->obj_code : "");
+    wf_updates_set_str(&u, "eventType", s->event_type ? s->event_type : "");
+    wf_updates_set_str(&u, "url", s->url ? s->url : "");
+    wf_updates_set_str(&u, "authToken", s->auth_token ? s->auth_token : "");
+    if (s->obj_id) wf_updates_set_str(&u, "objId", s->obj_id);
+    if (s->filters_json) { wf_updates_key(&u, "filters"); wf_updates_raw(&u, s->filters_json, strlen(s->filters_json)); }
+    if (s->filter_connector) wf_updates_set_str(&u, "filterConnector", s->filter_connector);
+    if (s->base64_encoding) wf_updates_set_bool(&u, "base64Encoding", true);
+    json = wf_updates_json(&u, &n);
+    if (!json) {
+        r = wf__fail(&c->err, u.result == WF_ERR_NOMEM ? WF_ERR_NOMEM : WF_ERR_INVALID, "subscription refused, nothing sent: %s", u.error);
+        wf_updates_free(&u);
+        return r;
+    }
+    r = wf_subscription_create_json(c, json, n, id, id_cap);
+    wf_updates_free(&u);
+    return r;
+}
+
+WF_API wf_result wf_subscription_list(wf_client *c, int page, int limit, wf_json *data) {
+    wf_request_desc rd;
+    wf_query q;
+    wf_result r;
+    if (data) *data = wf__none();
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (page < 0 || limit < 0 || limit > 1000)
+        return wf__fail(&c->err, WF_ERR_INVALID, "page must be 1 or more and limit 1..1000 (Workfront's maximum)");
+    memset(&q, 0, sizeof q);
+    q.allocator = c->a;
+    if (page > 0) wf_query_add_int(&q, "page", page);
+    if (limit > 0) wf_query_add_int(&q, "limit", limit);
+    memset(&rd, 0, sizeof rd);
+    rd.url = WF__SUBS_PATH;
+    rd.query = &q;
+    rd.raw = true;
+    r = wf_request_ex(c, &rd, data);
+    wf_query_free(&q);
+    return r;
+}
+
+/* GET or DELETE one subscription by ID. */
+static wf_result wf__subs_one(wf_client *c, const char *method, const char *id, wf_json *data) {
+    char url[sizeof WF__SUBS_PATH + 80];
+    wf_request_desc rd;
+    if (data) *data = wf__none();
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!wf__subs_id_ok(id))
+        return wf__fail(&c->err, WF_ERR_INVALID, "invalid subscription ID (letters, digits and '-', as in the Location of create)");
+    wf__snprintf(url, sizeof url, "%s/%s", WF__SUBS_PATH, id);
+    memset(&rd, 0, sizeof rd);
+    rd.method = method;
+    rd.url = url;
+    rd.raw = true;
+    return wf_request_ex(c, &rd, data);
+}
+
+WF_API wf_result wf_subscription_get(wf_client *c, const char *id, wf_json *data) { return wf__subs_one(c, "GET", id, data); }
+WF_API wf_result wf_subscription_delete(wf_client *c, const char *id) { return wf__subs_one(c, "DELETE", id, NULL); }
+
+/* Document download.  The file's address comes from the API itself: the
+   document's downloadURL field (the current version), or the version's
+   (DOCV) downloadURL, as Adobe's API Explorer lists them; it is a path on
+   the Workfront host (or a full URL on it), fetched with the client's
+   credentials. */
+WF_API wf_result wf_download(wf_client *c, const wf_download_desc *d) {
+    char url[2048], name[512], doc_of_version[64];
+    wf_json obj, v;
+    wf_result r;
+    uint64_t size = 0;
+    const char *accept[1];
+    wf_request_desc rd;
+    if (!c) return WF_ERR_INVALID;
+    wf__err_clear(&c->err);
+    if (!d || !d->document_id || !*d->document_id || !d->sink)
+        return wf__fail(&c->err, WF_ERR_INVALID, "a download needs a document ID and a sink");
+    if (d->version_id && *d->version_id) {
+        r = wf_get(c, "DOCV", d->version_id, "documentID,fileName,fileSize,downloadURL", &obj);
+        if (r != WF_OK) return r;
+        wf__json_copy(wf_json_get(obj, "documentID"), doc_of_version, sizeof doc_of_version);
+        if (!wf__ieq(doc_of_version, strlen(doc_of_version), d->document_id))
+            return wf__fail(&c->err, WF_ERR_INVALID, "version %.40s belongs to document %.40s, not to %.40s", d->version_id,
+                            doc_of_version[0] ? doc_of_version : "(none)", d->document_id);
+        v = obj;
+    } else {
+        r = wf_get(c, "DOCU", d->document_id, "downloadURL,currentVersion:fileName,currentVersion:fileSize", &obj);
+        if (r != WF_OK) return r;
+        v = wf_json_get(obj, "currentVersion");
+    }
+    if (wf_json_type_of(wf_json_get(obj, "downloadURL")) != WF_JSON_STRING ||
+        wf_json_str(wf_json_get(obj, "downloadURL"), url, sizeof url, NULL) != WF_OK || !url[0])
+        return wf__fail(&c->err, WF_ERR_RESPONSE, "the %s has no usable downloadURL", d->version_id ? "document version" : "document");
+    name[0] = 0;
+    wf__json_copy(wf_json_get(v, "fileName"), name, sizeof name);
+    {
+        long long sz = 0;
+        if (wf_json_int(wf_json_get(v, "fileSize"), &sz) == WF_OK && sz > 0) size = (uint64_t)sz;
+    }
+    if (d->on_start && !d->on_start(d->user, name, size))
+        return wf__fail(&c->err, WF_ERR_FILE, "download of %.40s stopped before it began", d->document_id);
+    accept[0] = "Accept: */*"; /* a file, not JSON */
+    memset(&rd, 0, sizeof rd);
+    rd.url = url;
+    rd.headers = accept;
+    rd.header_count = 1;
+    rd.sink = d->sink;
+    rd.sink_user = d->user;
+    r = wf_request_ex(c, &rd, NULL);
+    if (r != WF_OK) return r;
+    if (!c->http.sinking) return wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d: no file in the answer", c->http.status);
+    if (d->size) *d->size = c->http.sunk;
+    return WF_OK;
 }
 
 /* >> object model ========================================================== */

@@ -977,13 +977,15 @@ def cpu_note(s, prof, cipher):
         parts.append("Over HTTP workfront.h uses %.3f s against Node's %.3f s (1/%.1f)%s. That is mostly "
                      "tokenizing and validating the %.0f MB of JSON: at the P3 rate (%s MB/s) the parse alone is "
                      "about %.3f s. To fit in a tenth of Node's CPU (%.3f s) the parse would have to run above "
-                     "%.0f MB/s even if nothing else cost anything. The streaming scanner and the string "
-                     "validation already skip string bodies 8 bytes at a time (`wf__plain8`); what remains is "
-                     "jsmn's own byte-at-a-time loop (the largest share of the profile below; jsmn is the "
-                     "project's tokenizer by rule), then the second pass of `wf__doc_validate` over every token. "
-                     "What would get there: a tokenizer that skips string bodies a word or SIMD vector at a time "
-                     "and validates as it goes (one pass), which means replacing jsmn, and receiving the body "
-                     "straight into the body buffer instead of through the 16 KB `rbuf` and a `memcpy`." % (
+                     "%.0f MB/s even if nothing else cost anything. The body is received straight into the "
+                     "body buffer, jsmn tokenises each byte once as it arrives (resuming where it stopped), "
+                     "elements are validated on jsmn's own tokens, and text without control characters, "
+                     "non-ASCII bytes or \\u escapes skips the per-string check (one scan, 16 or 8 bytes a "
+                     "step). What remains is jsmn's own byte-at-a-time loop (the largest share of the profile "
+                     "below; jsmn is the project's tokenizer by rule), the token-level pass of "
+                     "`wf__doc_validate` (separators, literals, the sibling links) and the kernel's share of "
+                     "receiving 51 MB. What would get further: a tokenizer that skips string bodies a word or "
+                     "SIMD vector at a time and validates as it goes, which means replacing jsmn." % (
                          wf_h, js_h, js_h / wf_h,
                          " (%.0f%% of its samples are in the JSON code)" % share if share else "",
                          total_mb, "%.0f" % p3r if p3r else "?", total_mb / p3r if p3r else 0,

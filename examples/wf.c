@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,6 +118,11 @@ typedef struct cli_opts {
     const char *obj, *id, *name;
     const char *state;         /* sync --state FILE */
     bool deletes;              /* sync --deletes */
+    cli_list header;                /* request --header */
+    bool include;                   /* request --include */
+    const char *page;               /* subscriptions list --page */
+    const char *output;             /* download -o */
+    const char *doc_version;        /* download --version ID */
 } cli_opts;
 
 /* OPT_LIST: an option that may be given several times (--sort). */
@@ -140,7 +146,10 @@ enum {
     CO_FORCE  = 1u << 7,   /* delete --force */
     CO_ATOMIC = 1u << 8,   /* batch --atomic */
     CO_UPLOAD = 1u << 9,   /* upload --obj --id --name */
-    CO_SYNC   = 1u << 10   /* sync --state --deletes */
+    CO_SYNC   = 1u << 10,  /* sync --state --deletes */
+    CO_REQUEST = 1u << 11, /* request --header --include */
+    CO_PAGE   = 1u << 12,  /* subscriptions list --page */
+    CO_OUTPUT = 1u << 13   /* download -o */
 };
 
 /* When one member of a group is given on the command line, the environment
@@ -245,7 +254,7 @@ static const cli_option options[] = {
     { "all", 0, OPT_FLAG, OFS(all), NULL, NULL, SEC_COMMAND, CO_ALL, GROUP_NONE, 1,
       "every match, 2000 a page, streamed (ID order unless --sort)" },
     { "force", 0, OPT_FLAG, OFS(force), NULL, NULL, SEC_COMMAND, CO_FORCE, GROUP_NONE, 1,
-      "delete dependent objects too (force=true)" },
+      "delete: dependent objects too (force=true); download: replace a file" },
     { "atomic", 0, OPT_FLAG, OFS(atomic), NULL, NULL, SEC_COMMAND, CO_ATOMIC, GROUP_NONE, 1,
       "all items or none: the first failure undoes the others" },
     { "obj", 0, OPT_VALUE, OFS(obj), NULL, "CODE", SEC_COMMAND, CO_UPLOAD, GROUP_NONE, 1,
@@ -258,6 +267,14 @@ static const cli_option options[] = {
       "sync: the watermark of the last run, replaced once the output is out" },
     { "deletes", 0, OPT_FLAG, OFS(deletes), NULL, NULL, SEC_COMMAND, CO_SYNC, GROUP_NONE, 1,
       "sync: also a line per deletion journaled since the last run" },
+    { "header", 0, OPT_LIST, OFS(header), NULL, "'Name: value'", SEC_COMMAND, CO_REQUEST, GROUP_NONE, 1,
+      "extra request header (repeatable)" },
+    { "include", 'i', OPT_FLAG, OFS(include), NULL, NULL, SEC_COMMAND, CO_REQUEST, GROUP_NONE, 1,
+      "print the response's status line and headers before the body" },
+    { "page", 0, OPT_VALUE, OFS(page), NULL, "N", SEC_COMMAND, CO_PAGE, GROUP_NONE, 1,
+      "page of the subscription list (from 1)" },
+    { "output", 'o', OPT_VALUE, OFS(output), NULL, "FILE", SEC_COMMAND, CO_OUTPUT, GROUP_NONE, 1,
+      "download: write to FILE (- for stdout)" },
 };
 #undef OFS
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -290,6 +307,14 @@ typedef struct cli {
     bool bulk;                     /* create/edit with a JSON array */
     int api_key_op;                /* api-key: a wf_api_key_op */
     char method[16];               /* request: METHOD in capitals */
+    const char *first_word;        /* the first positional argument (the command) */
+    bool absolute;                 /* request: PATH from the host root or a full URL */
+    int subs_op;                   /* subscriptions: list, get, create, delete */
+    char dl_target[4096];          /* download: the file being written */
+    wf__file dl_file;              /* ... under a temporary name until complete (platform hooks) */
+    bool dl_stdout;                /* -o - */
+    bool dl_exists;                /* the target is already there */
+    char dl_error[800];            /* why writing the file failed */
     char what[160];                /* "search task": names the failing step */
     struct csv_out *csv;           /* --csv: columns and line buffer */
 } cli;
@@ -361,6 +386,10 @@ static int cmd_logout(cli *x);
 static int cmd_api_key(cli *x);
 static int cmd_version(cli *x);
 static int cmd_help(cli *x);
+static int prep_subscriptions(cli *x);
+static int cmd_subscriptions(cli *x);
+static int prep_download(cli *x);
+static int cmd_download(cli *x);
 
 static const cli_command commands[] = {
     { "search", "OBJ [name=value...] [--fields F] [--sort [-]FIELD]... [--limit N] [--first N] [--all] [--count]",
@@ -487,15 +516,56 @@ static const cli_command commands[] = {
       "wf batch '/task/search?status=CUR&$$LIMIT=5' /proj/count\n"
       "wf batch --atomic 'PUT /task/ID1?status=CPL' 'PUT /task/ID2?status=CPL'",
       CO_ATOMIC, 1, 0, { "URI", NULL, NULL }, REST_MORE, AUTH_CLIENT, prep_batch, cmd_batch },
-    { "request", "METHOD PATH [name=value...] [--json JSON|@FILE]",
-      "any API call, like `gh api`",
-      "Sends METHOD (GET, POST, PUT, DELETE) to PATH under the API base, e.g.\n"
-      "task/search, /proj/ID, task/ID/move. name=value arguments are query\n"
-      "parameters; --json is validated and sent as the updates parameter in a\n"
-      "form body. The output is the envelope's data.",
+    { "request", "METHOD PATH [name=value...] [--json JSON|@FILE] [--header 'Name: value']... [--include]",
+      "any call, like `gh api`",
+      "Sends METHOD (GET, POST, PUT, DELETE, ...) to PATH. PATH is one of:\n"
+      "  task/search, proj/ID, task/ID/move   relative to the API base\n"
+      "  /attask/eventsubscription/api/v1/subscriptions   from the host root\n"
+      "  https://acme.my.workfront.com/...   a full URL on the configured scheme,\n"
+      "                                       host and port (any other host: exit 2,\n"
+      "                                       nothing sent: credentials stay home)\n"
+      "name=value arguments are query parameters. Under the API base, --json is\n"
+      "validated and sent as the updates parameter in a form body and the output\n"
+      "is the envelope's data. From the host root (or a URL), --json is the\n"
+      "request body (application/json) and the answer is printed as received:\n"
+      "JSON as JSON, other bytes unchanged, an empty answer (201, 204) as nothing.\n"
+      "--header adds a request header (repeatable; it replaces a default of the\n"
+      "same name). --include (-i) prints the status line and response headers\n"
+      "(Location, ...) first, then an empty line, then the body.",
       "wf request PUT task/ID --json '{\"name\":\"New name\"}'\n"
-      "wf request GET task/search status=CUR fields=name",
-      CO_JSON, 2, 0, { "METHOD", "PATH", NULL }, REST_KV, AUTH_CLIENT, prep_request, cmd_request },
+      "wf request GET task/search status=CUR fields=name\n"
+      "wf request -i POST /attask/eventsubscription/api/v1/subscriptions --json @sub.json\n"
+      "wf request GET /attask/eventsubscription/api/v1/subscriptions --header 'Accept: application/json'",
+      CO_JSON | CO_REQUEST, 2, 0, { "METHOD", "PATH", NULL }, REST_KV, AUTH_CLIENT, prep_request, cmd_request },
+    { "subscriptions", "list [--limit N] [--page N] | get ID | create --json JSON|@FILE | delete ID",
+      "event subscriptions (webhooks)",
+      "Workfront's event subscription API (/attask/eventsubscription/api/v1/\n"
+      "subscriptions; System Administrators only, others exit 4). list prints\n"
+      "{\"subscriptions\":[...],\"meta\":{...}} (--limit up to 1000, --page from 1);\n"
+      "get prints one subscription; create sends the JSON object given with\n"
+      "--json (objCode, eventType, url, authToken, optional objId, filters,\n"
+      "filterConnector, base64Encoding) and prints {\"id\":\"...\"}; delete\n"
+      "prints nothing. create refuses, before sending, an unknown eventType\n"
+      "(CREATE, UPDATE, DELETE, SHARE), a url that is not https://, more than 10\n"
+      "filter groups or more than 5 filters in a group, and missing fields.",
+      "wf subscriptions list --limit 50\n"
+      "wf subscriptions create --json '{\"objCode\":\"TASK\",\"eventType\":\"UPDATE\",\"url\":\"https://hooks.example.com/wf\",\"authToken\":\"s3cret\"}'\n"
+      "wf subscriptions delete 750a636c-5628-48f5-ba26-26b7ce537ac2",
+      CO_JSON | CO_LIMIT | CO_PAGE, 1, 1, { "list|get|create|delete", "ID", NULL }, REST_NONE, AUTH_CLIENT,
+      prep_subscriptions, cmd_subscriptions },
+    { "download", "DOC_ID [-o FILE] [--version VERSION_ID] [--force]",
+      "a document's file (current or given version)",
+      "Downloads the file of the document DOC_ID: its current version, or the\n"
+      "version --version VERSION_ID. The address comes from the API (the\n"
+      "document's or version's downloadURL field) and the bytes are streamed to\n"
+      "disk, never held in memory. The file is FILE (-o), or the version's file\n"
+      "name in the current directory; an existing file is never replaced without\n"
+      "--force. -o - writes to stdout. The file is written under a temporary\n"
+      "name and renamed when complete: a failed transfer leaves nothing behind.",
+      "wf download DOC_ID\n"
+      "wf download DOC_ID --version VERSION_ID -o old.pdf\n"
+      "wf download DOC_ID -o - | sha256sum",
+      CO_OUTPUT | CO_FORCE, 1, 0, { "DOC_ID", NULL, NULL }, REST_NONE, AUTH_CLIENT, prep_download, cmd_download },
     { "login", "",
       "log in and print the session",
       "Logs in (POST /login) with --user and --password (or WF_USERNAME and\n"
@@ -670,6 +740,14 @@ static int parse_option(cli *x, int argc, char **argv, int *i)
     if (arg[1] == '-') {
         const char *eq = strchr(arg + 2, '=');
         size_t len = eq ? (size_t)(eq - (arg + 2)) : strlen(arg + 2);
+        /* After "download", --version names the document version to fetch
+           (the contract's spelling); elsewhere it is the global flag. */
+        if (len == 7 && strncmp(arg + 2, "version", 7) == 0 && x->first_word && strcmp(x->first_word, "download") == 0) {
+            if (!eq && *i + 1 >= argc)
+                return usage_error("--version", "needs a value (the document version's ID)");
+            x->o.doc_version = eq ? eq + 1 : argv[++*i];
+            return RC_OK;
+        }
         d = find_long(arg + 2, len);
         if (eq)
             value = eq + 1;
@@ -722,8 +800,11 @@ static int parse_argv(cli *x, int argc, char **argv)
             options_done = true;
         else if (!options_done && arg[0] == '-' && arg[1] != '\0')
             rc = parse_option(x, argc, argv, &i);
-        else
+        else {
+            if (n == 0)
+                x->first_word = argv[i];
             argv[n++] = argv[i];
+        }
     }
     x->pos = argv;
     x->npos = n;
@@ -1635,6 +1716,13 @@ static int open_client(cli *x)
         report(x, "connection settings", r, &err);
         return r == WF_ERR_NOMEM ? RC_RESPONSE : RC_USAGE;
     }
+    /* request with a full URL: another host is refused before anything is
+       sent, login included (credentials go only to the configured host) */
+    if (x->absolute) {
+        r = wf_check_url(x->client, x->pos[1]);
+        if (r != WF_OK)
+            return report(x, x->what, r, wf_client_error(x->client));
+    }
     /* Get the session up front: the library could also renew after a first
        401, but that costs a rejected request on every run.  The api-key
        actions authenticate with username and password themselves. */
@@ -2098,9 +2186,28 @@ static int prep_request(cli *x)
     x->method[i] = '\0';
     if (m[i] || i == 0)
         return usage_error("request", "METHOD must be a word such as GET, POST, PUT or DELETE");
-    snprintf(x->what, sizeof x->what, "request");
+    {
+        /* a URL's "user:password@" never reaches an error message */
+        const char *p = x->pos[1], *a = strstr(p, "://"), *at = NULL, *q;
+        if (a)
+            for (q = a + 3; *q && *q != '/' && *q != '?' && *q != '#'; q++)
+                if (*q == '@')
+                    at = q;
+        if (at)
+            snprintf(x->what, sizeof x->what, "request %s %.*s***%.100s", x->method, (int)(a + 3 - p), p, at);
+        else
+            snprintf(x->what, sizeof x->what, "request %s %.120s", x->method, p);
+    }
+    /* "/..." is from the host root, "scheme://..." a full URL; anything else
+       is under the API base, where --json travels as updates= */
+    x->absolute = x->pos[1][0] == '/' || strstr(x->pos[1], "://") != NULL;
+    for (i = 0; i < (size_t)x->o.header.n; i++) {
+        const char *h = x->o.header.v[i], *colon = strchr(h, ':');
+        if (!colon || colon == h || strchr(h, '\n') || strchr(h, '\r'))
+            return usage_error("--header", "expected 'Name: value' on one line");
+    }
     add_kv_args(x, &x->query);
-    if (x->json)
+    if (x->json && !x->absolute)
         wf_query_addn(&x->form, "updates", 7, x->json, x->json_len);
     if (query_check(x, &x->query) != RC_OK)
         return RC_USAGE;
@@ -2486,18 +2593,308 @@ static int cmd_get(cli *x)
     return r == WF_OK ? print_data(x, data) : report_client(x, r);
 }
 
+/* --include: the status line and headers as received, then an empty line. */
+static int print_head(cli *x)
+{
+    size_t len = 0;
+    const char *head = wf_last_head(x->client, &len);
+    if ((len && fwrite(head, 1, len, stdout) != len) || fputs("\r\n", stdout) == EOF)
+        return output_failed(x, WF_ERR_IO);
+    return RC_OK;
+}
+
 static int cmd_request(cli *x)
 {
+    wf_request_desc d;
     wf_body body;
     wf_json data;
     wf_result r;
+    int rc = RC_OK;
 
+    memset(&d, 0, sizeof d);
     memset(&body, 0, sizeof body);
-    body.content_type = "application/x-www-form-urlencoded";
-    body.data = wf_query_str(&x->form);
-    body.len = strlen(wf_query_str(&x->form));
-    r = wf_request(x->client, x->method, x->pos[1], &x->query, x->json ? &body : NULL, &data);
+    if (x->absolute) {
+        body.content_type = "application/json";
+        body.data = x->json;
+        body.len = x->json_len;
+        d.url = x->pos[1];
+        d.raw = true;
+    } else {
+        body.content_type = "application/x-www-form-urlencoded";
+        body.data = wf_query_str(&x->form);
+        body.len = strlen(wf_query_str(&x->form));
+        d.path = x->pos[1];
+    }
+    d.method = x->method;
+    d.query = &x->query;
+    d.body = x->json ? &body : NULL;
+    d.headers = x->o.header.v;
+    d.header_count = (size_t)x->o.header.n;
+    r = wf_request_ex(x->client, &d, &data);
+    if (x->o.include && wf_last_status(x->client) > 0)
+        rc = print_head(x);
+    if (r != WF_OK) {
+        int code = report_client(x, r);
+        if (x->absolute && x->pos[1][0] == '/' && wf_last_status(x->client) == 404)
+            fputs("wf: hint: a PATH starting with / is from the host root; drop the / for a path under the API base\n",
+                  stderr);
+        return code;
+    }
+    if (rc != RC_OK)
+        return rc;
+    if (!x->absolute || x->o.raw)
+        return print_data(x, data);
+    if (wf_json_ok(data))
+        return print_data(x, data);
+    return print_raw(x); /* bytes as received; nothing for an empty answer */
+}
+
+/* -------------------------------------------------- event subscriptions */
+static int prep_subscriptions(cli *x)
+{
+    static const char *const ops[] = { "list", "get", "create", "delete" };
+    const char *op = x->pos[0];
+    long v = 0;
+    int i;
+
+    for (i = 0; i < 4 && strcmp(op, ops[i]) != 0; i++)
+        ;
+    if (i == 4)
+        return cmd_usage_error(x, "subscriptions", "expected list, get, create or delete");
+    x->subs_op = i;
+    snprintf(x->what, sizeof x->what, "subscriptions %s", op);
+    if ((i == 1 || i == 3) && x->npos < 2)
+        return cmd_usage_error(x, x->what, "missing the subscription ID");
+    if ((i == 0 || i == 2) && x->npos > 1)
+        return cmd_usage_error(x, x->what, "takes no ID");
+    if (i != 0 && (x->o.limit || x->o.page))
+        return cmd_usage_error(x, "--limit, --page", "only for subscriptions list");
+    if (x->o.limit && !parse_long(x->o.limit, 1, 1000, &v))
+        return usage_error("--limit", "expected a number from 1 to 1000 (Workfront's maximum for subscriptions)");
+    if (x->o.page && !parse_long(x->o.page, 1, 2147483647L, &v))
+        return usage_error("--page", "expected a number >= 1");
+    if (i == 2) {
+        wf_error e;
+        if (!x->json)
+            return cmd_usage_error(x, x->what, "needs --json with the subscription (a JSON object)");
+        /* every documented rule, before anything is sent (login included) */
+        if (wf_subscription_validate(x->json, x->json_len, &e) != WF_OK)
+            return usage_error(x->what, e.text);
+    } else if (x->json) {
+        return cmd_usage_error(x, "--json", "only for subscriptions create");
+    }
+    return RC_OK;
+}
+
+static int cmd_subscriptions(cli *x)
+{
+    wf_json data;
+    wf_result r;
+    long page = 0, limit = 0;
+    char id[128];
+
+    switch (x->subs_op) {
+    case 0:
+        if (x->o.page) parse_long(x->o.page, 1, 2147483647L, &page);
+        if (x->o.limit) parse_long(x->o.limit, 1, 1000, &limit);
+        r = wf_subscription_list(x->client, (int)page, (int)limit, &data);
+        break;
+    case 1:
+        r = wf_subscription_get(x->client, x->pos[1], &data);
+        break;
+    case 2:
+        r = wf_subscription_create_json(x->client, x->json, x->json_len, id, sizeof id);
+        if (r == WF_OK) {
+            if (fputs("{\"id\":", stdout) == EOF || wf_json_write_string(id, strlen(id), stdout_sink, NULL) != WF_OK ||
+                fputs("}\n", stdout) == EOF || fflush(stdout) != 0)
+                return output_failed(x, WF_ERR_IO);
+            return RC_OK;
+        }
+        return report_client(x, r);
+    default:
+        r = wf_subscription_delete(x->client, x->pos[1]);
+        return r == WF_OK ? RC_OK : report_client(x, r);
+    }
     return r == WF_OK ? print_data(x, data) : report_client(x, r);
+}
+
+/* ------------------------------------------------------------- download
+   The file goes through the header's platform file hooks (POSIX and
+   Windows alike): a new temporary file beside the target, flushed to disk
+   and renamed over it once complete, removed on any failure. */
+static int prep_download(cli *x)
+{
+    const char *id = x->pos[0], *s;
+    struct stat st;
+
+    snprintf(x->what, sizeof x->what, "download %.40s", id);
+    for (s = id; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return cmd_usage_error(x, x->what, "DOC_ID must be letters and digits (a document ID)");
+    if (x->o.doc_version)
+        for (s = x->o.doc_version; *s; s++)
+            if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+                return usage_error("--version", "expected a document version ID (letters and digits)");
+    if (x->o.version && !x->o.doc_version)
+        return usage_error("--version", "goes after 'download' and needs the version ID");
+    if (x->o.output && !*x->o.output)
+        return usage_error("-o", "needs a file name (or - for stdout)");
+    if (x->o.output && strcmp(x->o.output, "-") != 0) {
+        if (strlen(x->o.output) >= sizeof x->dl_target - 16)
+            return usage_error("-o", "file name too long");
+        if (!x->o.force && stat(x->o.output, &st) == 0) {
+            char detail[160];
+            snprintf(detail, sizeof detail, "%.100s exists (--force replaces it)", x->o.output);
+            return usage_error(x->what, detail);
+        }
+    }
+    return RC_OK;
+}
+
+/* The version's file name as a safe name in the current directory: its last
+   path component, without control characters; never ".", ".." or empty. */
+static void safe_file_name(const char *name, const char *doc_id, char *out, size_t cap)
+{
+    const char *base = name, *s;
+    size_t n = 0;
+    for (s = name; *s; s++)
+        if (*s == '/' || *s == '\\' || *s == ':')
+            base = s + 1;
+    for (s = base; *s && n + 1 < cap; s++)
+        out[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '_' : *s;
+    out[n] = 0;
+    if (n == 0 || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+        snprintf(out, cap, "document-%.40s", doc_id);
+}
+
+/* A download interrupted by a signal (Ctrl-C, kill) leaves nothing behind
+   either: the handler removes the temporary file, then dies of the signal.
+   The one piece of process-wide state in wf, as a signal handler needs it. */
+static char dl_sig_path[4096 + 32];
+static volatile sig_atomic_t dl_sig_armed;
+
+static void dl_on_signal(int sig)
+{
+    if (dl_sig_armed)
+        remove(dl_sig_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void dl_guard(const char *tmp)
+{
+    dl_sig_armed = 0;
+    if (!tmp)
+        return;
+    snprintf(dl_sig_path, sizeof dl_sig_path, "%s", tmp);
+    dl_sig_armed = 1;
+    signal(SIGINT, dl_on_signal);
+    signal(SIGTERM, dl_on_signal);
+#ifdef SIGHUP
+    signal(SIGHUP, dl_on_signal);
+#endif
+}
+
+static bool dl_start(void *user, const char *file_name, uint64_t size)
+{
+    cli *x = (cli *)user;
+    struct stat st;
+    wf_error e;
+
+    (void)size;
+    if (x->o.output && strcmp(x->o.output, "-") == 0) {
+        x->dl_stdout = true;
+        return true;
+    }
+    if (x->o.output)
+        snprintf(x->dl_target, sizeof x->dl_target, "%s", x->o.output);
+    else
+        safe_file_name(file_name, x->pos[0], x->dl_target, sizeof x->dl_target - 16);
+    if (!x->o.force && stat(x->dl_target, &st) == 0) {
+        x->dl_exists = true;
+        return false;
+    }
+    memset(&e, 0, sizeof e);
+    if (wf__file_create_temp(NULL, &x->dl_file, x->dl_target, "the download", &e) != WF_OK) {
+        snprintf(x->dl_error, sizeof x->dl_error, "%s", e.text);
+        return false;
+    }
+    dl_guard(x->dl_file.tmp);
+    return true;
+}
+
+static bool dl_sink(void *user, const char *data, size_t len)
+{
+    cli *x = (cli *)user;
+    wf_error e;
+    if (x->dl_stdout) {
+        if (fwrite(data, 1, len, stdout) == len)
+            return true;
+        snprintf(x->dl_error, sizeof x->dl_error, "writing to stdout: %s", strerror(errno));
+        return false;
+    }
+    memset(&e, 0, sizeof e);
+    if (wf__file_write(&x->dl_file, data, len, &e) != WF_OK) {
+        snprintf(x->dl_error, sizeof x->dl_error, "%s", e.text);
+        return false;
+    }
+    return true;
+}
+
+static int cmd_download(cli *x)
+{
+    wf_download_desc d;
+    wf_result r;
+    uint64_t got = 0;
+    struct stat st;
+    wf_error e;
+
+    memset(&d, 0, sizeof d);
+    d.document_id = x->pos[0];
+    d.version_id = x->o.doc_version;
+    d.on_start = dl_start;
+    d.sink = dl_sink;
+    d.user = x;
+    d.size = &got;
+    r = wf_download(x->client, &d);
+    if (r == WF_OK && x->dl_stdout) {
+        if (fflush(stdout) != 0)
+            return output_failed(x, WF_ERR_IO);
+        return RC_OK;
+    }
+    if (r == WF_OK && !x->o.force && stat(x->dl_target, &st) == 0) {
+        x->dl_exists = true; /* it appeared while the file came */
+    } else if (r == WF_OK) {
+        memset(&e, 0, sizeof e);
+        dl_guard(NULL);
+        if (wf__file_commit(NULL, &x->dl_file, &e) != WF_OK) {
+            fprintf(stderr, "wf: %s: %s\n", x->what, e.text);
+            return RC_NET;
+        }
+#ifdef WF__POSIX
+        {
+            /* the hooks create files private (0600); a download gets the usual mode */
+            mode_t mask = umask(0);
+            umask(mask);
+            if (chmod(x->dl_target, 0666 & ~mask) != 0) { /* the file is there: keep it private */ }
+        }
+#endif
+        if (!x->o.quiet)
+            fprintf(stderr, "wf: saved %s (%llu bytes)\n", x->dl_target, (unsigned long long)got);
+        return RC_OK;
+    }
+    dl_guard(NULL);
+    wf__file_close(NULL, &x->dl_file); /* removes the temporary file */
+    if (x->dl_exists) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "%.100s exists (--force replaces it); nothing downloaded", x->dl_target);
+        return usage_error(x->what, detail);
+    }
+    if (x->dl_error[0]) {
+        fprintf(stderr, "wf: %s: %s\n", x->what, x->dl_error);
+        return RC_NET;
+    }
+    return report_client(x, r);
 }
 
 /* A small sink into a fixed buffer, to compose the login answer. */
@@ -2600,7 +2997,8 @@ static int cmd_version(cli *x)
     if (strstr(wf_tls_protocols(), "1.3") || strcmp(wf_tls_protocols(), "none") == 0)
         printf("tls protocols: %s\n", wf_tls_protocols());
     else
-        printf("tls protocols: %s (no TLS 1.3: it needs mbedTLS 3.x, as in make static-musl)\n", wf_tls_protocols());
+        printf("tls protocols: %s (no TLS 1.3: it needs mbedTLS 3.x built with TLS 1.3, as make static-musl builds it)\n",
+               wf_tls_protocols());
     printf("default api version: %s\n", default_api_version());
     return fflush(stdout) == 0 ? RC_OK : output_failed(x, WF_ERR_IO);
 }
@@ -3002,9 +3400,13 @@ static int run(int argc, char **argv)
 
     memset(&x, 0, sizeof x);
     x.pretty = isatty(fileno(stdout)) != 0;
-    /* exports write megabytes: fewer, larger writes (a terminal keeps its line buffering) */
-    if (!x.pretty)
-        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    /* exports write megabytes: fewer, larger writes (a terminal keeps its
+       line buffering).  glibc ignores the size without a buffer of ours; it
+       is static because stdout is flushed after run returns. */
+    if (!x.pretty) {
+        static char outbuf[1 << 16];
+        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    }
     x.progress_tty = isatty(fileno(stderr)) != 0;
     rc = parse_cli(&x, argc, argv);
     if (rc != RC_OK)

@@ -34,7 +34,7 @@ DIST_OPT      := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwin
 DIST_LDOPT    := -static -Wl,--gc-sections -s
 DIST_VERSION  := $(shell sed -n 's/^.define WF_VERSION_STRING "\(.*\)"/\1/p' workfront.h)
 DIST_MUSL     := $(B)/musl
-DIST_EXAMPLES := search create_edit upload jwt embedded
+DIST_EXAMPLES := search create_edit upload jwt embedded webhook
 DIST_EX_BINS  := $(DIST_EXAMPLES:%=$(B)/examples/%)
 DIST_EXFLAGS  := -std=c99 -O2 -Wall -Wextra -Wpedantic $(WARN) -Werror -I.
 DIST_NEED     := cmd:cc=gcc hdr:mbedtls/ssl.h=libmbedtls-dev hdr:jsmn.h=libjsmn-dev \
@@ -46,6 +46,9 @@ DIST_MB36_CONFIG := mk/mbedtls36-config.h
 .PHONY: static static-musl install uninstall examples examples-build dist-test dist dist-deps
 
 TEST_SUITES += examples
+# make ci builds both static binaries before its suites start: dist-test and
+# tls-ci run them side by side
+CI_BUILD    += static static-musl
 TEST_BUILD  += $(DIST_EX_BINS)
 CI_SUITES   += dist-test
 
@@ -81,11 +84,17 @@ $(B)/static/wf: examples/wf.c workfront.h mk/dist.mk $(DIST_MB36)/.stamp
 # /usr/include (glibc's headers).
 static-musl:
 	@MUSL_CC="$(MUSL_CC)" MBEDTLS_CFLAGS="$(DIST_OPT)" nice sh mk/dist/musl-mbedtls.sh $(DIST_MUSL) $(DIST_MB36_CONFIG)
-	@mkdir -p $(B)/static
-	@echo "  CC (static, musl)   $(B)/static/wf-musl"
-	@$(MUSL_CC) -std=c99 $(DIST_OPT) -I$(DIST_MUSL)/include -I. examples/wf.c -o $(B)/static/wf-musl \
-	  -L$(DIST_MUSL)/lib $(DIST_LDOPT) $(TLSLIBS)
+	@$(MAKE) --no-print-directory $(B)/static/wf-musl
 	@sh mk/dist/sizes.sh $(B)/static
+
+# a file target: linked again only when out of date, so that a second
+# make static-musl (make ci's suites run side by side) never replaces the
+# binary while another suite runs it
+$(B)/static/wf-musl: examples/wf.c workfront.h $(DIST_MUSL)/.stamp
+	@mkdir -p $(B)/static
+	@echo "  CC (static, musl)   $@"
+	@$(MUSL_CC) -std=c99 $(DIST_OPT) -I$(DIST_MUSL)/include -I. examples/wf.c -o $@.tmp \
+	  -L$(DIST_MUSL)/lib $(DIST_LDOPT) $(TLSLIBS) && mv $@.tmp $@
 
 # --------------------------------------------------------------- install
 # make install's wf: -O2 without -g, stripped at link time (-s)

@@ -10,7 +10,7 @@
 #                                                           NAME without spaces)
 # A suite that fails but counted no failure (a build error, a crash, a
 # memcheck report after passing tests) counts one failure.  The result goes
-# to build/suites/NAME.result as "NAME STATUS SECONDS PASSED FAILED" for
+# to build/suites/NAME.result as "NAME STATUS SECONDS PASSED FAILED CPU" for
 # mk/suites.sh.  Always exits 0: the result file carries the outcome.
 set -u
 name=$1
@@ -24,6 +24,12 @@ start=$(date +%s.%N)
 rc=$?
 end=$(date +%s.%N)
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+# CPU time (user + system) of everything the suite ran: unlike the wall-clock
+# time, it does not grow when other work shares the machine
+# (times in the shell itself: in a pipe or $(...) it would see a subshell)
+times >"$dir/$name.times"
+cpu=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] } printf "%.1f", t }' "$dir/$name.times")
+rm -f "$dir/$name.times"
 counts=$(awk '
     /^\[  PASSED  \] [0-9]+ test/ { p += $4 }
     /^\[  FAILED  \] [0-9]+ test/ { f += $4 }
@@ -42,6 +48,6 @@ else
     status=FAIL
     [ "$failed" = 0 ] && failed=1
 fi
-echo "$name $status $secs $passed $failed" >"$dir/$name.result"
-printf '  %-4s  %-16s %5s passed, %3s failed  %7s s\n' "$status" "$name" "$passed" "$failed" "$secs"
+echo "$name $status $secs $passed $failed $cpu" >"$dir/$name.result"
+printf '  %-4s  %-16s %5s passed, %3s failed  %7s s  (cpu %s s)\n' "$status" "$name" "$passed" "$failed" "$secs" "$cpu"
 exit 0

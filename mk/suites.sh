@@ -28,10 +28,11 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 mins() { awk -v s="$1" 'BEGIN { s = int(s + 0.5); if (s >= 60) printf "%d min %d s", s / 60, s % 60; else printf "%d s", s }'; }
 
-# longest first by the last run; suites without a time first of all
+# longest first by the last run (build/suite-times), else by the times in
+# mk/suite-times (a fresh clone); suites without a time first of all
 order() {
     for s in "$@"; do
-        t=$(awk -v n="$s" '$1 == n { print $2 }' "$times" 2>/dev/null | tail -n 1)
+        t=$(cat mk/suite-times "$times" 2>/dev/null | awk -v n="$s" '$1 == n { print $2 }' | tail -n 1)
         echo "${t:-100000} $s"
     done | sort -k1,1nr | awk '{ print $2 }'
 }
@@ -53,7 +54,10 @@ t0=$(now)
 if [ -n "$build" ]; then
     # shellcheck disable=SC2086  # a list of targets
     if $MAKE --no-print-directory -k -j"$JOBS" $build >"$dir/build.log" 2>&1 </dev/null; then st=ok; else st=FAIL; fi
-    printf '  %-4s  %-16s %31s s\n' "$st" "(build)" "$(secs "$t0" "$(now)")"
+    times >"$dir/build.times" # children's CPU so far: the build's (a pipe would see a subshell)
+    bcpu=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] } printf "%.1f", t }' "$dir/build.times")
+    rm -f "$dir/build.times"
+    printf '  %-4s  %-16s %31s s  (cpu %s s)\n' "$st" "(build)" "$(secs "$t0" "$(now)")" "$bcpu"
     [ $st = ok ] || grep -E 'error|Error' "$dir/build.log" | head -n 10 | sed 's/^/        | /'
 fi
 
@@ -70,8 +74,9 @@ bad=""
 for s in $all; do
     r=$dir/$s.result
     if [ -f "$r" ]; then
-        # NAME STATUS SECONDS PASSED FAILED
-        read -r _ st sec p f <"$r"
+        # NAME STATUS SECONDS PASSED FAILED CPU
+        read -r _ st sec p f c <"$r"
+        cpu_all=$(awk -v a="${cpu_all:-0}" -v b="${c:-0}" 'BEGIN { printf "%.1f", a + b }')
     else
         st=FAIL sec=0 p=0 f=1
         echo "  FAIL  $s: no result (see $dir/$s.log)"
@@ -93,10 +98,11 @@ for s in $bad; do
     tail -n 5 "$dir/$s.log" 2>/dev/null | sed 's/^/  . /'
 done
 [ -z "$bad" ] || echo
+cpu_all=$(awk -v a="${cpu_all:-0}" -v b="${bcpu:-0}" 'BEGIN { printf "%.1f", a + b }')
 if [ -z "$bad" ]; then
-    echo "make $label: $n suites passed in $(mins "$(secs "$t0" "$t1")")"
+    echo "make $label: $n suites passed in $(mins "$(secs "$t0" "$t1")") ($(mins "$cpu_all") of CPU)"
 else
-    echo "make $label: $(echo $bad | wc -w) of $n suites FAILED:$bad ($(mins "$(secs "$t0" "$t1")"))"
+    echo "make $label: $(echo $bad | wc -w) of $n suites FAILED:$bad ($(mins "$(secs "$t0" "$t1")"), $(mins "$cpu_all") of CPU)"
 fi
 echo "$passed passed, $failed failed"
 [ -z "$bad" ]

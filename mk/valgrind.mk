@@ -41,7 +41,7 @@ VALGRIND := valgrind --tool=memcheck -q --leak-check=full \
             --error-exitcode=99 --track-origins=yes --num-callers=30 \
             --suppressions=$(VG_SUPP)
 
-VG_TESTS := test_unit test_integration test_hardening test_reads test_writes test_auth test_alloc_fail
+VG_TESTS := test_unit test_integration test_hardening test_reads test_writes test_auth test_alloc_fail test_endpoint
 VG_BINS  := $(addprefix $(VG_DIR)/,$(VG_TESTS)) $(VG_DIR)/wf
 
 .PHONY: valgrind valgrind-quick valgrind-build valgrind-deps alloc-fail

@@ -707,6 +707,47 @@ static wf_result sc_upload(fa *f, mem *m, out *o, char *err_text, size_t cap) {
     return r;
 }
 
+/* Beyond the API base on one kept-alive connection: a document's metadata,
+   its file streamed to a sink, then an event subscription answered 201 +
+   Location with no body. */
+static const char *k_endpoint_conns[1];
+static bool endpoint_sink(void *user, const char *data, size_t len) {
+    out_add((out *)user, "%.*s", (int)len, data);
+    return true;
+}
+static bool endpoint_start(void *user, const char *name, uint64_t size) {
+    out_add((out *)user, "[%s %llu] ", name, (unsigned long long)size);
+    return true;
+}
+static wf_result sc_endpoint(fa *f, mem *m, out *o, char *err_text, size_t cap) {
+    wf_transport tr;
+    wf_result r;
+    wf_client *c;
+    wf_download_desc d;
+    char id[64];
+    const char *loc;
+    size_t n = 0;
+    m->conns = k_endpoint_conns;
+    m->nconns = 1;
+    c = client(f, m, &tr, &r, err_text, cap);
+    if (!c) return r;
+    memset(&d, 0, sizeof d);
+    d.document_id = "5c1a2b3c4d5e6f708192a3b4c5d6e7f8";
+    d.on_start = endpoint_start;
+    d.sink = endpoint_sink;
+    d.user = o;
+    r = wf_download(c, &d);
+    if (r == WF_OK)
+        r = wf_subscription_create_json(c, "{\"objCode\":\"TASK\",\"eventType\":\"UPDATE\",\"url\":\"https://h.example/x\",\"authToken\":\"t\"}", 0, id, sizeof id);
+    take_error(c, r, err_text, cap);
+    if (r == WF_OK) {
+        loc = wf_last_header(c, "Location", &n);
+        out_add(o, " id %s location %.*s", id, (int)n, loc ? loc : "");
+    }
+    wf_client_destroy(c);
+    return r;
+}
+
 /* ------------------------------------------------------------- the loop */
 
 static bool verbose(void) {
@@ -807,6 +848,7 @@ static void test_long_uri(void **st) { (void)st; run_all("long URI sent as POST 
 static void test_keys(void **st) { (void)st; run_all("API key get/clear, OAuth2 code", sc_keys); }
 static void test_batch(void **st) { (void)st; run_all("batch", sc_batch); }
 static void test_upload(void **st) { (void)st; run_all("upload and document", sc_upload); }
+static void test_endpoint(void **st) { (void)st; run_all("download, then a subscription (201 + Location)", sc_endpoint); }
 
 /* A fresh RSA key for the JWT scenario (openssl is a build dependency);
    no key, no run. */
@@ -839,6 +881,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_upload),
+        cmocka_unit_test(test_endpoint),
     };
     char *doc, *p;
     int i, rc;
@@ -847,6 +890,18 @@ int main(int argc, char **argv) {
     /* the canned answers */
     snprintf(body, sizeof body, "{\"data\":[%s,{\"ID\":\"t2\",\"name\":\"x\",\"assignedTo\":{\"name\":\"\\u00c5sa\"}}]}", task);
     k_search_conns[0] = response(body, false);
+    {
+        static const char file[] = "%PDF-1.4 file bytes\r\n";
+        char *a = response("{\"data\":{\"ID\":\"5c1a2b3c4d5e6f708192a3b4c5d6e7f8\",\"downloadURL\":\"/document/download?ID=5c1a2b3c4d5e6f708192a3b4c5d6e7f8\","
+                           "\"currentVersion\":{\"fileName\":\"spec.pdf\",\"fileSize\":21}}}", false);
+        size_t n = strlen(a) + 600;
+        char *all = (char *)malloc(n);
+        snprintf(all, n, "%sHTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %zu\r\n\r\n%s"
+                 "HTTP/1.1 201 Created\r\nLocation: https://h/attask/eventsubscription/api/v1/subscriptions/750a636c-5628-48f5\r\n"
+                 "Content-Length: 0\r\n\r\n", a, strlen(file), file);
+        free(a);
+        k_endpoint_conns[0] = all;
+    }
     {
         /* login, then a search and a logout on the same kept-alive connection */
         char *a = response("{\"data\":{\"sessionID\":\"sess0123456789\",\"userID\":\"user0123\"}}", false);
@@ -958,5 +1013,6 @@ int main(int argc, char **argv) {
     free((void *)k_long_conns[0]);
     free((void *)k_keys_conns[0]);
     free((void *)k_upload_conns[0]);
+    free((void *)k_endpoint_conns[0]);
     return rc;
 }

@@ -1047,6 +1047,68 @@ static void test_search_streaming_word_scan(void **st) {
                 }
 }
 
+/* Streamed answers are tokenised by jsmn resuming over the bytes: what jsmn
+   lets through (a stray ':' after an element, a key at array level, a
+   missing comma) must still fail, fed whole and byte by byte. */
+static void test_search_streaming_refuses(void **st) {
+    static const char *const bodies[] = {
+        "{\"data\":[{\"a\":1}:2]}",
+        "{\"data\":[\"a\":1]}",
+        "{\"data\":[{\"a\":1} {\"b\":2}]}",
+        "{\"data\":[{\"a\":1},,{\"b\":2}]}",
+        "{\"data\":[{\"a\" \"b\"}]}",
+        "{\"data\":[{\"a\":\"\\ud800\"}]}",
+        "{\"data\":[{\"a\":\"x\ty\"}]}",
+        "{\"data\":[{\"a\":1}],\"more\":2}",
+        "{\"data\":[{\"a\":1}]}{\"b\":2}",
+    };
+    size_t i;
+    int step;
+    (void)st;
+    for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+        for (step = 0; step < 2; step++) {
+            char reply[256];
+            seen_objs so;
+            long long count = 0;
+            mem_tr m;
+            wf_client *c;
+            wf_result r;
+            snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s", strlen(bodies[i]), bodies[i]);
+            memset(&so, 0, sizeof so);
+            r = stream_reply(reply, step == 1, &so, &count, &c, &m);
+            if (r != WF_ERR_JSON) print_error("body %zu (%s), step %d: %s\n", i, bodies[i], step, wf_result_str(r));
+            assert_int_equal(r, WF_ERR_JSON);
+            wf_client_destroy(c);
+            wf__buf_free(NULL, &m.sent);
+        }
+}
+
+/* wf_json_write_raw: the source's own tokens, whitespace dropped, escapes kept. */
+static void test_json_write_raw(void **st) {
+    wf_doc *d = NULL;
+    wf__buf out;
+    const char *compact = "{\"a\":\"q\\\"b\\/\\u00e9\",\"n\":[1,2.5e3,true,null,{}]}";
+    const char *spaced = " { \"a\" : \"q\\\"b\\/\\u00e9\" ,\n \"n\" :[ 1 , 2.5e3,true , null,{ } ] } ";
+    (void)st;
+    memset(&out, 0, sizeof out);
+    assert_int_equal(parse(compact, &d), WF_OK);
+    assert_int_equal(wf_json_write_raw(wf_doc_root(d), 0, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, compact);
+    wf_doc_free(d);
+    out.len = 0;
+    assert_int_equal(parse(spaced, &d), WF_OK);
+    assert_int_equal(wf_json_write_raw(wf_doc_root(d), 0, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, compact);
+    out.len = 0;
+    assert_int_equal(wf_json_write_raw(wf_json_get(wf_doc_root(d), "n"), 0, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, "[1,2.5e3,true,null,{}]");
+    out.len = 0;
+    assert_int_equal(wf_json_write_raw(wf_doc_root(d), 2, sink_buf, &out), WF_OK);
+    assert_string_equal(out.p, "{\n  \"a\": \"q\\\"b\\/\\u00e9\",\n  \"n\": [\n    1,\n    2.5e3,\n    true,\n    null,\n    {}\n  ]\n}");
+    wf_doc_free(d);
+    wf__buf_free(NULL, &out);
+}
+
 static void test_invalid_query_sends_nothing(void **st) {
     mem_tr m;
     wf_transport tr;
@@ -1234,6 +1296,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_search_streaming),
         cmocka_unit_test(test_search_streaming_edges),
         cmocka_unit_test(test_search_streaming_word_scan),
+        cmocka_unit_test(test_search_streaming_refuses),
+        cmocka_unit_test(test_json_write_raw),
         cmocka_unit_test(test_invalid_query_sends_nothing),
         cmocka_unit_test(test_trace_is_redacted),
     };

@@ -623,6 +623,9 @@ t "edit with a JSON string" 2 $HTTP --user "$ADMIN" --password "$PW" edit task "
 t "invalid UTF-8 escape in --json" 2 $HTTP --user "$ADMIN" --password "$PW" create task --json '{"name":"\ud800"}'
 stats_ok "invalid --json: nothing was sent" 's["requests"] == 0'
 
+# request beyond the API base, event subscriptions, document download
+. "$ROOT/tests/cli/endpoint.sh"
+
 # help for every command
 for c in search get count report metadata create copy edit delete action upload batch request login logout api-key version; do
     if "$WF" "$c" --help >"$TMP/out" 2>"$TMP/err" </dev/null &&

@@ -142,7 +142,7 @@ run "hello (prefix) runs" 0 "$TMP/hello/hello-prefix"
 has "hello (prefix) prints the version" "workfront.h $VERSION"
 run "installed wf runs: wf version" 0 "$P/bin/wf" version
 has "wf version names the library" "$VERSION"
-for e in search create_edit upload jwt embedded; do
+for e in search create_edit upload jwt embedded webhook; do
     run "examples/$e.c builds from the installed copy via pkg-config" 0 \
         sh -c "cd '$TMP' && cc $CWARN '$ROOT/examples/$e.c' -o '$TMP/$e-pc' \$0" "$flags"
 done
@@ -157,7 +157,7 @@ fi # install
 # ------------------------------------------------------------- 3. examples
 if want examples; then
 run "make examples-build (-std=c99 -Wall -Wextra -Wpedantic ... -Werror)" 0 $MAKE --no-print-directory examples-build
-for e in search create_edit upload jwt embedded; do
+for e in search create_edit upload jwt embedded webhook; do
     if [ -x "$B/examples/$e" ]; then ok "built $B/examples/$e"; else bad "no $B/examples/$e"; fi
 done
 
@@ -198,6 +198,24 @@ if [ -n "$SERVER_PID" ]; then
     run "upload" 0 env WF_URL="$HTTPS_URL" WF_CACERT="$CA" WF_API_KEY=$KEY "$EX/upload" "$TMP/upload.bin" PROJ "$PROJECT" "dist test upload"
     has "upload prints the document" "\"dist test upload\" attached to PROJ"
     run "upload without arguments is a usage error" 2 "$EX/upload"
+    SPEC=$("$PYTHON" -c 'import json, sys, urllib.request
+r = urllib.request.Request(sys.argv[1] + "/attask/api/v22.0/document/search?name=spec.pdf&fields=currentVersionID",
+                           headers={"apiKey": sys.argv[2]})
+d = json.load(urllib.request.urlopen(r))["data"][0]
+print(d["ID"], d["currentVersionID"])' "$HTTP_URL" $KEY)
+    SPEC_ID=${SPEC% *}
+    SPEC_V=${SPEC#* }
+    run "webhook: subscription round trip, then a 20 MiB download" 0 sh -c \
+        'env WF_URL="$1" WF_CACERT="$2" WF_API_KEY="$3" "$4" https://hooks.example.com/wf "$5" > "$6"' \
+        sh "$HTTPS_URL" "$CA" $KEY "$EX/webhook" "$SPEC_ID" "$TMP/spec.bin"
+    has "webhook deleted its subscription" "deleted"
+    WANT=$("$PYTHON" -c 'import json, sys, urllib.request
+d = json.load(urllib.request.urlopen("%s/__test/content/%s" % (sys.argv[1], sys.argv[2])))["data"]
+print(d["sha256"])' "$HTTP_URL" "$SPEC_V")
+    GOT=$("$PYTHON" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$TMP/spec.bin")
+    if [ -n "$WANT" ] && [ "$WANT" = "$GOT" ]; then ok "webhook: the downloaded bytes are the server's"; else bad "webhook: downloaded bytes differ ($GOT, wanted $WANT)"; fi
+    run "webhook with an http:// hook is refused before sending" 2 env WF_URL="$HTTP_URL" WF_API_KEY=$KEY "$EX/webhook" http://hooks.example.com/wf
+    has "webhook says why" "https://"
     JWT_ENV="WF_CUSTOMER_ID=test-customer WF_USER_ID=$ADMIN_ID WF_CLIENT_ID=test-client WF_CLIENT_SECRET=test-client-secret"
     # shellcheck disable=SC2086
     run "jwt (server-to-server)" 0 env WF_URL="$HTTPS_URL" WF_CACERT="$CA" WF_JWT_KEY="$B/certs/jwt.key" $JWT_ENV "$EX/jwt"

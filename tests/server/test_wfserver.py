@@ -902,5 +902,103 @@ class OAuthTest(Base):
         self.assertEqual(sorted(results), [200, 200, 429, 429, 429])
 
 
+# ---------------------------------------------------------------------------
+# Beyond the API base: event subscriptions, document download
+# ---------------------------------------------------------------------------
+
+SUBS_URL = "/attask/eventsubscription/api/v1/subscriptions"
+
+
+def json_call(method, path, obj=None, headers=None, kind="http", auth=True):
+    hdrs = dict(KEY) if auth else {}
+    hdrs.update(headers or {})
+    body = None
+    if obj is not None:
+        body = json.dumps(obj).encode()
+        hdrs["Content-Type"] = "application/json"
+    c = conn(kind)
+    try:
+        c.request(method, path, body=body, headers=hdrs)
+        r = c.getresponse()
+        raw = r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, raw
+    finally:
+        c.close()
+
+
+class SubscriptionTest(Base):
+    SUB = {"objCode": "TASK", "eventType": "UPDATE", "url": "https://h.example/x", "authToken": "t"}
+
+    def test_lifecycle_as_documented(self):
+        for kind in ("http", "https"):
+            st, h, raw = json_call("POST", SUBS_URL, self.SUB, kind=kind)
+            self.assertEqual((st, raw), (201, b""))
+            scheme = "http" if kind == "http" else "https"
+            self.assertTrue(h["location"].startswith("%s://127.0.0.1:%d%s/" % (scheme, SRV[kind], SUBS_URL)), h)
+            sid = h["location"].rsplit("/", 1)[1]
+            st, _, raw = json_call("GET", "%s/%s" % (SUBS_URL, sid), kind=kind)
+            self.assertEqual(st, 200)
+            self.assertEqual(json.loads(raw)["eventType"], "UPDATE")
+            st, _, raw = json_call("GET", SUBS_URL + "?limit=1&page=1", kind=kind)
+            d = json.loads(raw)
+            self.assertEqual(d["meta"]["limit"], 1)
+            self.assertEqual(len(d["subscriptions"]), 1)
+            st, _, raw = json_call("DELETE", "%s/%s" % (SUBS_URL, sid), kind=kind)
+            self.assertEqual((st, raw), (200, b""))
+            st, _, raw = json_call("GET", "%s/%s" % (SUBS_URL, sid), kind=kind)
+            self.assertEqual(st, 404)
+            self.assertIn("message", json.loads(raw))
+
+    def test_refusals(self):
+        st, _, _ = json_call("GET", SUBS_URL, auth=False)
+        self.assertEqual(st, 401)
+        sid = self.ok("POST", "login", form={"username": "user01@test.example", "password": "user-Pa55"},
+                      auth=False)["sessionID"]
+        st, _, raw = json_call("GET", SUBS_URL, headers={"SessionID": sid}, auth=False)
+        self.assertEqual(st, 403)
+        self.assertIn("administrator", json.loads(raw)["message"])
+        for bad in ({"objCode": "TASK"}, dict(self.SUB, eventType="TOUCH"), dict(self.SUB, url="not a url")):
+            st, _, _ = json_call("POST", SUBS_URL, bad)
+            self.assertEqual(st, 400, bad)
+        st, _, _ = json_call("GET", SUBS_URL + "?limit=1001")
+        self.assertEqual(st, 400)
+
+
+class DownloadTest(Base):
+    def spec(self):
+        d = self.ok("GET", "document/search", {"name": "spec.pdf", "fields": "downloadURL,versions:downloadURL,"
+                                                                        "versions:fileSize,currentVersionID"})
+        return d[0]
+
+    def test_versions_and_content(self):
+        doc = self.spec()
+        self.assertEqual(doc["downloadURL"], "/document/download?ID=%s" % doc["ID"])
+        sizes = {v["ID"]: v["fileSize"] for v in doc["versions"]}
+        self.assertEqual(sizes[doc["currentVersionID"]], BIG_DOC_SIZE)
+        for v in doc["versions"]:
+            if v["fileSize"] == BIG_DOC_SIZE:
+                continue
+            st, h, raw = json_call("GET", v["downloadURL"])
+            self.assertEqual(st, 200)
+            self.assertEqual(h["content-type"], "application/octet-stream")
+            self.assertEqual(len(raw), v["fileSize"])
+            c = control("content/" + v["ID"])
+            self.assertEqual(c["sha256"], hashlib.sha256(raw).hexdigest())
+            self.assertEqual(raw, json_call("GET", v["downloadURL"])[2])   # the same bytes every time
+        st, _, _ = json_call("GET", doc["downloadURL"], auth=False)
+        self.assertEqual(st, 401)
+
+    def test_cut_download(self):
+        doc = self.spec()
+        small = [v for v in doc["versions"] if v["fileSize"] != BIG_DOC_SIZE][0]
+        control("config", cut_download=1)
+        try:
+            with self.assertRaises(http.client.IncompleteRead):
+                json_call("GET", small["downloadURL"])
+            self.ok("GET", "task/count")                     # API answers are whole
+        finally:
+            control("config", cut_download=0)
+
+
 if __name__ == "__main__":
     unittest.main()

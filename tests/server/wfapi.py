@@ -30,6 +30,13 @@ API_RE = re.compile(r"^/attask/(?:api-unsupported|api/([^/]+))(/.*)?$")
 VERSION_RE = re.compile(r"^(v?\d+(\.\d+)?|unsupported|internal|asp)$", re.I)
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 OAUTH_PREFIX = "/integrations/oauth2/api/v1/"
+# Beside the REST API (Adobe's "Event Subscription API" page): not in the data
+# envelope, System Administrators only.
+SUBS_PATH = "/attask/eventsubscription/api/v1/subscriptions"
+SUBS_EVENTS = ("CREATE", "UPDATE", "DELETE", "SHARE")
+# Where a document's bytes are served; the API hands it out as downloadURL.
+DOWNLOAD_PATH = "/document/download"
+KEEP_UPLOAD = 8 << 20          # uploads up to this size are kept for download
 
 
 def parse_qs(text):
@@ -276,6 +283,10 @@ class Api:
             return self._oauth(req, path[len(OAUTH_PREFIX):], ctx.cfg)
         if path == wfims.TOKEN_PATH:
             return wfims.token(self, req, ctx.cfg)
+        if path == SUBS_PATH or path.startswith(SUBS_PATH + "/"):
+            return self._subscriptions(req, path[len(SUBS_PATH):], ctx)
+        if path == DOWNLOAD_PATH:
+            return self._download(req, ctx)
         m = API_RE.match(path)
         if not m:
             raise ApiError("nopath", "No API resource at %s" % path)
@@ -1048,6 +1059,12 @@ class Api:
             for v in list(st.children("DOCV", "documentID", oid)):
                 st.delete("DOCV", v["ID"])
         st.delete(code, oid)
+        if code != "JRNLE":
+            parent = {"TASK": "PROJ", "OPTASK": "PROJ", "HOUR": "PROJ"}.get(code)
+            st.insert("JRNLE", {"ID": st.new_id(), "objCode": "JRNLE", "changeType": "D", "subObjCode": code,
+                                "subObjID": oid, "objObjCode": parent or code,
+                                "objID": (row.get("projectID") if parent else oid) or oid,
+                                "entryDate": now_text(), "aux2": row.get("name")})
         if code == "TASK" and row.get("parentID"):
             self._recount(row["parentID"])
 
@@ -1168,8 +1185,120 @@ class Api:
                            "version": str(spec.get("version") or "v1.0"),
                            "fileName": str(spec.get("fileName") or row.get("name")),
                            "fileSize": up.get("size"), "handle": row.get("handle"),
-                           "fileHash": up.get("sha256"), "entryDate": now_text()})
-        st.update("DOCU", row["ID"], {"currentVersionID": vid})
+                           "fileHash": up.get("sha256"), "entryDate": now_text(),
+                           "downloadURL": "%s?ID=%s&versionID=%s" % (DOWNLOAD_PATH, row["ID"], vid)})
+        st.update("DOCU", row["ID"], {"currentVersionID": vid,
+                                      "downloadURL": "%s?ID=%s" % (DOWNLOAD_PATH, row["ID"])})
+
+    def _download(self, req, ctx):
+        """GET /document/download?ID=<doc>[&versionID=<ver>]: the file itself,
+        with the API's credentials.  Seeded versions have generated content
+        (fixed per version); uploaded ones give back what was uploaded."""
+        params = parse_qs(req.query)
+        if req.method not in ("GET", "HEAD"):
+            raise ApiError("method", "download needs GET")
+        req.effective_method = req.method
+        self.authenticate(ctx, params)
+        with self.state.lock:
+            st = self.store
+            doc = st.get("DOCU", (first(params, "ID") or "").lower())
+            if doc is None:
+                raise ApiError("notfound", "No document with ID %s" % first(params, "ID"))
+            vid = (first(params, "versionID") or doc.get("currentVersionID") or "").lower()
+            ver = st.get("DOCV", vid)
+            if ver is None or ver.get("documentID") != doc["ID"]:
+                raise ApiError("notfound", "No version %s of document %s" % (vid, doc["ID"]))
+            up = self.state.uploads.get(ver.get("handle")) if ver.get("fileHash") else None
+        if up is not None:
+            body = up.get("_content")
+            if body is None:
+                raise ApiError("notfound", "The test server keeps uploads of at most %d bytes" % KEEP_UPLOAD)
+        else:
+            body = version_content(ver)
+        name = ver.get("fileName") or "file"
+        disp = "attachment; filename*=UTF-8''%s" % urllib.parse.quote(name, safe="")
+        resp = Response(200, body, [("Content-Disposition", disp)], content_type="application/octet-stream")
+        resp.cut = bool(ctx.cfg.get("cut_download"))
+        resp.stall = bool(ctx.cfg.get("stall_download"))
+        return resp
+
+    # -- event subscriptions -------------------------------------------------------
+
+    def _subscriptions(self, req, rest, ctx):
+        """The Event Subscription API as Adobe documents it: POST (JSON body)
+        -> 201 + Location, no body; GET with page/limit -> {"subscriptions",
+        "meta"}; GET /<id>; DELETE /<id> -> 200, no body.  401 without
+        credentials, 403 for a user who is not a System Administrator.
+        Errors are small JSON objects, not the API's envelope."""
+        def fail(status, msg):
+            return Response(status, json.dumps({"message": msg}).encode())
+        params = parse_qs(req.query)
+        req.effective_method = req.method
+        try:
+            user = self.authenticate(ctx, params)
+        except ApiError as e:
+            return fail(401, e.message)
+        if not user.get("isAdmin"):
+            return fail(403, "The user does not have administrator access")
+        sid = rest.strip("/")
+        subs = self.state.subscriptions
+        if req.method == "POST" and not sid:
+            ctype = (req.header("content-type") or "").lower()
+            if not ctype.startswith("application/json"):
+                return fail(400, "Content-Type must be application/json")
+            raw = req.body.read_all(1 << 20)
+            try:
+                body = json.loads(raw.decode("utf-8")) if raw is not None else None
+            except (UnicodeDecodeError, ValueError):
+                body = None
+            if not isinstance(body, dict):
+                return fail(400, "The body must be a subscription resource (a JSON object)")
+            for k in ("objCode", "eventType", "url", "authToken"):
+                if not isinstance(body.get(k), str) or not body.get(k):
+                    return fail(400, "%s is required" % k)
+            if body["eventType"] not in SUBS_EVENTS:
+                return fail(400, "Unknown eventType %s" % body["eventType"])
+            u = urllib.parse.urlsplit(body["url"])
+            if u.scheme not in ("http", "https") or not u.netloc:
+                return fail(400, "The URL field of the subscription resource is invalid")
+            new_id = "%08x-%04x-%04x-%04x-%012x" % tuple(secrets.randbits(b) for b in (32, 16, 16, 16, 48))
+            row = {"id": new_id, "customerId": CUSTOMER_ID_FOR_SUBS, "objId": body.get("objId"),
+                   "objCode": body["objCode"], "url": body["url"], "eventType": body["eventType"],
+                   "authToken": body["authToken"], "version": "v2"}
+            for k in ("filters", "filterConnector", "base64Encoding"):
+                if k in body:
+                    row[k] = body[k]
+            with self.state.lock:
+                subs[new_id] = row
+            scheme = "http" if getattr(req, "listener", "http") == "http" else "https"
+            host = req.header("host") or "localhost"
+            return Response(201, b"", [("Location", "%s://%s%s/%s" % (scheme, host, SUBS_PATH, new_id))],
+                            content_type=None)
+        if req.method == "GET" and not sid:
+            try:
+                page = int(first(params, "page") or 1)
+                limit = int(first(params, "limit") or 100)
+            except ValueError:
+                return fail(400, "page and limit must be numbers")
+            if page < 1 or limit < 1 or limit > 1000:
+                return fail(400, "page must be 1 or more and limit between 1 and 1000")
+            with self.state.lock:
+                rows = list(subs.values())
+            part = rows[(page - 1) * limit: page * limit]
+            meta = {"page": page, "page_count": max(1, -(-len(rows) // limit)), "limit": limit,
+                    "total_count": len(rows)}
+            return Response(200, json.dumps({"subscriptions": part, "meta": meta}).encode())
+        if sid and "/" not in sid and req.method in ("GET", "DELETE"):
+            with self.state.lock:
+                row = subs.get(sid)
+                if row is not None and req.method == "DELETE":
+                    del subs[sid]
+            if row is None:
+                return fail(404, "No event subscription with ID %s" % sid)
+            if req.method == "DELETE":
+                return Response(200, b"", content_type=None)
+            return Response(200, json.dumps(row).encode())
+        return fail(405 if not sid or "/" not in sid else 404, "%s is not supported here" % req.method)
 
     # -- batch --------------------------------------------------------------------
 
@@ -1243,13 +1372,17 @@ class Api:
             if disp.get("name") == "uploadedFile" and found is None:
                 h = hashlib.sha256()
                 size = 0
+                kept = []
                 for chunk in chunks:
                     h.update(chunk)
                     size += len(chunk)
+                    if size <= KEEP_UPLOAD:
+                        kept.append(bytes(chunk))
                     if req.body.consumed > MAX_UPLOAD:
                         raise ApiError("too_large", "Upload larger than %d bytes" % MAX_UPLOAD)
                 found = {"size": size, "sha256": h.hexdigest(), "fileName": disp.get("filename"),
-                         "contentType": headers.get("content-type")}
+                         "contentType": headers.get("content-type"),
+                         "_content": b"".join(kept) if size <= KEEP_UPLOAD else None}
             else:
                 for _ in chunks:
                     pass
@@ -1374,6 +1507,13 @@ _DEFAULTS = {
     "HOUR": {"status": "SUB"},
     "ASSGN": {"status": "A", "assignmentPercent": 100.0},
 }
+
+
+def version_content(ver):
+    """The generated bytes of a seeded document version: fixed per version ID."""
+    import random
+    size = int(ver.get("fileSize") or 0)
+    return random.Random("content:" + ver["ID"]).randbytes(size)
 
 
 def _blank(code):

@@ -87,3 +87,8 @@ MAX_URI = 8892               # request-target bytes before the CDN's 414
 MAX_FORM_BODY = 32 << 20     # urlencoded body cap (413 above)
 MAX_UPLOAD = 1 << 30         # multipart upload cap (413 above)
 DEFAULT_TASKS = 10000
+
+# The customer ID the event subscription service reports.
+CUSTOMER_ID_FOR_SUBS = "504f9640000013401be513579fbebffa"
+# The seeded document whose current version (v2.0) is 20 MiB.
+BIG_DOC_SIZE = 20 << 20

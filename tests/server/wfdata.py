@@ -88,7 +88,14 @@ def date_key(text):
     return None if dt is None else dt.timestamp()
 
 
+# The clock writes read (entryDate, lastUpdateDate); the frozen_now test
+# switch stops it, so tests can give many objects one timestamp.
+FROZEN_NOW = None
+
+
 def now_text():
+    if FROZEN_NOW:
+        return FROZEN_NOW
     return fmt_date(datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=-6))).replace(microsecond=0))
 
 
@@ -267,7 +274,8 @@ _register(ObjType(
     [("ID", "string"), ("name", "string"), ("objCode", "string"), ("description", "string"),
      ("docObjCode", "string"), ("objID", "string"), ("handle", "string"),
      ("projectID", "id"), ("taskID", "id"), ("opTaskID", "id"), ("ownerID", "id"),
-     ("currentVersionID", "id"), ("entryDate", "date"), ("lastUpdateDate", "date")],
+     ("currentVersionID", "id"), ("entryDate", "date"), ("lastUpdateDate", "date"),
+     ("downloadURL", "string")],
     refs={"project": ("PROJ", "projectID"), "task": ("TASK", "taskID"),
           "opTask": ("OPTASK", "opTaskID"), "owner": ("USER", "ownerID"),
           "currentVersion": ("DOCV", "currentVersionID")},
@@ -275,13 +283,13 @@ _register(ObjType(
     defaults=["ID", "name", "objCode", "description", "docObjCode", "objID", "entryDate"],
     required=["name", "docObjCode", "objID"],
     readonly=["entryDate", "lastUpdateDate", "currentVersionID", "projectID", "taskID",
-              "opTaskID"]))
+              "opTaskID", "downloadURL"]))
 
 _register(ObjType(
     "DOCV", "Document Version", ["docv", "documentversion"],
     [("ID", "string"), ("objCode", "string"), ("documentID", "id"), ("version", "string"),
      ("fileName", "string"), ("fileSize", "int"), ("handle", "string"),
-     ("fileHash", "string"), ("entryDate", "date")],
+     ("fileHash", "string"), ("entryDate", "date"), ("downloadURL", "string")],
     refs={"document": ("DOCU", "documentID")},
     defaults=["ID", "objCode", "version", "fileName", "fileSize", "entryDate"]))
 
@@ -305,9 +313,21 @@ _register(ObjType(
               "status"],
     queries=["myWork"]))
 
+# JRNLE: journal entries.  Workfront journals changes (changeType A added,
+# E edited, D deleted) of the objects its administrator set up for it, the
+# object as subObjCode/subObjID (Adobe's "Track hour records with the
+# Workfront API"); here every delete is journaled.
+_register(ObjType(
+    "JRNLE", "Journal Entry", ["jrnle", "journalentry"],
+    [("ID", "string"), ("objCode", "string"), ("changeType", "string"), ("subObjCode", "string"),
+     ("subObjID", "string"), ("objObjCode", "string"), ("objID", "string"), ("entryDate", "date"),
+     ("aux2", "string")],
+    defaults=["ID", "objCode", "changeType", "subObjCode", "subObjID", "entryDate"],
+    readonly=["changeType", "subObjCode", "subObjID", "objObjCode", "objID", "entryDate", "aux2"]))
+
 # Object types that have rows of their own (everything but the virtual WORK
 # and ACSRUL, which lives inside projects).
-TABLES = ["PROJ", "TASK", "OPTASK", "USER", "HOUR", "ASSGN", "DOCU", "DOCV"]
+TABLES = ["PROJ", "TASK", "OPTASK", "USER", "HOUR", "ASSGN", "DOCU", "DOCV", "JRNLE"]
 
 _ALIASES = {}
 for _t in SCHEMA.values():
@@ -714,10 +734,23 @@ def generate(store, ntasks):
                           "projectID": FIRST_PROJECT_ID, "taskID": None, "opTaskID": None,
                           "ownerID": ADMIN_USER_ID, "currentVersionID": vid,
                           "entryDate": _date(rng, -50, 0), "lastUpdateDate": _date(rng, -5, 0)}
+        T["DOCU"][did]["downloadURL"] = "/document/download?ID=%s" % did
         T["DOCV"][vid] = {"ID": vid, "objCode": "DOCV", "documentID": did, "version": "v1.0",
                           "fileName": fname, "fileSize": rng.randrange(100, 100000),
                           "handle": T["DOCU"][did]["handle"], "fileHash": None,
-                          "entryDate": T["DOCU"][did]["entryDate"]}
+                          "entryDate": T["DOCU"][did]["entryDate"],
+                          "downloadURL": "/document/download?ID=%s&versionID=%s" % (did, vid)}
+    # The first document has a second, current version of 20 MiB (downloads
+    # in bounded memory); its own generator keeps every other ID as it was.
+    rng = random.Random(7008)
+    did = next(iter(T["DOCU"]))
+    vid = _rid(rng, used)
+    T["DOCV"][vid] = {"ID": vid, "objCode": "DOCV", "documentID": did, "version": "v2.0",
+                      "fileName": "spec-v2.pdf", "fileSize": BIG_DOC_SIZE,
+                      "handle": T["DOCU"][did]["handle"], "fileHash": None,
+                      "entryDate": T["DOCU"][did]["lastUpdateDate"],
+                      "downloadURL": "/document/download?ID=%s&versionID=%s" % (did, vid)}
+    T["DOCU"][did]["currentVersionID"] = vid
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ switches and are not counted in the statistics:
     reset            switches, counters, sessions, uploads and data back to start
     stats[?reset=1]  counters (see Stats.snapshot)
     upload/<handle>  size and sha256 of an upload
+    content/<versionID>  size and sha256 of a document version's bytes
     expire           expire every session and access token now
 The probes below need no authentication either, but are treated like API
 calls (counted, shaped by the wire switches):
@@ -65,15 +66,16 @@ Switches (config keys; all off by default, see CONFIG_DEFAULTS):
     chunked=1 tiny=N close=1 close_delimited=1 delay_ms=N idle_close_ms=N
     send_100=1 error_status=N errors_200=1 force_status=N force_body=...
     force_ctype=... count=K retry_after=... truncate=1 garbage=1 gzip=1
-    stall=accept|body trickle_ms=N max_uri=N for_next=K
+    stall=accept|body trickle_ms=N max_uri=N for_next=K cut_download=1 stall_download=1
     session_ttl=S session_max_requests=N token_ttl=S max_concurrent=N
-    ims_token=... ims_token_ttl=S paging=ignore_first|ignore
+    ims_token=... ims_token_ttl=S paging=ignore_first|ignore frozen_now=DATE
 """
 
 import argparse
 import collections
 import contextlib
 import gzip
+import hashlib
 import os
 import re
 import signal
@@ -92,6 +94,7 @@ from wferrors import ApiError, encode  # noqa: E402
 from wfhttp import (Conn, Response, BadRequest, ClientGone, IdleTimeout,  # noqa: E402
                     KEEPALIVE_TIMEOUT, REASONS, read_request, wait_for_close, write_response)
 import wfapi  # noqa: E402
+import wfdata  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Configuration switches
@@ -131,8 +134,11 @@ CONFIG_DEFAULTS = {
     "max_concurrent": 0,   # >0: more in-flight requests per user get 429
     "ims_token": IMS_TOKEN,  # the Bearer token IMS accepts (change it to simulate rotation)
     "ims_token_ttl": DEFAULT_IMS_TOKEN_TTL,  # lifetime (and expires_in) of /ims/token/v3 tokens
+    "cut_download": 0,     # document downloads: half the file (Content-Length says all), then close
+    "stall_download": 0,   # document downloads: the head, then nothing (the client waits)
     "paging": "",          # searches "ignore_first": $$FIRST ignored (the first page again);
                            # "ignore": $$FIRST and $$LIMIT ignored (every match, every time)
+    "frozen_now": "",      # a date text: every write stamps entryDate/lastUpdateDate with it
 }
 WIRE_KEYS = ("chunked", "tiny", "close", "close_delimited", "delay_ms", "idle_close_ms", "send_100",
              "truncate", "garbage", "gzip", "stall", "trickle_ms")
@@ -307,6 +313,7 @@ class State:
             self.sessions = {}
             self.refresh_tokens = {}
             self.uploads = {}
+            self.subscriptions = {}
             self.ims_uses = 0
             self.ims_tokens = {}          # issued by /ims/token/v3 (wfims.py)
             self.ims_tokens_issued = 0
@@ -316,6 +323,7 @@ class State:
             self.token_count = 0
         with self.config_lock:
             self.config = dict(CONFIG_DEFAULTS)
+            wfdata.FROZEN_NOW = None
         self.stats.reset()
 
     # -- configuration --
@@ -343,6 +351,7 @@ class State:
             if "force_status" in keys and "count" not in keys:
                 new["count"] = 1 if new["force_status"] else 0
             self.config = new
+            wfdata.FROZEN_NOW = new["frozen_now"] or None
             return dict(new)
 
     def take_config(self):
@@ -441,6 +450,10 @@ class State:
         opts = {k: cfg[k] for k in ("chunked", "close_delimited", "close", "tiny", "trickle_ms",
                                    "send_100", "truncate")}
         opts["stall_body"] = cfg["stall"] == "body"
+        if getattr(resp, "cut", False):
+            opts["truncate"] = 1
+        if getattr(resp, "stall", False):
+            opts["stall_body"] = True
         return write_response(conn, req, resp, opts, self.stop)
 
     def forced_response(self, cfg):
@@ -499,12 +512,23 @@ class State:
             if wfapi.truthy(wfapi.first(params, "reset")):
                 self.stats.reset()
             return Response(200, encode({"data": snap}))
+        if name.startswith("content/"):
+            # the size and SHA-256 of a document version's bytes, as downloaded
+            with self.lock:
+                ver = self.store.get("DOCV", name[8:].lower())
+                up = self.uploads.get(ver.get("handle")) if ver and ver.get("fileHash") else None
+            if ver is None:
+                raise ApiError("notfound", "No document version %s" % name[8:])
+            body = (up or {}).get("_content") if up else wfapi.version_content(ver)
+            if body is None:
+                raise ApiError("notfound", "Content of version %s not kept" % name[8:])
+            return Response(200, encode({"data": {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}}))
         if name.startswith("upload/"):
             with self.lock:
                 up = self.uploads.get(name[7:])
             if up is None:
                 raise ApiError("notfound", "No upload with handle %s" % name[7:])
-            return Response(200, encode({"data": up}))
+            return Response(200, encode({"data": {k: v for k, v in up.items() if not k.startswith("_")}}))
         if name == "expire":
             with self.lock:
                 n = len(self.sessions) + len(self.ims_tokens)
