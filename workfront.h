@@ -83,6 +83,9 @@
                            and /usr/local/share/certs/ca-root-nss.crt (FreeBSD))
    WF_JSMN_H               the jsmn header to include (default "jsmn.h": beside
                            workfront.h first, then the include path)
+   WF_IO_BUFFER_SIZE       bytes of one transport read (default 16384, at least
+                           1024); a streamed search holds about this much body
+                           and its tokens at a time: devices shrink it
 
    PORTING
    =======
@@ -2718,6 +2721,9 @@ static bool wf__is_auth_error(const wf_error *e) {
            wf__icontains(e->message, "not currently logged in");
 }
 
+/* The statuses a throttled request gets back. */
+static bool wf__throttle_status(int http_status) { return http_status == 429 || http_status == 503; }
+
 WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf_error *e) {
     wf_json root = wf_doc_root(d), err, dv;
     wf_error scratch;
@@ -2739,7 +2745,10 @@ WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf
             wf__json_copy(err, e->message, sizeof e->message);
         }
         if (!e->message[0] && e->title[0]) wf__copy(e->message, sizeof e->message, e->title, strlen(e->title));
-        return wf__fail(e, wf__is_auth_error(e) ? WF_ERR_AUTH : http_status == 429 ? WF_ERR_THROTTLED : WF_ERR_API,
+        /* 429 and 503 are throttling whatever the envelope says: Workfront
+           answers 429 above about 10 concurrent requests per user, 503
+           under load */
+        return wf__fail(e, wf__is_auth_error(e) ? WF_ERR_AUTH : wf__throttle_status(http_status) ? WF_ERR_THROTTLED : WF_ERR_API,
                         "HTTP %d: %s%s%s", http_status, e->wf_class[0] ? e->wf_class : "error",
                         e->message[0] ? ": " : "", e->message);
     }
@@ -2749,6 +2758,7 @@ WF_API wf_result wf_envelope(const wf_doc *d, int http_status, wf_json *data, wf
     if (http_status >= 300) {
         /* data with an error status: trust the status, not the body */
         if (http_status == 401) return wf__fail(e, WF_ERR_AUTH, "HTTP 401 without an error envelope");
+        if (wf__throttle_status(http_status)) return wf__fail(e, WF_ERR_THROTTLED, "HTTP %d with a data envelope", http_status);
         return wf__fail(e, WF_ERR_RESPONSE, "HTTP %d with a data envelope", http_status);
     }
     if (data) *data = dv;
@@ -4667,7 +4677,16 @@ static bool wf__conn_alive(wf__conn *k) {
 
 /* >> client ================================================================ */
 
-#define WF__RBUF 16384
+/* The client's read buffer: the most one transport read brings.  A
+   streamed search holds about this much body and its tokens at a time, so
+   small devices shrink it (WF_IO_BUFFER_SIZE; more reads, less memory). */
+#ifndef WF_IO_BUFFER_SIZE
+#  define WF_IO_BUFFER_SIZE 16384
+#endif
+#if WF_IO_BUFFER_SIZE < 1024 || WF_IO_BUFFER_SIZE > 1048576
+#  error "workfront.h: WF_IO_BUFFER_SIZE must be between 1024 and 1048576 bytes"
+#endif
+#define WF__RBUF (WF_IO_BUFFER_SIZE)
 
 struct wf_client {
     wf_allocator a;
@@ -5196,7 +5215,7 @@ static wf_result wf__sx_step(wf_client *c) {
         if (m < 0) { x->phase = WF__SX_FALLBACK; return WF_OK; }
         if (m == 0) return WF_OK;
         if (!x->tok) {
-            x->cap = 1024; /* grows to what one read holds */
+            x->cap = WF__RBUF / 16; /* about one token per 16 bytes; grows to what one read holds */
             if (!(x->tok = (jsmntok_t *)wf__alloc(&x->a, (size_t)x->cap * sizeof *x->tok)))
                 return wf__fail(&c->err, WF_ERR_NOMEM, "out of memory for JSON tokens");
         }
@@ -5683,7 +5702,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
     if (p->body.len == 0) {
         if (head || st == 204 || st == 304) return st < 400 ? WF_OK : wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d", st);
         if (st == 401) return wf__fail(&c->err, WF_ERR_AUTH, "HTTP 401 with an empty body");
-        if (st == 429 || st == 503) return wf__fail(&c->err, WF_ERR_THROTTLED, "HTTP %d with an empty body", st);
+        if (wf__throttle_status(st)) return wf__fail(&c->err, WF_ERR_THROTTLED, "HTTP %d with an empty body", st);
         return wf__fail(&c->err, WF_ERR_RESPONSE, "HTTP %d with an empty body where JSON was expected", st);
     }
     r = wf__doc_load(&c->doc, p->body.p, p->body.len, &c->err);
@@ -5696,7 +5715,7 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
         wf__copy(why, sizeof why, c->err.text, strlen(c->err.text));
         wf__excerpt(c->err.excerpt, sizeof c->err.excerpt, p->body.p, p->body.len);
         if (r == WF_ERR_NOMEM || r == WF_ERR_TOO_LARGE) return r;
-        r = st == 401 ? WF_ERR_AUTH : (st == 429 || st == 503) ? WF_ERR_THROTTLED : looks_json ? WF_ERR_JSON : WF_ERR_RESPONSE;
+        r = st == 401 ? WF_ERR_AUTH : wf__throttle_status(st) ? WF_ERR_THROTTLED : looks_json ? WF_ERR_JSON : WF_ERR_RESPONSE;
         if (looks_json)
             return wf__fail(&c->err, r, "HTTP %d: %s: \"%s\"", st, why, c->err.excerpt);
         return wf__fail(&c->err, r, "HTTP %d: body is not JSON%s%s%s: \"%s\"", st, p->content_type[0] ? " (Content-Type: " : "",
@@ -5709,7 +5728,8 @@ static wf_result wf__interpret(wf_client *c, bool head, int flags, wf_json *data
             wf__json_copy(err, c->err.wf_class, sizeof c->err.wf_class);
             wf__json_copy(wf_json_get(root, "error_description"), c->err.message, sizeof c->err.message);
             if (wf_json_type_of(err) == WF_JSON_OBJECT) return wf_envelope(&c->doc, st, data, &c->err);
-            return wf__fail(&c->err, (st == 400 || st == 401 || st == 403) ? WF_ERR_AUTH : WF_ERR_API, "HTTP %d: %s%s%s", st,
+            return wf__fail(&c->err, (st == 400 || st == 401 || st == 403) ? WF_ERR_AUTH : wf__throttle_status(st) ? WF_ERR_THROTTLED : WF_ERR_API,
+                            "HTTP %d: %s%s%s", st,
                             c->err.wf_class[0] ? c->err.wf_class : "error", c->err.message[0] ? ": " : "", c->err.message);
         }
         if (wf_json_type_of(wf_json_get(root, "data")) == WF_JSON_OBJECT) root = wf_json_get(root, "data");
@@ -5759,10 +5779,9 @@ static long long wf__retry_after_ms(const char *v) {
 
 /* How long to wait before retrying, or -1 when the failure is final. */
 static int wf__retry_wait(wf_client *c, wf_result r, bool idempotent, int retries) {
-    int st = c->http.status;
     long long wait, left;
     uint64_t x;
-    bool throttled = r == WF_ERR_THROTTLED || ((r == WF_ERR_API || r == WF_ERR_RESPONSE) && (st == 429 || st == 503));
+    bool throttled = r == WF_ERR_THROTTLED; /* every 429/503 answer is reported as such */
     bool lost = r == WF_ERR_CLOSED || r == WF_ERR_IO;
     /* a connection never made carried no request: safe for writes too */
     if (r == WF_ERR_CONNECT) { /* fall through to the backoff */ }

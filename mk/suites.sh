@@ -28,10 +28,11 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 mins() { awk -v s="$1" 'BEGIN { s = int(s + 0.5); if (s >= 60) printf "%d min %d s", s / 60, s % 60; else printf "%d s", s }'; }
 
-# longest first by the last run; suites without a time first of all
+# longest first by the last run (build/suite-times), else by the times in
+# mk/suite-times (a fresh clone); suites without a time first of all
 order() {
     for s in "$@"; do
-        t=$(awk -v n="$s" '$1 == n { print $2 }' "$times" 2>/dev/null | tail -n 1)
+        t=$(cat mk/suite-times "$times" 2>/dev/null | awk -v n="$s" '$1 == n { print $2 }' | tail -n 1)
         echo "${t:-100000} $s"
     done | sort -k1,1nr | awk '{ print $2 }'
 }

@@ -767,6 +767,11 @@ static void test_client_failures(void **st) {
     expect_failure("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"data\":{\"name\":\"cut", WF_ERR_JSON, 200, "truncated");
     expect_failure("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n", WF_ERR_AUTH, 401, "401");
     expect_failure("HTTP/1.1 429 Too Many\r\nContent-Length: 4\r\n\r\nbusy", WF_ERR_THROTTLED, 429, "429");
+    /* throttling whatever the body: an error envelope with 503 or 429, a data envelope */
+    expect_failure("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 57\r\n\r\n{\"error\":{\"class\":\"X.Unavailable\",\"message\":\"try later\"}}",
+                   WF_ERR_THROTTLED, 503, "try later");
+    expect_failure("HTTP/1.1 429 Too Many\r\nContent-Length: 28\r\n\r\n{\"error\":{\"message\":\"slow\"}}", WF_ERR_THROTTLED, 429, "slow");
+    expect_failure("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 11\r\n\r\n{\"data\":{}}", WF_ERR_THROTTLED, 503, "503");
     expect_failure("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x01", WF_ERR_ENCODING, 200, "gzip");
     expect_failure("", WF_ERR_CLOSED, 0, "without answering");
     expect_failure("SSH-2.0-OpenSSH\r\n", WF_ERR_HTTP, 0, "malformed");

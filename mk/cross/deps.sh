@@ -13,7 +13,7 @@ if [ "$(id -u)" = 0 ] && command -v dpkg >/dev/null 2>&1; then
     done
 fi
 multi=""
-for a in $ARCHS; do multi="$multi libmbedtls-dev:$a libcmocka-dev:$a"; done
+for a in $ARCHS; do multi="$multi libc6:$a libmbedtls-dev:$a libcmocka-dev:$a"; done
 # shellcheck disable=SC2086
 NEED_TAG=cross exec sh "$HERE/../dist/need.sh" \
     cmd:i686-linux-gnu-gcc=gcc-i686-linux-gnu cmd:aarch64-linux-gnu-gcc=gcc-aarch64-linux-gnu \

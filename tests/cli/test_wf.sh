@@ -354,6 +354,18 @@ ctl reset
 ctl 'config?force_status=429&count=10'
 t "throttled" 3 $HTTP --api-key "$API_KEY" search task --limit 1
 ctl reset
+# 503 with an error envelope, still there after the retries: throttled too
+ENV503='force_status=503&count=10&retry_after=0&force_ctype=application/json&force_body=%7B%22error%22%3A%7B%22class%22%3A%22com.attask.common.ServiceUnavailableException%22%2C%22message%22%3A%22Too%20many%20requests%22%7D%7D'
+ctl "config?$ENV503"
+t "503 with an error envelope after the retries" 3 $HTTP --api-key "$API_KEY" search task --limit 1
+has err "503 with an error envelope: the throttling hint" "hint: the server is throttling"
+ctl reset
+ctl "config?$ENV503"
+ctl 'stats?reset=1'
+t "a throttled write" 3 $HTTP --api-key "$API_KEY" create task name=never projectID=4c78821c0000d6fa8d5e52f07a1d54d0
+has err "a throttled write: the throttling hint" "hint: the server is throttling"
+stats_ok "a throttled write is sent once" 's["requests_by_method"] == {"POST": 1}'
+ctl reset
 ctl 'config?errors_200=1'
 t "error envelope with HTTP 200" 1 $HTTP --api-key "$API_KEY" get task 00000000000000000000000000000000
 ctl reset

@@ -12,6 +12,8 @@
 #define WF_NOW_MS() fw_now_ms()          /* monotonic milliseconds (SysTick) */
 #define WF_SLEEP_MS(ms) fw_sleep_ms(ms)  /* retry back-off */
 #define WF_TIME_S() 0                    /* no real-time clock: no JWT signing */
+#define WF_IO_BUFFER_SIZE 2048           /* reads of about one TCP segment: a
+                                            streamed search stays near 24 KB */
 #ifndef WF_NO_TLS
 /* mbedTLS here has no platform entropy: this is the strong source */
 #  define WF_ENTROPY_SOURCE fw_entropy
